@@ -1,0 +1,798 @@
+/**
+ * Parser for TLC model configuration files (`.cfg`).
+ *
+ * A `.cfg` file tells the TLC model checker which operators play the roles of
+ * the initial predicate, next-state relation, invariants and so on, and which
+ * values to give the specification's constants. The format is tiny, so the
+ * tokenizer is written by hand: comments (`\*` to end of line and nestable
+ * `(* ... *)`) and whitespace are insignificant, and every keyword's arguments
+ * run until the next keyword.
+ *
+ * Every problem is reported as a {@link CfgError} whose message starts with
+ * `file:line:col: ` and names the offending token, so that a user can jump
+ * straight to it.
+ *
+ * @module
+ */
+
+import { readFileSync } from 'node:fs';
+
+/** A 1-based position in a `.cfg` file (columns count characters, tabs count as one). */
+export interface CfgPos {
+  line: number;
+  col: number;
+}
+
+/**
+ * A value on the right of `Name = ...` in a CONSTANT(S) section.
+ *
+ * A bare identifier denotes a TLC *model value*: an uninterpreted constant equal
+ * only to itself, which is why it is kept apart from strings.
+ */
+export type CfgValue =
+  | { kind: 'int'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'modelValue'; name: string }
+  | { kind: 'set'; elements: CfgValue[] };
+
+/** An operator name given to a keyword such as INIT or INVARIANT, with where it was written. */
+export interface CfgName {
+  name: string;
+  pos: CfgPos;
+}
+
+/** A `Name = value` entry of a CONSTANT(S) section; `pos` is the position of `Name`. */
+export interface CfgConstant {
+  name: string;
+  value: CfgValue;
+  pos: CfgPos;
+  /**
+   * Number of `_` placeholders when the entry was written `Name(_, _) = value`.
+   * Absent when no parameter list was written, so plain constants compare equal
+   * to `{ name, value, pos }`.
+   */
+  arity?: number;
+}
+
+/**
+ * A `Name <- Target` entry of a CONSTANT(S) section: TLC replaces the constant or
+ * defined operator `Name` by the definition `Target` from the specification.
+ * `arity` is the number of `_` placeholders in `Name(_, _) <- Target` (0 when
+ * none were written); `pos` is the position of `Name`.
+ */
+export interface CfgSubstitution {
+  name: string;
+  arity: number;
+  target: string;
+  pos: CfgPos;
+}
+
+/**
+ * Everything a `.cfg` file says, in the order it said it. Lists accumulate over
+ * repeated keywords (`INVARIANT A` then `INVARIANTS B C` gives three
+ * invariants). Single-valued entries are absent when the file does not give them.
+ */
+export interface ModelConfig {
+  /** The file name passed to {@link parseCfg}, used in error messages. */
+  file: string;
+  constants: CfgConstant[];
+  substitutions: CfgSubstitution[];
+  init?: CfgName;
+  next?: CfgName;
+  specification?: CfgName;
+  invariants: CfgName[];
+  properties: CfgName[];
+  constraints: CfgName[];
+  actionConstraints: CfgName[];
+  symmetry?: CfgName;
+  view?: CfgName;
+  postcondition?: CfgName;
+  alias?: CfgName;
+  /**
+   * The CHECK_DEADLOCK setting; `undefined` when the file does not say, so the
+   * caller can apply its own default (TLC checks for deadlock by default).
+   */
+  checkDeadlock?: boolean;
+}
+
+/**
+ * A syntax error in a `.cfg` file. The message starts with `${file}:${line}:${col}: `
+ * (1-based, pointing at the offending token) so editors and terminals can link
+ * to the place.
+ */
+export class CfgError extends Error {
+  /** The file name given to {@link parseCfg} or {@link readCfg}. */
+  readonly file: string;
+  /** 1-based line of the offending token. */
+  readonly line: number;
+  /** 1-based column of the offending token. */
+  readonly col: number;
+
+  /**
+   * @param file - file name to put in the message
+   * @param line - 1-based line of the offending token
+   * @param col - 1-based column of the offending token
+   * @param reason - what is wrong, without the location prefix
+   */
+  constructor(file: string, line: number, col: number, reason: string) {
+    super(`${file}:${line}:${col}: ${reason}`);
+    this.name = 'CfgError';
+    this.file = file;
+    this.line = line;
+    this.col = col;
+  }
+}
+
+/** Keywords taking exactly one operator name, mapped to the field they fill. */
+const SINGLE_NAME_KEYWORDS = {
+  INIT: 'init',
+  NEXT: 'next',
+  SPECIFICATION: 'specification',
+  SYMMETRY: 'symmetry',
+  VIEW: 'view',
+  POSTCONDITION: 'postcondition',
+  ALIAS: 'alias',
+} as const;
+
+type SingleField = (typeof SINGLE_NAME_KEYWORDS)[keyof typeof SINGLE_NAME_KEYWORDS];
+
+/** Keywords taking one or more operator names, mapped to the list they extend. */
+const LIST_KEYWORDS = {
+  INVARIANT: 'invariants',
+  INVARIANTS: 'invariants',
+  PROPERTY: 'properties',
+  PROPERTIES: 'properties',
+  CONSTRAINT: 'constraints',
+  CONSTRAINTS: 'constraints',
+  ACTION_CONSTRAINT: 'actionConstraints',
+  ACTION_CONSTRAINTS: 'actionConstraints',
+} as const;
+
+type ListField = (typeof LIST_KEYWORDS)[keyof typeof LIST_KEYWORDS];
+
+/** Every keyword, in the order used to break ties between equally close suggestions. */
+const KEYWORDS: readonly string[] = [
+  'CONSTANT',
+  'CONSTANTS',
+  'INIT',
+  'NEXT',
+  'SPECIFICATION',
+  'INVARIANT',
+  'INVARIANTS',
+  'PROPERTY',
+  'PROPERTIES',
+  'CONSTRAINT',
+  'CONSTRAINTS',
+  'ACTION_CONSTRAINT',
+  'ACTION_CONSTRAINTS',
+  'SYMMETRY',
+  'VIEW',
+  'CHECK_DEADLOCK',
+  'POSTCONDITION',
+  'ALIAS',
+];
+const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
+
+/** TLC reads integers into Java `int`s, so anything outside this range is rejected as TLC would. */
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+type TokenKind = 'ident' | 'int' | 'string' | 'placeholder' | 'punct' | 'eof';
+
+interface Token {
+  kind: TokenKind;
+  /** Source text of the token (for strings, including the quotes and escapes). */
+  text: string;
+  /** Decoded string contents, or the integer value. */
+  value?: string | number;
+  pos: CfgPos;
+  /** True when no other token precedes this one on its line. */
+  firstOnLine: boolean;
+}
+
+const isLetter = (c: string): boolean => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+const isWordChar = (c: string): boolean => isLetter(c) || isDigit(c) || c === '_';
+
+/** Escapes accepted inside strings: TLA+'s `\"`, `\\`, `\n`, `\t`, `\r`, `\f`. */
+const STRING_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  f: '\f',
+};
+
+/**
+ * Hand-written, lazy tokenizer. Lazy so that the error reported first is the
+ * one earliest in the file, whether it is lexical or syntactic.
+ */
+class Lexer {
+  private i = 0;
+  private line = 1;
+  private col = 1;
+  private lastTokenLine = 0;
+  private lookahead: Token | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {
+    if (text.startsWith('\uFEFF')) this.i = 1;
+  }
+
+  peek(): Token {
+    this.lookahead ??= this.scan();
+    return this.lookahead;
+  }
+
+  next(): Token {
+    const t = this.peek();
+    this.lookahead = undefined;
+    return t;
+  }
+
+  private error(pos: CfgPos, reason: string): CfgError {
+    return new CfgError(this.file, pos.line, pos.col, reason);
+  }
+
+  private ch(offset = 0): string {
+    return this.text.charAt(this.i + offset);
+  }
+
+  /** Moves past one character, keeping line and column right for `\n`, `\r\n`, `\r` and surrogate pairs. */
+  private advance(): void {
+    const c = this.text.charCodeAt(this.i);
+    if (c === 13 /* \r */ && this.text.charCodeAt(this.i + 1) === 10) {
+      this.i += 2;
+      this.line++;
+      this.col = 1;
+    } else if (c === 10 || c === 13) {
+      this.i++;
+      this.line++;
+      this.col = 1;
+    } else {
+      const isPair =
+        c >= 0xd800 && c <= 0xdbff && (this.text.charCodeAt(this.i + 1) & 0xfc00) === 0xdc00;
+      this.i += isPair ? 2 : 1;
+      this.col++;
+    }
+  }
+
+  private here(): CfgPos {
+    return { line: this.line, col: this.col };
+  }
+
+  private atEnd(): boolean {
+    return this.i >= this.text.length;
+  }
+
+  /** Skips whitespace, `\*` line comments and nestable `(* *)` block comments. */
+  private skipTrivia(): void {
+    for (;;) {
+      if (this.atEnd()) return;
+      const c = this.ch();
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') {
+        this.advance();
+      } else if (c === '\\' && this.ch(1) === '*') {
+        while (!this.atEnd() && this.ch() !== '\n' && this.ch() !== '\r') this.advance();
+      } else if (c === '(' && this.ch(1) === '*') {
+        this.skipBlockComment();
+      } else {
+        return;
+      }
+    }
+  }
+
+  private skipBlockComment(): void {
+    // Stack of the openings still unclosed, so an unterminated comment can
+    // point at the outermost `(*` and mention a stray nested one.
+    const open: CfgPos[] = [this.here()];
+    this.advance();
+    this.advance();
+    while (open.length > 0) {
+      if (this.atEnd()) {
+        const outer = open[0]!;
+        const inner = open[open.length - 1]!;
+        const nested =
+          open.length > 1
+            ? ` (a nested '(*' at ${inner.line}:${inner.col} is also unclosed; block comments nest)`
+            : '';
+        throw this.error(
+          outer,
+          `unterminated block comment: '(*' is never closed by '*)'${nested}`,
+        );
+      }
+      if (this.ch() === '(' && this.ch(1) === '*') {
+        open.push(this.here());
+        this.advance();
+        this.advance();
+      } else if (this.ch() === '*' && this.ch(1) === ')') {
+        open.pop();
+        this.advance();
+        this.advance();
+      } else {
+        this.advance();
+      }
+    }
+  }
+
+  private scan(): Token {
+    this.skipTrivia();
+    const pos = this.here();
+    const firstOnLine = pos.line !== this.lastTokenLine;
+    const make = (kind: TokenKind, text: string, value?: string | number): Token => {
+      this.lastTokenLine = pos.line;
+      const t: Token = { kind, text, pos, firstOnLine };
+      if (value !== undefined) t.value = value;
+      return t;
+    };
+    if (this.atEnd()) return { kind: 'eof', text: '', pos, firstOnLine };
+
+    const c = this.ch();
+    if (isWordChar(c)) {
+      const word = this.readWord();
+      if (/[A-Za-z]/.test(word)) return make('ident', word);
+      if (/^[0-9]+$/.test(word)) return make('int', word, this.intValue(word, pos));
+      if (word === '_') return make('placeholder', word);
+      throw this.error(pos, `invalid identifier '${word}': identifiers need at least one letter`);
+    }
+    if (c === '-') {
+      if (isDigit(this.ch(1))) {
+        this.advance();
+        const digits = this.readWord();
+        if (!/^[0-9]+$/.test(digits)) {
+          throw this.error(pos, `invalid number '-${digits}'`);
+        }
+        return make('int', `-${digits}`, this.intValue(`-${digits}`, pos));
+      }
+      throw this.error(pos, `unexpected '-': a minus sign must be followed directly by digits`);
+    }
+    if (c === '"') return make('string', ...this.readString(pos));
+    if (c === '<' && this.ch(1) === '-') {
+      this.advance();
+      this.advance();
+      return make('punct', '<-');
+    }
+    if (c === '=' || c === '{' || c === '}' || c === '(' || c === ')' || c === ',') {
+      this.advance();
+      return make('punct', c);
+    }
+    const cp = String.fromCodePoint(this.text.codePointAt(this.i)!);
+    throw this.error(pos, `unexpected character '${cp}'`);
+  }
+
+  private readWord(): string {
+    const start = this.i;
+    while (!this.atEnd() && isWordChar(this.ch())) this.advance();
+    return this.text.slice(start, this.i);
+  }
+
+  private intValue(text: string, pos: CfgPos): number {
+    const n = Number(text);
+    if (!(n >= INT_MIN && n <= INT_MAX)) {
+      throw this.error(
+        pos,
+        `integer ${text} is out of range: TLC integers lie between ${INT_MIN} and ${INT_MAX}`,
+      );
+    }
+    return n === 0 ? 0 : n; // never -0
+  }
+
+  /** Reads a string starting at its opening quote; returns [source text, decoded value]. */
+  private readString(open: CfgPos): [string, string] {
+    const start = this.i;
+    this.advance();
+    let value = '';
+    for (;;) {
+      if (this.atEnd() || this.ch() === '\n' || this.ch() === '\r') {
+        throw this.error(open, `unterminated string: no closing '"' on the same line`);
+      }
+      const c = this.ch();
+      if (c === '"') {
+        this.advance();
+        return [this.text.slice(start, this.i), value];
+      }
+      if (c === '\\') {
+        const escPos = this.here();
+        const e = this.ch(1);
+        const decoded = STRING_ESCAPES[e];
+        if (decoded === undefined) {
+          if (e === '' || e === '\n' || e === '\r') {
+            throw this.error(open, `unterminated string: no closing '"' on the same line`);
+          }
+          throw this.error(
+            escPos,
+            `unknown escape '\\${e}' in string (allowed: \\" \\\\ \\n \\t \\r \\f)`,
+          );
+        }
+        value += decoded;
+        this.advance();
+        this.advance();
+        continue;
+      }
+      const start2 = this.i;
+      this.advance();
+      value += this.text.slice(start2, this.i);
+    }
+  }
+}
+
+/**
+ * Optimal-string-alignment edit distance (Levenshtein plus adjacent
+ * transpositions), so that `NXET` is one edit from `NEXT`.
+ */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    d.push(new Array<number>(b.length + 1).fill(0));
+    d[i]![0] = i;
+  }
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The keyword closest to `word` (ignoring case), if within edit distance 2. */
+function closestKeyword(word: string): { keyword: string; distance: number } | undefined {
+  const upper = word.toUpperCase();
+  let best: { keyword: string; distance: number } | undefined;
+  for (const k of KEYWORDS) {
+    const distance = editDistance(upper, k);
+    if (distance <= 2 && (best === undefined || distance < best.distance)) {
+      best = { keyword: k, distance };
+    }
+  }
+  return best;
+}
+
+/**
+ * Whether an identifier met where a name is legal is nonetheless far more
+ * likely to be a misspelt keyword. TLC itself would silently take it as a name
+ * and fail later with a confusing message, so we flag it, but only when it is
+ * written in upper case, starts its line as keywords usually do, and is close
+ * relative to its length (so a short name like `INV` is never mistaken for INIT).
+ */
+function looksLikeMisspeltKeyword(t: Token): boolean {
+  if (!t.firstOnLine || !/^[A-Z][A-Z_]*$/.test(t.text)) return false;
+  const best = closestKeyword(t.text);
+  return best !== undefined && best.distance >= 1 && 3 * best.distance <= t.text.length;
+}
+
+function unknownKeywordReason(word: string): string {
+  const best = closestKeyword(word);
+  const hint = best && best.keyword !== word ? ` (did you mean ${best.keyword}?)` : '';
+  return `unknown keyword '${word}'${hint}`;
+}
+
+function describe(t: Token): string {
+  if (t.kind === 'eof') return 'end of file';
+  return `'${t.text}'`;
+}
+
+function isKeyword(t: Token): boolean {
+  return t.kind === 'ident' && KEYWORD_SET.has(t.text);
+}
+
+function isBool(t: Token): boolean {
+  return t.kind === 'ident' && (t.text === 'TRUE' || t.text === 'FALSE');
+}
+
+/** True for tokens that end a section: a keyword or the end of the file. */
+function endsSection(t: Token): boolean {
+  return t.kind === 'eof' || isKeyword(t);
+}
+
+class Parser {
+  private readonly lex: Lexer;
+  private readonly cfg: ModelConfig;
+  /** Where CHECK_DEADLOCK was first given, for reporting a conflicting repeat. */
+  private checkDeadlockPos: CfgPos | undefined;
+  /** The last single-name keyword's argument, to explain stray names after it. */
+  private lastSingle: { keyword: string; line: number } | undefined;
+
+  constructor(
+    text: string,
+    private readonly file: string,
+  ) {
+    this.lex = new Lexer(text, file);
+    this.cfg = {
+      file,
+      constants: [],
+      substitutions: [],
+      invariants: [],
+      properties: [],
+      constraints: [],
+      actionConstraints: [],
+    };
+  }
+
+  private error(pos: CfgPos, reason: string): CfgError {
+    return new CfgError(this.file, pos.line, pos.col, reason);
+  }
+
+  parse(): ModelConfig {
+    for (;;) {
+      const t = this.lex.next();
+      if (t.kind === 'eof') return this.cfg;
+      if (!isKeyword(t)) throw this.notAKeyword(t);
+      this.lastSingle = undefined;
+      this.section(t);
+    }
+  }
+
+  private notAKeyword(t: Token): CfgError {
+    if (t.kind !== 'ident' || isBool(t)) {
+      return this.error(
+        t.pos,
+        `expected a keyword such as INIT or CONSTANTS, found ${describe(t)}`,
+      );
+    }
+    const single = this.lastSingle;
+    if (single && single.line === t.pos.line) {
+      return this.error(
+        t.pos,
+        `unknown keyword '${t.text}' (${single.keyword} takes exactly one name)`,
+      );
+    }
+    return this.error(t.pos, unknownKeywordReason(t.text));
+  }
+
+  private section(kw: Token): void {
+    const k = kw.text;
+    if (k === 'CONSTANT' || k === 'CONSTANTS') return this.constants(kw);
+    if (k === 'CHECK_DEADLOCK') return this.checkDeadlock(kw);
+    if (k in LIST_KEYWORDS) {
+      return this.nameList(kw, LIST_KEYWORDS[k as keyof typeof LIST_KEYWORDS]);
+    }
+    if (k in SINGLE_NAME_KEYWORDS) {
+      return this.singleName(kw, SINGLE_NAME_KEYWORDS[k as keyof typeof SINGLE_NAME_KEYWORDS]);
+    }
+    /* c8 ignore next */
+    throw this.error(kw.pos, `internal error: unhandled keyword '${k}'`);
+  }
+
+  /** Consumes a token that must be an operator name; `after` describes what precedes it. */
+  private expectName(after: string): Token {
+    const t = this.lex.next();
+    if (t.kind === 'ident' && !isKeyword(t) && !isBool(t)) return t;
+    if (isBool(t)) {
+      throw this.error(
+        t.pos,
+        `expected a name after ${after}, found ${describe(t)}, which is a value`,
+      );
+    }
+    const what = isKeyword(t) ? `keyword ${describe(t)}` : describe(t);
+    throw this.error(t.pos, `expected a name after ${after}, found ${what}`);
+  }
+
+  private singleName(kw: Token, field: SingleField): void {
+    const t = this.expectName(`'${kw.text}'`);
+    const old = this.cfg[field];
+    if (old !== undefined && old.name !== t.text) {
+      throw this.error(
+        kw.pos,
+        `${kw.text} given twice with different names: '${t.text}' here, ` +
+          `but '${old.name}' at ${old.pos.line}:${old.pos.col}`,
+      );
+    }
+    if (old === undefined) this.cfg[field] = { name: t.text, pos: t.pos };
+    this.lastSingle = { keyword: kw.text, line: t.pos.line };
+  }
+
+  private checkDeadlock(kw: Token): void {
+    const t = this.lex.next();
+    if (!isBool(t)) {
+      throw this.error(
+        t.pos,
+        `CHECK_DEADLOCK must be followed by TRUE or FALSE, found ${describe(t)}`,
+      );
+    }
+    const value = t.text === 'TRUE';
+    const old = this.cfg.checkDeadlock;
+    const oldPos = this.checkDeadlockPos;
+    if (old !== undefined && old !== value && oldPos) {
+      throw this.error(
+        kw.pos,
+        `CHECK_DEADLOCK given twice with different values: ${t.text} here, ` +
+          `but ${old ? 'TRUE' : 'FALSE'} at ${oldPos.line}:${oldPos.col}`,
+      );
+    }
+    if (old === undefined) {
+      this.cfg.checkDeadlock = value;
+      this.checkDeadlockPos = kw.pos;
+    }
+    this.lastSingle = { keyword: kw.text, line: t.pos.line };
+  }
+
+  private nameList(kw: Token, field: ListField): void {
+    const list = this.cfg[field];
+    let after = `'${kw.text}'`;
+    for (;;) {
+      const t = this.lex.peek();
+      if (t.kind === 'ident' && !isKeyword(t) && looksLikeMisspeltKeyword(t)) {
+        throw this.error(t.pos, unknownKeywordReason(t.text));
+      }
+      const name = this.expectName(after);
+      list.push({ name: name.text, pos: name.pos });
+      const n = this.lex.peek();
+      if (n.kind === 'punct' && n.text === ',') {
+        this.lex.next();
+        after = `',' in the ${kw.text} list`;
+      } else if (n.kind === 'ident' && !isKeyword(n)) {
+        after = `'${name.text}'`;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private constants(kw: Token): void {
+    let first = true;
+    for (;;) {
+      const t = this.lex.peek();
+      if (endsSection(t)) return;
+      if (!first && t.kind === 'punct' && t.text === ',') {
+        this.lex.next();
+        this.constantEntry(this.expectName(`',' in the ${kw.text} section`));
+      } else if (t.kind === 'ident' && !isBool(t)) {
+        this.constantEntry(this.lex.next());
+      } else {
+        throw this.error(
+          t.pos,
+          `expected a constant name or a keyword${first ? ` after '${kw.text}'` : ''}, found ${describe(t)}`,
+        );
+      }
+      first = false;
+    }
+  }
+
+  private constantEntry(nameTok: Token): void {
+    const name = nameTok.text;
+    let t = this.lex.next();
+    let arity: number | undefined;
+    if (t.kind === 'punct' && t.text === '(') {
+      arity = this.placeholders(name);
+      t = this.lex.next();
+    }
+    if (t.kind === 'punct' && t.text === '<-') {
+      const target = this.expectName(`'<-' in the entry for '${name}'`);
+      this.cfg.substitutions.push({
+        name,
+        arity: arity ?? 0,
+        target: target.text,
+        pos: nameTok.pos,
+      });
+      return;
+    }
+    if (t.kind === 'punct' && t.text === '=') {
+      const value = this.value(this.lex.next(), `'=' in the entry for '${name}'`, undefined);
+      const c: CfgConstant = { name, value, pos: nameTok.pos };
+      if (arity !== undefined) c.arity = arity;
+      this.cfg.constants.push(c);
+      return;
+    }
+    // `INVARINT Foo` after a CONSTANTS section parses as a constant entry; if the
+    // "name" looks like a misspelt keyword, that is the better explanation.
+    const best = closestKeyword(name);
+    if (arity === undefined && /^[A-Z][A-Z_]*$/.test(name) && best && best.distance > 0) {
+      throw this.error(nameTok.pos, unknownKeywordReason(name));
+    }
+    throw this.error(
+      t.pos,
+      `expected '=' or '<-' after constant name '${name}', found ${describe(t)}`,
+    );
+  }
+
+  /** Parses `_, _, ...)` after the `(` of `Name(` and returns the number of placeholders. */
+  private placeholders(name: string): number {
+    let arity = 0;
+    for (;;) {
+      const t = this.lex.next();
+      if (t.kind !== 'placeholder') {
+        throw this.error(
+          t.pos,
+          `expected '_' in the parameter list of '${name}', found ${describe(t)}`,
+        );
+      }
+      arity++;
+      const n = this.lex.next();
+      if (n.kind === 'punct' && n.text === ')') return arity;
+      if (!(n.kind === 'punct' && n.text === ',')) {
+        throw this.error(
+          n.pos,
+          `expected ',' or ')' in the parameter list of '${name}', found ${describe(n)}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Parses a value starting at `t`. `openSet` is the innermost enclosing `{`, so
+   * that running into a keyword or the end of the file inside a set is reported
+   * at the brace that was never closed.
+   */
+  private value(t: Token, after: string, openSet: Token | undefined): CfgValue {
+    if (openSet && endsSection(t)) throw this.unclosed(openSet, t);
+    switch (t.kind) {
+      case 'int':
+        return { kind: 'int', value: t.value as number };
+      case 'string':
+        return { kind: 'string', value: t.value as string };
+      case 'ident':
+        if (isBool(t)) return { kind: 'bool', value: t.text === 'TRUE' };
+        if (isKeyword(t)) {
+          throw this.error(t.pos, `expected a value after ${after}, found keyword ${describe(t)}`);
+        }
+        return { kind: 'modelValue', name: t.text };
+      case 'punct':
+        if (t.text === '{') return this.set(t);
+        break;
+      default:
+        break;
+    }
+    throw this.error(t.pos, `expected a value after ${after}, found ${describe(t)}`);
+  }
+
+  private set(open: Token): CfgValue {
+    const elements: CfgValue[] = [];
+    const first = this.lex.peek();
+    if (first.kind === 'punct' && first.text === '}') {
+      this.lex.next();
+      return { kind: 'set', elements };
+    }
+    let after = `'{'`;
+    for (;;) {
+      elements.push(this.value(this.lex.next(), after, open));
+      const t = this.lex.next();
+      if (t.kind === 'punct' && t.text === '}') return { kind: 'set', elements };
+      if (t.kind === 'punct' && t.text === ',') {
+        after = `',' in a set`;
+        continue;
+      }
+      if (endsSection(t)) throw this.unclosed(open, t);
+      throw this.error(t.pos, `expected ',' or '}' in a set, found ${describe(t)}`);
+    }
+  }
+
+  private unclosed(open: Token, found: Token): CfgError {
+    const where = found.kind === 'eof' ? 'the end of the file' : `${describe(found)}`;
+    return this.error(
+      open.pos,
+      `set is never closed: '{' has no matching '}' before ${where} at ${found.pos.line}:${found.pos.col}`,
+    );
+  }
+}
+
+/**
+ * Parses the text of a TLC `.cfg` file.
+ *
+ * @param text - the file's contents
+ * @param file - the name to use in error messages and in {@link ModelConfig.file}
+ * @returns everything the file configures, with positions for later diagnostics
+ * @throws CfgError for any syntax error, pointing at the offending token
+ */
+export function parseCfg(text: string, file: string): ModelConfig {
+  return new Parser(text, file).parse();
+}
+
+/**
+ * Reads a `.cfg` file as UTF-8 and parses it with {@link parseCfg}, using `path`
+ * as the file name in error messages.
+ *
+ * @throws CfgError for syntax errors; file-system errors (e.g. `ENOENT`) propagate unchanged
+ */
+export function readCfg(path: string): ModelConfig {
+  return parseCfg(readFileSync(path, 'utf8'), path);
+}

@@ -1,0 +1,260 @@
+/**
+ * Breadth-first exploration of a model's state graph, counting as TLC counts:
+ * - "generated" is every initial state and every successor any sub-action produced
+ *   (duplicates, stuttering steps and states later cut by a constraint included);
+ * - successors are produced sub-action by sub-action, in TLC's split order, and each new
+ *   state is checked against the invariants as soon as it is produced;
+ * - a state is deadlocked when no sub-action produces any successor for it;
+ * - depth is the BFS level of the deepest state found, initial states being level 1.
+ */
+import { EvalError, describeRange } from '../values/errors.ts';
+import type { Loc } from '../syntax/ast.ts';
+import { type Value, fingerprint } from '../values/value.ts';
+import { Ctx, type PartialState } from '../eval/runtime.ts';
+import { actionLabel } from '../eval/actions.ts';
+import { expectBool } from '../eval/builtins.ts';
+import { FingerprintSet } from './fpset.ts';
+import type { Model, NamedPredicate } from './model.ts';
+
+/** How a run ended. */
+export type ResultKind = 'ok' | 'invariant' | 'deadlock' | 'assume' | 'eval-error';
+
+/** One state of an error trace and the step that led to it. */
+export interface TraceStep {
+  state: Value[];
+  /** `<Initial predicate>` for the first state; else the action's label, e.g. `Press(0)`. */
+  action: string;
+  /** Where the action is, as TLC prints it; absent for the initial state. */
+  loc?: Loc;
+}
+
+export interface CheckResult {
+  kind: ResultKind;
+  /** The violated invariant's name. */
+  property?: string;
+  /** Error message for eval-error and assume. */
+  message?: string;
+  /** Expressions being evaluated when an eval-error happened, innermost last (TLC order). */
+  errorTrail?: string[];
+  /** The error's TLC category (assert, overflow, ...) for exit codes. */
+  errorKind?: EvalError['kind'];
+  /** An invariant violated by an initial state (TLC prints no counts then). */
+  initialState?: boolean;
+  generated: number;
+  distinct: number;
+  queueLeft: number;
+  depth: number;
+  trace?: TraceStep[];
+  varNames: string[];
+  elapsedMs: number;
+}
+
+/** Periodic progress report. */
+export interface Progress {
+  depth: number;
+  generated: number;
+  distinct: number;
+  queue: number;
+  elapsedMs: number;
+}
+
+export interface ExploreOptions {
+  /** Called every `progressIntervalMs` while exploring. */
+  onProgress?: (p: Progress) => void;
+  progressIntervalMs?: number;
+  /** Stop after this BFS level (TLC's -depth applies to simulation; here it bounds BFS). */
+  maxDepth?: number;
+}
+
+class Violation extends Error {
+  constructor(
+    readonly kind: ResultKind,
+    readonly property: string | undefined,
+    readonly at: number, // index of the last stored state of the trace
+    readonly extra: PartialState | undefined, // a final state that was not stored
+    readonly extraAction: number,
+    override readonly cause?: EvalError,
+  ) {
+    super(kind);
+  }
+}
+
+/** Explores `model` breadth-first and reports the first violation, or success. */
+export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
+  const started = Date.now();
+  const n = model.varNames.length;
+  const rt = model.runtime;
+  const states: Value[][] = [];
+  const parent: number[] = [];
+  const viaAction: number[] = [];
+  const level: number[] = [];
+  const seen = new FingerprintSet();
+  const fp = new Int32Array(2);
+  let generated = 0;
+  let head = 0;
+  let maxLevel = 0;
+
+  const result = (kind: ResultKind, extra: Partial<CheckResult> = {}): CheckResult => ({
+    kind,
+    generated,
+    distinct: seen.size,
+    queueLeft: states.length - head,
+    depth: maxLevel,
+    varNames: model.varNames,
+    elapsedMs: Date.now() - started,
+    ...extra,
+  });
+
+  // ASSUME statements are checked before any state is computed.
+  for (const a of model.assumptions) {
+    let ok: boolean;
+    try {
+      ok = expectBool(a.fn(null, new Ctx(null, null, rt)), () => 'An ASSUME');
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+      return result('eval-error', { message: e.message, errorTrail: e.trail.map(describeRange), errorKind: e.kind });
+    }
+    if (!ok) return result('assume', { message: `Assumption ${describeRange(a.loc)} is false.` });
+  }
+
+  const complete = (s: PartialState, from: number, actionIdx: number): Value[] => {
+    for (let i = 0; i < n; i++) {
+      if (s[i] === undefined) {
+        const where = actionIdx < 0 ? 'the initial predicate' : `action ${actionLabel(model.actions[actionIdx])}`;
+        const e = new EvalError(
+          `Successor state is not completely specified by ${where}: variable ${model.varNames[i]} is not assigned a value.`,
+          'unspecified',
+        );
+        throw new Violation('eval-error', undefined, from, undefined, actionIdx, e);
+      }
+    }
+    return s as Value[];
+  };
+
+  const satisfies = (preds: NamedPredicate[], cur: Value[], nxt: Value[] | null): boolean => {
+    if (preds.length === 0) return true;
+    const ctx = nxt ? new Ctx(cur, nxt, rt) : new Ctx(cur, null, rt);
+    for (const p of preds) if (!expectBool(p.fn(null, ctx), () => `The constraint ${p.name}`)) return false;
+    return true;
+  };
+
+  const violated = (s: Value[]): string | undefined => {
+    const ctx = new Ctx(s, null, rt);
+    for (const inv of model.invariants) {
+      if (!expectBool(inv.fn(null, ctx), () => `The invariant ${inv.name}`)) return inv.name;
+    }
+    return undefined;
+  };
+
+  const store = (s: Value[], from: number, actionIdx: number, lvl: number): void => {
+    states.push(s);
+    parent.push(from);
+    viaAction.push(actionIdx);
+    level.push(lvl);
+    if (lvl > maxLevel) maxLevel = lvl;
+  };
+
+  /** Handles one generated state: constraint, dedupe, invariants. */
+  const consider = (s: Value[], from: number, actionIdx: number, lvl: number, prev: Value[] | null): void => {
+    let isNew = true;
+    let inModel: boolean;
+    try {
+      inModel = satisfies(model.constraints, s, null) && (prev === null || satisfies(model.actionConstraints, prev, s));
+    } catch (e) {
+      if (e instanceof EvalError) throw new Violation('eval-error', undefined, from, s, actionIdx, e);
+      throw e;
+    }
+    if (inModel) {
+      fingerprint(s, fp);
+      isNew = seen.putIfAbsent(fp[0], fp[1], states.length) === -1;
+      if (isNew) store(s, from, actionIdx, lvl);
+    }
+    if (!isNew) return;
+    let bad: string | undefined;
+    try {
+      bad = violated(s);
+    } catch (e) {
+      if (e instanceof EvalError) throw new Violation('eval-error', undefined, inModel ? states.length - 1 : from, inModel ? undefined : s, actionIdx, e);
+      throw e;
+    }
+    if (bad !== undefined) throw new Violation('invariant', bad, inModel ? states.length - 1 : from, inModel ? undefined : s, actionIdx);
+  };
+
+  let lastReport = started;
+  const interval = opts.progressIntervalMs ?? 5000;
+  try {
+    // Initial states.
+    const inits: PartialState[] = [];
+    try {
+      model.init(null, new Ctx(new Array(n).fill(undefined), null, rt), (ctx) => {
+        inits.push(ctx.cur!);
+        return false;
+      });
+    } catch (e) {
+      if (e instanceof EvalError) throw new Violation('eval-error', undefined, -1, undefined, -1, e);
+      throw e;
+    }
+    for (const s of inits) {
+      generated++;
+      consider(complete(s, -1, -1), -1, -1, 1, null);
+    }
+
+    // Breadth-first search; the queue is the tail of `states`.
+    while (head < states.length) {
+      const idx = head++;
+      const cur = states[idx];
+      if (opts.maxDepth !== undefined && level[idx] >= opts.maxDepth) continue;
+      let anySuccessor = false;
+      for (let a = 0; a < model.actions.length; a++) {
+        const action = model.actions[a];
+        const succs: PartialState[] = [];
+        try {
+          action.act(action.env, new Ctx(cur, new Array(n).fill(undefined), rt), (ctx) => {
+            succs.push(ctx.nxt!);
+            return false;
+          });
+        } catch (e) {
+          if (e instanceof EvalError) throw new Violation('eval-error', undefined, idx, undefined, a, e);
+          throw e;
+        }
+        generated += succs.length;
+        if (succs.length > 0) anySuccessor = true;
+        for (const s of succs) consider(complete(s, idx, a), idx, a, level[idx] + 1, cur);
+      }
+      if (!anySuccessor && model.checkDeadlock) throw new Violation('deadlock', undefined, idx, undefined, -1);
+      if (opts.onProgress && (idx & 1023) === 0) {
+        const now = Date.now();
+        if (now - lastReport >= interval) {
+          lastReport = now;
+          opts.onProgress({ depth: maxLevel, generated, distinct: seen.size, queue: states.length - head, elapsedMs: now - started });
+        }
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Violation)) throw e;
+    const trace = buildTrace(e.at);
+    if (e.extra) trace.push(step(e.extra as Value[], e.extraAction));
+    const initialState = e.kind === 'invariant' && trace.length === 1;
+    return result(e.kind, {
+      property: e.property,
+      message: e.cause?.message ?? (e.kind === 'deadlock' ? 'Deadlock reached.' : undefined),
+      errorTrail: e.cause?.trail.map(describeRange).reverse(),
+      errorKind: e.cause?.kind,
+      trace,
+      initialState,
+    });
+  }
+  return result('ok');
+
+  function step(s: Value[], actionIdx: number): TraceStep {
+    if (actionIdx < 0) return { state: s, action: 'Initial predicate' };
+    const a = model.actions[actionIdx];
+    return { state: s, action: actionLabel(a), loc: a.loc };
+  }
+
+  function buildTrace(at: number): TraceStep[] {
+    const out: TraceStep[] = [];
+    for (let i = at; i >= 0; i = parent[i]) out.push(step(states[i], viaAction[i]));
+    return out.reverse();
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * A model: a specification bound to a TLC configuration. Loads the modules, gives the constants
+ * their values, applies `<-` replacements, finds Init and Next (directly or inside
+ * SPECIFICATION), and compiles everything the explorer evaluates.
+ */
+import { resolve } from 'node:path';
+import type { Expr, Loc } from '../syntax/ast.ts';
+import { ModuleLoader, TlaSemanticError } from '../modules/loader.ts';
+import { Compiler } from '../eval/compile.ts';
+import { type SubAction, compileAction, splitActions } from '../eval/actions.ts';
+import { type ActFn, Ctx, type Fn, type Runtime } from '../eval/runtime.ts';
+import { type ConstDef, NamespaceBuilder, type ModuleInstance, Scope } from '../eval/scope.ts';
+import type { CfgName, CfgPos, CfgValue, ModelConfig } from './cfg.ts';
+import { type Value, modelValue, setOf, str } from '../values/value.ts';
+import { printValue } from '../values/print.ts';
+
+/** An error in binding a cfg file to a spec, reported at the cfg line. */
+export class ModelError extends Error {
+  constructor(
+    readonly file: string,
+    readonly pos: CfgPos | undefined,
+    detail: string,
+  ) {
+    super(pos ? `${file}:${pos.line}:${pos.col}: ${detail}` : `${file}: ${detail}`);
+    this.name = 'ModelError';
+  }
+}
+
+/** A named state predicate (invariant or constraint) or action predicate. */
+export interface NamedPredicate {
+  name: string;
+  fn: Fn;
+  loc: Loc;
+}
+
+/** Everything the explorer needs, compiled. */
+export interface Model {
+  rootFile: string;
+  cfg: ModelConfig;
+  compiler: Compiler;
+  root: ModuleInstance;
+  varNames: string[];
+  init: ActFn;
+  initLoc: Loc;
+  actions: SubAction[];
+  invariants: NamedPredicate[];
+  constraints: NamedPredicate[];
+  actionConstraints: NamedPredicate[];
+  /** PROPERTY entries the safety checker cannot check (temporal formulas). */
+  unsupportedProperties: string[];
+  assumptions: Array<{ fn: Fn; loc: Loc }>;
+  checkDeadlock: boolean;
+  runtime: Runtime;
+}
+
+/** Options a caller may set when building a model. */
+export interface ModelOptions {
+  /** Where Print/PrintT output goes (default: standard output). */
+  print?: (line: string) => void;
+  /** Overrides CHECK_DEADLOCK (TLC's -deadlock flag turns checking off). */
+  checkDeadlock?: boolean;
+}
+
+/** Converts a cfg value to a TLA+ value. */
+export function cfgValue(v: CfgValue): Value {
+  switch (v.kind) {
+    case 'int':
+      return v.value;
+    case 'string':
+      return str(v.value);
+    case 'bool':
+      return v.value;
+    case 'modelValue':
+      return modelValue(v.name);
+    case 'set':
+      return setOf(v.elements.map(cfgValue));
+  }
+}
+
+/** Loads `tlaFile` and binds it to `cfg`. */
+export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions = {}): Model {
+  const loader = new ModuleLoader(tlaFile);
+  const rootModule = loader.loadRoot(tlaFile);
+  // Model values named in the cfg are interned after the spec's names, as in TLC.
+  internCfg(cfg);
+  const ns = new NamespaceBuilder(loader);
+  const root = ns.buildRoot(rootModule);
+  const varNames = ns.variables.names;
+  const compiler = new Compiler(ns, varNames);
+  const registers = new Map<string, Value>();
+  const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
+  const runtime: Runtime = {
+    varNames,
+    print,
+    tlcGet: (key) => {
+      const k = printValue(key);
+      const v = registers.get(k);
+      if (v === undefined) throw new TlaSemanticError(undefined, `TLCGet(${k}): no value was set with TLCSet`);
+      return v;
+    },
+    tlcSet: (key, v) => {
+      registers.set(printValue(key), v);
+    },
+  };
+
+  bindConstants(cfg, root, ns.constants);
+  const scope = new Scope(root);
+  const named = (n: CfgName, what: string): Expr => {
+    const d = root.defs.get(n.name);
+    if (!d) throw new ModelError(cfg.file, n.pos, `${what} ${n.name} is not defined in module ${rootModule.name}`);
+    return { k: 'ident', name: n.name, loc: 'loc' in d ? (d.loc as Loc) : rootModule.loc };
+  };
+
+  let initExpr: Expr;
+  let nextExpr: Expr;
+  if (cfg.specification) {
+    const parts = specParts(named(cfg.specification, 'SPECIFICATION'), scope, cfg);
+    initExpr = parts.init;
+    nextExpr = parts.next;
+  } else {
+    if (!cfg.init) throw new ModelError(cfg.file, undefined, 'the cfg names no INIT (or SPECIFICATION)');
+    if (!cfg.next) throw new ModelError(cfg.file, undefined, 'the cfg names no NEXT (or SPECIFICATION)');
+    initExpr = named(cfg.init, 'INIT');
+    nextExpr = named(cfg.next, 'NEXT');
+  }
+
+  const predicate = (n: CfgName, what: string): NamedPredicate => {
+    const e = named(n, what);
+    return { name: n.name, fn: compiler.expr(e, scope), loc: e.loc };
+  };
+  const invariants = cfg.invariants.map((n) => predicate(n, 'INVARIANT'));
+  const unsupportedProperties: string[] = [];
+  for (const p of cfg.properties) {
+    // TLC checks a PROPERTY []P with P a state predicate as an invariant.
+    const e = named(p, 'PROPERTY');
+    const body = definitionBody(e, scope);
+    if (body && body.k === 'always' && !compiler.mentions(body.expr, scope, 'prime') && !isTemporal(body.expr)) {
+      invariants.push({ name: p.name, fn: compiler.expr(body.expr, scope), loc: e.loc });
+    } else {
+      unsupportedProperties.push(p.name);
+    }
+  }
+
+  const constCtx = new Ctx(null, null, runtime);
+  const actions = splitActions(compiler, nextExpr, scope, null, constCtx);
+  return {
+    rootFile: resolve(tlaFile),
+    cfg,
+    compiler,
+    root,
+    varNames,
+    init: compileAction(compiler, initExpr, scope, 'init'),
+    initLoc: initExpr.loc,
+    actions,
+    invariants,
+    constraints: cfg.constraints.map((n) => predicate(n, 'CONSTRAINT')),
+    actionConstraints: cfg.actionConstraints.map((n) => predicate(n, 'ACTION_CONSTRAINT')),
+    unsupportedProperties,
+    assumptions: ns.assumptions.map((a) => ({ fn: compiler.expr(a.expr, a.scope), loc: a.loc })),
+    checkDeadlock: opts.checkDeadlock ?? cfg.checkDeadlock ?? true,
+    runtime,
+  };
+}
+
+function internCfg(cfg: ModelConfig): void {
+  const visit = (v: CfgValue): void => {
+    if (v.kind === 'modelValue') modelValue(v.name);
+    else if (v.kind === 'set') v.elements.forEach(visit);
+  };
+  for (const c of cfg.constants) visit(c.value);
+}
+
+function bindConstants(cfg: ModelConfig, root: ModuleInstance, constants: ConstDef[]): void {
+  for (const c of cfg.constants) {
+    const d = root.defs.get(c.name);
+    if (!d) throw new ModelError(cfg.file, c.pos, `the cfg gives a value to ${c.name}, which the spec does not declare or define`);
+    const value = cfgValue(c.value);
+    if (d.kind === 'const') d.value = value;
+    else root.defs.set(c.name, { kind: 'const', name: c.name, arity: 0, loc: 'loc' in d ? (d.loc as Loc) : constants[0]?.loc, value });
+  }
+  for (const s of cfg.substitutions) {
+    const d = root.defs.get(s.name);
+    if (!d) throw new ModelError(cfg.file, s.pos, `the cfg replaces ${s.name}, which the spec does not declare or define`);
+    const target = root.defs.get(s.target);
+    if (!target) throw new ModelError(cfg.file, s.pos, `the cfg replaces ${s.name} with ${s.target}, which is not defined`);
+    root.defs.set(s.name, target);
+  }
+  for (const c of constants) {
+    const now = root.defs.get(c.name);
+    if (now === c && c.value === undefined) {
+      throw new ModelError(
+        cfg.file,
+        undefined,
+        `the constant ${c.name} (${c.loc.file.split('/').pop()}:${c.loc.line}:${c.loc.col}) has no value: add "CONSTANT ${c.name} = ..." or "${c.name} <- Definition" to the cfg`,
+      );
+    }
+  }
+}
+
+/** The body of the definition an identifier names (or the expression itself). */
+function definitionBody(e: Expr, sc: Scope): Expr | undefined {
+  if (e.k !== 'ident') return e;
+  const d = sc.inst.defs.get(e.name);
+  if (d && d.kind === 'op' && d.params.length === 0) return d.body;
+  return undefined;
+}
+
+function isTemporal(e: Expr): boolean {
+  return e.k === 'always' || e.k === 'eventually' || e.k === 'leadsTo' || e.k === 'fair';
+}
+
+/** Finds Init and Next in `Init /\ [][Next]_vars /\ fairness...`. */
+function specParts(spec: Expr, sc: Scope, cfg: ModelConfig): { init: Expr; next: Expr } {
+  let init: Expr | undefined;
+  let next: Expr | undefined;
+  const visit = (e: Expr, depth: number): void => {
+    if (depth > 20) return;
+    if (e.k === 'and') {
+      e.items.forEach((x) => visit(x, depth + 1));
+      return;
+    }
+    if (e.k === 'always' && e.expr.k === 'actionBox') {
+      next = e.expr.action;
+      return;
+    }
+    if (e.k === 'fair' || e.k === 'always' || e.k === 'eventually' || e.k === 'leadsTo') return;
+    if (e.k === 'ident') {
+      const body = definitionBody(e, sc);
+      if (body && (body.k === 'and' || isTemporal(body))) {
+        visit(body, depth + 1);
+        return;
+      }
+    }
+    init = init ? { k: 'and', items: [init, e], loc: e.loc } : e;
+  };
+  const body = definitionBody(spec, sc);
+  if (!body) throw new ModelError(cfg.file, cfg.specification?.pos, `SPECIFICATION ${cfg.specification?.name} must name a definition without parameters`);
+  visit(body, 0);
+  if (!init || !next) {
+    throw new ModelError(
+      cfg.file,
+      cfg.specification?.pos,
+      `SPECIFICATION ${cfg.specification?.name} must have the form Init /\\ [][Next]_vars (/\\ fairness): could not find ${!init ? 'Init' : 'Next'}`,
+    );
+  }
+  return { init, next };
+}

@@ -1,0 +1,45 @@
+/**
+ * One call to check a model from its files: parse, bind, explore. Errors in the input (syntax,
+ * names, cfg) come back as a {@link InputError} with the place, never as a stack trace.
+ */
+import { CfgError, readCfg } from './cfg.ts';
+import { ModelError, buildModel, type ModelOptions } from './model.ts';
+import { type CheckResult, type ExploreOptions, explore } from './explorer.ts';
+import { TlaSyntaxError } from '../syntax/parse.ts';
+import { TlaSemanticError } from '../modules/loader.ts';
+import { EXIT } from './report.ts';
+
+/** A problem with the spec or cfg that stops checking before it starts. */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    /** TLC's exit code for it: 150 for the spec, 151 for the cfg. */
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export interface CheckOptions extends ModelOptions, ExploreOptions {}
+
+/** Checks `tlaFile` against `cfgFile`. Throws {@link InputError} for bad input. */
+export function checkModel(tlaFile: string, cfgFile: string, opts: CheckOptions = {}): CheckResult & { unsupportedProperties: string[] } {
+  try {
+    const cfg = readCfg(cfgFile);
+    const model = buildModel(tlaFile, cfg, opts);
+    return { ...explore(model, opts), unsupportedProperties: model.unsupportedProperties };
+  } catch (e) {
+    throw asInputError(e);
+  }
+}
+
+/** Converts the errors of parsing and binding into {@link InputError}; rethrows anything else. */
+export function asInputError(e: unknown): unknown {
+  if (e instanceof TlaSyntaxError || e instanceof TlaSemanticError) return new InputError(e.message, EXIT.specError);
+  if (e instanceof CfgError || e instanceof ModelError) return new InputError(e.message, EXIT.cfgError);
+  if (e instanceof Error && 'code' in e && (e as NodeJS.ErrnoException).code === 'ENOENT') {
+    return new InputError(`cannot read ${(e as NodeJS.ErrnoException).path}: no such file`, EXIT.cfgError);
+  }
+  return e;
+}

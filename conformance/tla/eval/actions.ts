@@ -1,0 +1,360 @@
+/**
+ * Successor enumeration the way TLC does it (Specifying Systems 14.2.6): an action is walked
+ * with a partial next state; conjuncts run left to right, each seeing what earlier ones
+ * assigned; `x' = e` assigns x' when it has no value yet and compares otherwise; `x' \in S`
+ * branches over S; disjunctions and `\E` branch; IF, CASE and LET choose or bind and go on;
+ * operator calls are entered. Any other conjunct is evaluated and must be TRUE.
+ *
+ * Init is enumerated by the same code in mode 'init', with unprimed variables as the targets.
+ */
+import type { Expr, Loc } from '../syntax/ast.ts';
+import { TlaSemanticError } from '../modules/loader.ts';
+import { EvalError } from '../values/errors.ts';
+import { printValue } from '../values/print.ts';
+import { type Value, equals, TupleValue } from '../values/value.ts';
+import { expectBool, finiteElements } from './builtins.ts';
+import type { Compiler } from './compile.ts';
+import { type ActFn, type ActionMode, Ctx, type Env, type Fn, OpClosure, Thunk, bind, lookup } from './runtime.ts';
+import type { Def, OpDef, Scope } from './scope.ts';
+
+/** Compiles `e` as an action in `mode`. */
+export function compileAction(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
+  return tracedAction(compile(c, e, sc, mode), e.loc);
+}
+
+function tracedAction(fn: ActFn, loc: Loc): ActFn {
+  return (env, ctx, k) => {
+    try {
+      return fn(env, ctx, k);
+    } catch (err) {
+      if (err instanceof EvalError) err.addFrame(loc);
+      throw err;
+    }
+  };
+}
+
+/** The state an action assigns: the next state, or the initial state for Init. */
+function target(ctx: Ctx, mode: ActionMode): Array<Value | undefined> {
+  return (mode === 'next' ? ctx.nxt : ctx.cur)!;
+}
+
+function withTarget(ctx: Ctx, mode: ActionMode, t: Array<Value | undefined>): Ctx {
+  return mode === 'next' ? new Ctx(ctx.cur, t, ctx.rt) : new Ctx(t, null, ctx.rt);
+}
+
+/** Assigns variable i (or, when assigned, compares) and continues. */
+function assign(ctx: Ctx, mode: ActionMode, i: number, v: Value, k: (ctx: Ctx) => boolean): boolean {
+  const t = target(ctx, mode);
+  const old = t[i];
+  if (old === undefined) {
+    const copy = t.slice();
+    copy[i] = v;
+    return k(withTarget(ctx, mode, copy));
+  }
+  return equals(old, v) ? k(ctx) : false;
+}
+
+/** The variable index an expression denotes as an assignment target in `mode`, or -1. */
+export function targetVar(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): number {
+  if (mode === 'next') return e.k === 'prime' ? varIndex(c, e.expr, sc) : -1;
+  return varIndex(c, e, sc);
+}
+
+/** The index of the variable `e` names (through instance substitutions), or -1. */
+export function varIndex(c: Compiler, e: Expr, sc: Scope): number {
+  if (e.k !== 'ident' || sc.findLocal(e.name)) return -1;
+  const d: Def | undefined = sc.inst.defs.get(e.name);
+  if (!d) return -1;
+  if (d.kind === 'var') return d.index;
+  if (d.kind === 'subst') return varIndex(c, d.expr, d.scope);
+  return -1;
+}
+
+function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
+  switch (e.k) {
+    case 'and': {
+      const items = e.items.map((x) => compileAction(c, x, sc, mode));
+      return (env, ctx, k) => {
+        const step = (i: number, cx: Ctx): boolean => (i === items.length ? k(cx) : items[i](env, cx, (next) => step(i + 1, next)));
+        return step(0, ctx);
+      };
+    }
+    case 'or': {
+      const items = e.items.map((x) => compileAction(c, x, sc, mode));
+      return (env, ctx, k) => {
+        for (const item of items) if (item(env, ctx, k)) return true;
+        return false;
+      };
+    }
+    case 'quant': {
+      if (e.q !== 'E') break;
+      const b = c.bounds(e.bounds, sc);
+      const body = compileAction(c, e.body, b.scope, mode);
+      return (env, ctx, k) => b.each(env, ctx, (env2) => body(env2, ctx, k));
+    }
+    case 'if': {
+      const cond = c.expr(e.cond, sc);
+      const t = compileAction(c, e.then, sc, mode);
+      const f = compileAction(c, e.else, sc, mode);
+      return (env, ctx, k) => (expectBool(cond(env, ctx), () => 'The condition of IF') ? t(env, ctx, k) : f(env, ctx, k));
+    }
+    case 'case': {
+      const arms = e.arms.map((a) => ({ g: c.expr(a.guard, sc), b: compileAction(c, a.body, sc, mode) }));
+      const other = e.other ? compileAction(c, e.other, sc, mode) : undefined;
+      return (env, ctx, k) => {
+        for (const a of arms) if (expectBool(a.g(env, ctx), () => 'A CASE guard')) return a.b(env, ctx, k);
+        if (other) return other(env, ctx, k);
+        throw new EvalError('Attempted to evaluate a CASE with no conditions true.');
+      };
+    }
+    case 'let': {
+      const { scope, enter } = c.letBindings(e.defs, sc);
+      const body = compileAction(c, e.body, scope, mode);
+      return (env, ctx, k) => body(enter(env), ctx, k);
+    }
+    case 'ident':
+    case 'apply': {
+      const call = callAction(c, e, sc, mode);
+      if (call) return call;
+      if (e.k === 'apply' && (e.name === 'eq' || e.name === 'in') && e.args.length === 2) {
+        const i = targetVar(c, e.args[0], sc, mode);
+        if (i >= 0) return e.name === 'eq' ? assignment(c, i, e.args[1], sc, mode) : membership(c, i, e.args[1], sc, mode, e.loc);
+      }
+      break;
+    }
+    case 'prefixed': {
+      const { def, binders } = c.resolvePrefixed(e, sc);
+      const last = e.steps[e.steps.length - 1];
+      if (def.kind === 'op') {
+        const call = enterDef(c, def, last.args, sc, mode, e.loc);
+        return (env, ctx, k) => call(binders.reduce((acc, b) => b(acc, env, ctx), env), ctx, k, env);
+      }
+      break;
+    }
+    case 'unchanged':
+      return unchanged(c, e.expr, sc, mode, e.loc);
+  }
+  // Anything else is a condition on the states built so far.
+  const f = c.expr(e, sc);
+  return (env, ctx, k) => (expectBool(f(env, ctx), () => 'An action conjunct') ? k(ctx) : false);
+}
+
+/** An action that is a call of a user operator (or a LET or parameter operator), entered. */
+function callAction(c: Compiler, e: Expr & { k: 'ident' | 'apply' }, sc: Scope, mode: ActionMode): ActFn | undefined {
+  const args = e.k === 'apply' ? e.args : [];
+  const local = sc.findLocal(e.name);
+  if (local) {
+    const slot = local.slot;
+    if (local.arity === 0) {
+      // A parameter bound to an argument passed by name (possibly an action like x' = 1).
+      return (env, ctx, k) => {
+        const b = lookup(env, slot);
+        if (b instanceof Thunk) return b.code.action(mode)(b.env, ctx, k);
+        return expectBool(b as Value, () => `The action ${e.name}`) ? k(ctx) : false;
+      };
+    }
+    if (local.arity !== args.length) return undefined; // let the value compiler report it
+    const binders = args.map((a) => c.binder(a, sc, 0));
+    return (env, ctx, k) => {
+      const op = lookup(env, slot) as OpClosure;
+      const bound = binders.map((b) => b(env, ctx));
+      if (op.enumerate && mode === 'next') return op.enumerate(bound, ctx, k);
+      return expectBool(op.apply(bound, ctx), () => `The action ${e.name}`) ? k(ctx) : false;
+    };
+  }
+  const d = sc.inst.defs.get(e.name);
+  if (d && d.kind === 'op') {
+    const call = enterDef(c, d, args, sc, mode, e.loc);
+    return (env, ctx, k) => call(env, ctx, k, env);
+  }
+  if (d && d.kind === 'subst' && args.length === 0 && varIndex(c, d.expr, d.scope) < 0) {
+    let act: ActFn | undefined;
+    return (env, ctx, k) => (act ??= compileAction(c, d.expr, d.scope, mode))(env, ctx, k);
+  }
+  return undefined;
+}
+
+/**
+ * Enters operator `d` as an action. The returned function takes the environment the instance
+ * parameters live in (`instEnv`) and the caller's environment (for the arguments).
+ */
+export function enterDef(
+  c: Compiler,
+  d: OpDef,
+  args: Expr[],
+  sc: Scope,
+  mode: ActionMode,
+  loc: Loc,
+): (instEnv: Env, ctx: Ctx, k: (ctx: Ctx) => boolean, callerEnv: Env) => boolean {
+  if (d.params.length !== args.length) {
+    throw new TlaSemanticError(loc, `the operator ${d.name} takes ${d.params.length} argument(s), but is given ${args.length}`);
+  }
+  const binders = args.map((a, i) => c.binder(a, sc, d.params[i].arity));
+  const slots = d.paramSlots;
+  const passEnv = d.scope.inst.parameterized;
+  const body = (): ActFn => {
+    d.actions ??= {};
+    return (d.actions[mode] ??= compileAction(c, d.body, c.bodyScope(d), mode));
+  };
+  return (instEnv, ctx, k, callerEnv) => {
+    let e: Env = passEnv ? instEnv : null;
+    for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], binders[i](callerEnv, ctx));
+    return body()(e, ctx, k);
+  };
+}
+
+function assignment(c: Compiler, i: number, rhs: Expr, sc: Scope, mode: ActionMode): ActFn {
+  const f = c.expr(rhs, sc);
+  return (env, ctx, k) => assign(ctx, mode, i, f(env, ctx), k);
+}
+
+function membership(c: Compiler, i: number, rhs: Expr, sc: Scope, mode: ActionMode, loc: Loc): ActFn {
+  const f = c.expr(rhs, sc);
+  const name = c.varNames[i];
+  return (env, ctx, k) => {
+    const s = f(env, ctx);
+    const old = target(ctx, mode)[i];
+    if (old !== undefined) {
+      const set = c.setValue(s, `The right side of ${name}${mode === 'next' ? "'" : ''} \\in S`);
+      return set.contains(old) ? k(ctx) : false;
+    }
+    for (const v of finiteElements(s, () => `The set ${name}${mode === 'next' ? "'" : ''} ranges over (line ${loc.line}, col ${loc.col})`)) {
+      if (assign(ctx, mode, i, v, k)) return true;
+    }
+    return false;
+  };
+}
+
+/** UNCHANGED e: `x' = x` for every variable in e (a variable, a tuple, or a definition of one). */
+function unchanged(c: Compiler, e: Expr, sc: Scope, mode: ActionMode, loc: Loc): ActFn {
+  if (mode === 'init') throw new TlaSemanticError(loc, 'UNCHANGED cannot appear in an initial predicate');
+  const vars = unchangedVars(c, e, sc);
+  if (vars === null) {
+    const f = c.expr({ k: 'unchanged', expr: e, loc }, sc);
+    return (env, ctx, k) => (f(env, ctx) ? k(ctx) : false);
+  }
+  return (_env, ctx, k) => {
+    const cur = ctx.cur!;
+    const step = (j: number, cx: Ctx): boolean => (j === vars.length ? k(cx) : assign(cx, 'next', vars[j], cur[vars[j]]!, (n) => step(j + 1, n)));
+    return step(0, ctx);
+  };
+}
+
+function unchangedVars(c: Compiler, e: Expr, sc: Scope): number[] | null {
+  if (e.k === 'tuple') {
+    const out: number[] = [];
+    for (const x of e.elems) {
+      const vs = unchangedVars(c, x, sc);
+      if (vs === null) return null;
+      out.push(...vs);
+    }
+    return out;
+  }
+  if (e.k === 'ident' && !sc.findLocal(e.name)) {
+    const i = varIndex(c, e, sc);
+    if (i >= 0) return [i];
+    const d = sc.inst.defs.get(e.name);
+    if (d && d.kind === 'op' && d.params.length === 0) return unchangedVars(c, d.body, d.scope);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Splitting Next into TLC's sub-actions.
+
+/** One sub-action of the next-state relation, as TLC splits it. */
+export interface SubAction {
+  /** Operator name, or undefined for an anonymous part of Next. */
+  name: string | undefined;
+  /** Parameter names and values, for printing `Press(0)`. */
+  params: Array<[string, Value]>;
+  /** Where the action's body is (TLC prints this range). */
+  loc: Loc;
+  env: Env;
+  act: ActFn;
+}
+
+/**
+ * Splits Next the way TLC does: disjuncts separately, a `\E` over a constant set into one
+ * action per value, and calls of user operators entered (named after the innermost operator).
+ */
+export function splitActions(c: Compiler, e: Expr, sc: Scope, env: Env, constCtx: Ctx): SubAction[] {
+  const out: SubAction[] = [];
+  const walk = (x: Expr, s: Scope, en: Env, name: string | undefined, params: Array<[string, Value]>, loc: Loc): void => {
+    switch (x.k) {
+      case 'or':
+        for (const item of x.items) walk(item, s, en, name, params, item.loc);
+        return;
+      case 'quant': {
+        if (x.q !== 'E' || x.bounds.some((b) => !b.set || c.mentions(b.set, s, 'state'))) break;
+        const b = c.bounds(x.bounds, s);
+        const names = x.bounds.flatMap((bd) => (bd.tuple ? [`<<${bd.names.join(', ')}>>`] : bd.names));
+        let envs: Env[];
+        try {
+          envs = [];
+          b.each(en, constCtx, (e2) => {
+            envs.push(e2);
+            return false;
+          });
+        } catch {
+          break; // the set depends on the state after all: keep the \E as one action
+        }
+        const slots = b.slots;
+        for (const e2 of envs) {
+          const vals: Array<[string, Value]> = [];
+          let n = 0;
+          x.bounds.forEach((bd, k) => {
+            if (bd.tuple) vals.push([names[n++], new TupleValue(slots[k].map((sl) => lookup(e2, sl) as Value))]);
+            else slots[k].forEach((sl) => vals.push([names[n++], lookup(e2, sl) as Value]));
+          });
+          walk(x.body, b.scope, e2, name, [...params, ...vals], loc);
+        }
+        return;
+      }
+      case 'let': {
+        const { scope, enter } = c.letBindings(x.defs, s);
+        walk(x.body, scope, enter(en), name, params, x.body.loc);
+        return;
+      }
+      case 'ident':
+      case 'apply': {
+        if (s.findLocal(x.name)) break;
+        const d = s.inst.defs.get(x.name);
+        if (!d || d.kind !== 'op') break;
+        const args = x.k === 'apply' ? x.args : [];
+        if (d.params.some((p) => p.arity > 0)) break;
+        // Bind the parameters to the argument values when they are constant; else keep one action.
+        let bodyEnv: Env = d.scope.inst.parameterized ? en : null;
+        const vals: Array<[string, Value]> = [];
+        try {
+          for (let i = 0; i < args.length; i++) {
+            if (c.mentions(args[i], s, 'state')) throw new Error('state-dependent argument');
+            const v = c.expr(args[i], s)(en, constCtx);
+            bodyEnv = bind(bodyEnv, d.paramSlots[i], v);
+            vals.push([d.params[i].name, v]);
+          }
+        } catch {
+          break;
+        }
+        walk(d.body, c.bodyScope(d), bodyEnv, d.name, vals, d.body.loc);
+        return;
+      }
+    }
+    out.push({ name, params, loc, env: en, act: compileAction(c, x, s, 'next') });
+  };
+  walk(e, sc, env, undefined, [], e.loc);
+  return out;
+}
+
+/** `Press(0)` or `Spend("ops",3)` as TLC names an action in traces. */
+export function actionLabel(a: { name: string | undefined; params: Array<[string, Value]> }): string {
+  if (!a.name) return 'Action';
+  if (a.params.length === 0) return a.name;
+  return `${a.name}(${a.params.map(([, v]) => printValue(v)).join(',')})`;
+}
+
+/** Evaluates a state predicate; used for invariants and constraints. */
+export function holds(f: Fn, env: Env, ctx: Ctx, what: () => string): boolean {
+  return expectBool(f(env, ctx), what);
+}
+

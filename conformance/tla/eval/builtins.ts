@@ -1,0 +1,100 @@
+/**
+ * The operators TLA+ has without any EXTENDS: equality, set algebra, logic, DOMAIN, SUBSET,
+ * UNION. Each takes evaluated values and raises TLC's errors for wrong kinds.
+ */
+import { argTypeError } from '../modules/stdlib/native.ts';
+import { EvalError } from '../values/errors.ts';
+import { printValue } from '../values/print.ts';
+import { CapSet, CupSet, DiffSet, SubsetSet } from '../values/sets.ts';
+import { EnumSet, FcnLike, SetValue, type Value, equals, setOf } from '../values/value.ts';
+
+export function expectSet(v: Value, op: string, position: number): SetValue {
+  if (v instanceof SetValue) return v;
+  throw argTypeError(op, position, 'a set', v);
+}
+
+export function expectBool(v: Value, what: () => string): boolean {
+  if (typeof v === 'boolean') return v;
+  throw new EvalError(`${what()} should be a boolean, but instead it is:\n${printValue(v)}`, 'type');
+}
+
+/** The elements of a finite set, or TLC's error for an infinite one. */
+export function finiteElements(v: Value, what: () => string): readonly Value[] {
+  if (!(v instanceof SetValue)) {
+    throw new EvalError(`${what()} should be a set, but instead it is:\n${printValue(v)}`, 'type');
+  }
+  if (!v.isFinite()) {
+    throw new EvalError(`${what()} is the infinite set ${printValue(v)}, which TLC cannot enumerate.`, 'type');
+  }
+  return v.elements();
+}
+
+function union(a: SetValue, b: SetValue): SetValue {
+  if (a.isFinite() && b.isFinite()) {
+    const ea = a.elements(),
+      eb = b.elements();
+    if (eb.length === 0) return a.toEnum();
+    if (ea.length === 0) return b.toEnum();
+    return setOf([...ea, ...eb]);
+  }
+  return new CupSet(a, b);
+}
+
+function intersection(a: SetValue, b: SetValue): SetValue {
+  if (a.isFinite()) return new EnumSet(a.elements().filter((e) => b.contains(e)));
+  if (b.isFinite()) return new EnumSet(b.elements().filter((e) => a.contains(e)));
+  return new CapSet(a, b);
+}
+
+function difference(a: SetValue, b: SetValue): SetValue {
+  if (a.isFinite()) return new EnumSet(a.elements().filter((e) => !b.contains(e)));
+  return new DiffSet(a, b);
+}
+
+function subseteq(a: SetValue, b: SetValue): boolean {
+  if (!a.isFinite()) {
+    if (equals(a, b)) return true;
+    throw new EvalError(`Attempted to check whether the infinite set ${printValue(a)} is a subset of ${printValue(b)}.`);
+  }
+  for (const e of a.elements()) if (!b.contains(e)) return false;
+  return true;
+}
+
+/** Binary builtins, by the grammar's symbol name. */
+export const BINARY_BUILTINS: Record<string, (a: Value, b: Value, text: string) => Value> = {
+  eq: (a, b) => equals(a, b),
+  neq: (a, b) => !equals(a, b),
+  in: (a, b, t) => expectSet(b, t, 1).contains(a),
+  notin: (a, b, t) => !expectSet(b, t, 1).contains(a),
+  cup: (a, b, t) => union(expectSet(a, t, 0), expectSet(b, t, 1)),
+  cap: (a, b, t) => intersection(expectSet(a, t, 0), expectSet(b, t, 1)),
+  setminus: (a, b, t) => difference(expectSet(a, t, 0), expectSet(b, t, 1)),
+  subseteq: (a, b, t) => subseteq(expectSet(a, t, 0), expectSet(b, t, 1)),
+  supseteq: (a, b, t) => subseteq(expectSet(b, t, 1), expectSet(a, t, 0)),
+  subset: (a, b, t) => subseteq(expectSet(a, t, 0), expectSet(b, t, 1)) && !equals(a, b),
+  supset: (a, b, t) => subseteq(expectSet(b, t, 1), expectSet(a, t, 0)) && !equals(a, b),
+  iff: (a, b, t) => boolArg(a, t, 0) === boolArg(b, t, 1),
+  equiv: (a, b, t) => boolArg(a, t, 0) === boolArg(b, t, 1),
+};
+
+function boolArg(v: Value, op: string, position: number): boolean {
+  if (typeof v === 'boolean') return v;
+  throw argTypeError(op, position, 'a boolean', v);
+}
+
+/** Unary builtins. */
+export const UNARY_BUILTINS: Record<string, (a: Value, text: string) => Value> = {
+  lnot: (a, t) => !boolArg(a, t, 0),
+  domain: (a) => {
+    if (a instanceof FcnLike) return a.domain();
+    throw new EvalError(`Attempted to compute the domain of a non-function:\n${printValue(a)}`, 'type');
+  },
+  powerset: (a, t) => new SubsetSet(expectSet(a, t, 0)),
+  union: (a, t) => {
+    const all: Value[] = [];
+    for (const s of finiteElements(a, () => `The argument of ${t}`)) {
+      for (const e of finiteElements(s, () => `An element of the argument of ${t}`)) all.push(e);
+    }
+    return setOf(all);
+  },
+};

@@ -1,0 +1,1124 @@
+/**
+ * The expression compiler: resolves every name once and turns each expression into a closure
+ * `(env, ctx) => Value`, so that checking a state never walks the syntax tree.
+ *
+ * Operator arguments are passed by name, as TLA+ defines them (a {@link Thunk} evaluated on
+ * use); arguments that cannot fail or differ (literals, bound names, variables) are passed
+ * evaluated. Errors carry the source ranges of the expressions they passed through.
+ */
+import type { Bound, Expr, Loc } from '../syntax/ast.ts';
+import { TlaSemanticError } from '../modules/loader.ts';
+import type { NativeOp } from '../modules/stdlib/native.ts';
+import { EvalError } from '../values/errors.ts';
+import { printValue } from '../values/print.ts';
+import { FilterSet, LazyFcn, FcnSet, ProductSet, RecordSet } from '../values/sets.ts';
+import {
+  BOOLEAN_SET,
+  EnumSet,
+  FcnLike,
+  FcnValue,
+  SetValue,
+  TupleValue,
+  type Value,
+  compare,
+  equals,
+  fcnFromPairs,
+  fcnFromSorted,
+  setOf,
+  str,
+} from '../values/value.ts';
+import { STRING } from '../values/sets.ts';
+import { BINARY_BUILTINS, UNARY_BUILTINS, expectBool, finiteElements } from './builtins.ts';
+import { compileAction } from './actions.ts';
+import {
+  type ActFn,
+  type ActionMode,
+  type Binding,
+  type Compiled,
+  Ctx,
+  type Env,
+  type Fn,
+  OpClosure,
+  Thunk,
+  bind,
+  lookup,
+  valueOf,
+} from './runtime.ts';
+import {
+  type Def,
+  type FcnDef,
+  type InstanceDef,
+  type Local,
+  type NamespaceBuilder,
+  type OpDef,
+  Scope,
+  type SubstDef,
+  makeOpDef,
+  newSlot,
+} from './scope.ts';
+
+/** Adds `loc` to the trail of any evaluation error passing through `fn`. */
+export function traced(fn: Fn, loc: Loc): Fn {
+  return (env, ctx) => {
+    try {
+      return fn(env, ctx);
+    } catch (e) {
+      if (e instanceof EvalError) e.addFrame(loc);
+      throw e;
+    }
+  };
+}
+
+function semantic(loc: Loc, detail: string): never {
+  throw new TlaSemanticError(loc, detail);
+}
+
+/** Where an identifier points after resolution. */
+type Resolved = { k: 'local'; local: Local } | { k: 'def'; def: Def } | { k: 'builtin'; name: string };
+
+const BUILTIN_CONSTANTS = new Set(['BOOLEAN', 'STRING']);
+
+/** Compiles expressions of one specification (all its modules share one compiler). */
+export class Compiler {
+  /** Slot of `@` inside EXCEPT updates. */
+  readonly atSlot = newSlot();
+
+  constructor(
+    readonly ns: NamespaceBuilder,
+    readonly varNames: readonly string[],
+  ) {}
+
+  resolve(name: string, sc: Scope, loc: Loc): Resolved {
+    const local = sc.findLocal(name);
+    if (local) return { k: 'local', local };
+    const def = sc.inst.defs.get(name);
+    if (def) return { k: 'def', def };
+    if (BUILTIN_CONSTANTS.has(name) || name === 'implies' || name in BINARY_BUILTINS || name in UNARY_BUILTINS) {
+      return { k: 'builtin', name };
+    }
+    return semantic(loc, `unknown identifier '${name}'${hintFor(name)}`);
+  }
+
+  /** Lazily compiled forms of `e` in `sc`, for passing by name. */
+  compiled(e: Expr, sc: Scope): Compiled {
+    let value: Fn | undefined;
+    const actions: Partial<Record<ActionMode, ActFn>> = {};
+    return {
+      value: () => (value ??= this.expr(e, sc)),
+      action: (mode) => (actions[mode] ??= compileAction(this, e, sc, mode)),
+      unprimed: !this.mentions(e, sc, 'prime'),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Level analysis: does an expression (through the definitions it uses) read the state?
+
+  private readonly stateMemo = new WeakMap<object, boolean>();
+
+  /** Whether `e` mentions variables (`what = 'state'`) or primed expressions (`'prime'`). */
+  mentions(e: Expr, sc: Scope, what: 'state' | 'prime'): boolean {
+    const visit = (x: Expr, s: Scope): boolean => {
+      switch (x.k) {
+        case 'prime':
+          return true;
+        case 'enabled':
+        case 'unchanged':
+          return what === 'state' ? true : x.k === 'unchanged';
+        case 'ident':
+        case 'apply':
+          if (s.findLocal(x.name) === undefined) {
+            const d = s.inst.defs.get(x.name);
+            if (d && this.defMentions(d, what)) return true;
+          }
+          break;
+        case 'prefixed':
+          return true; // instance operators: assume the worst (no caching through them)
+      }
+      return childExprs(x).some((c) => visit(c, s));
+    };
+    return visit(e, sc);
+  }
+
+  private defMentions(d: Def, what: 'state' | 'prime'): boolean {
+    switch (d.kind) {
+      case 'var':
+        return what === 'state';
+      case 'native':
+        return d.op.impure === true && what === 'state';
+      case 'const':
+      case 'instance':
+        return false;
+      case 'subst':
+      case 'op':
+      case 'fcn': {
+        const key = d as object;
+        const memoKey = what === 'state' ? key : (d as { primeKey?: object }).primeKey ?? ((d as { primeKey?: object }).primeKey = {});
+        const hit = this.stateMemo.get(memoKey);
+        if (hit !== undefined) return hit;
+        this.stateMemo.set(memoKey, false); // recursion: assume constant while looking
+        const body = d.kind === 'subst' ? d.expr : d.body;
+        const r = this.mentions(body, d.scope, what);
+        this.stateMemo.set(memoKey, r);
+        return r;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions.
+
+  expr(e: Expr, sc: Scope): Fn {
+    switch (e.k) {
+      case 'num':
+      case 'bool': {
+        const v = e.value;
+        return () => v;
+      }
+      case 'str': {
+        const v = str(e.value);
+        return () => v;
+      }
+      case 'ident':
+        return this.ident(e.name, sc, e.loc);
+      case 'apply':
+        return traced(this.apply(e.name, e.text, e.args, sc, e.loc), e.loc);
+      case 'prefixed':
+        return traced(this.prefixed(e, sc), e.loc);
+      case 'and':
+        return this.junction(e.items, sc, true);
+      case 'or':
+        return this.junction(e.items, sc, false);
+      case 'if': {
+        const c = this.expr(e.cond, sc),
+          t = this.expr(e.then, sc),
+          f = this.expr(e.else, sc);
+        return (env, ctx) => (expectBool(c(env, ctx), () => 'The condition of IF') ? t(env, ctx) : f(env, ctx));
+      }
+      case 'case': {
+        const arms = e.arms.map((a) => ({ g: this.expr(a.guard, sc), b: this.expr(a.body, sc) }));
+        const other = e.other ? this.expr(e.other, sc) : undefined;
+        const loc = e.loc;
+        return (env, ctx) => {
+          for (const a of arms) if (expectBool(a.g(env, ctx), () => 'A CASE guard')) return a.b(env, ctx);
+          if (other) return other(env, ctx);
+          throw new EvalError('Attempted to evaluate a CASE with no conditions true.').addFrame(loc);
+        };
+      }
+      case 'let': {
+        const { scope, enter } = this.letBindings(e.defs, sc);
+        const body = this.expr(e.body, scope);
+        return (env, ctx) => body(enter(env), ctx);
+      }
+      case 'quant':
+        return this.quantifier(e.q, e.bounds, e.body, sc);
+      case 'uquant':
+        return () => {
+          throw new EvalError(
+            `TLC cannot evaluate the unbounded quantifier \\${e.q} ${e.names.join(', ')} : ...; write \\${e.q} ${e.names[0]} \\in S : ...`,
+          ).addFrame(e.loc);
+        };
+      case 'choose':
+        return this.choose(e.bound, e.body, sc, e.loc);
+      case 'setEnum': {
+        const elems = e.elems.map((x) => this.expr(x, sc));
+        if (elems.length === 0) return () => setOf([]);
+        return (env, ctx) => setOf(elems.map((f) => f(env, ctx)));
+      }
+      case 'setFilter':
+        return this.setFilter(e.bound, e.pred, sc);
+      case 'setMap': {
+        const b = this.bounds(e.bounds, sc);
+        const body = this.expr(e.expr, b.scope);
+        return (env, ctx) => {
+          const out: Value[] = [];
+          b.each(env, ctx, (env2) => {
+            out.push(body(env2, ctx));
+            return false;
+          });
+          return setOf(out);
+        };
+      }
+      case 'tuple': {
+        const elems = e.elems.map((x) => this.expr(x, sc));
+        return (env, ctx) => new TupleValue(elems.map((f) => f(env, ctx)));
+      }
+      case 'record': {
+        const names = e.fields.map((f) => str(f.name));
+        const vals = e.fields.map((f) => this.expr(f.value, sc));
+        return (env, ctx) => fcnFromPairs(names.map((n, i) => [n, vals[i](env, ctx)]));
+      }
+      case 'recordSet': {
+        const fields = e.fields.map((f) => ({ name: str(f.name), set: this.expr(f.set, sc) })).sort((a, b) => compare(a.name, b.name));
+        return (env, ctx) =>
+          new RecordSet(
+            fields.map((f) => f.name),
+            fields.map((f) => this.setValue(f.set(env, ctx), `The set of field ${f.name.text}`)),
+          );
+      }
+      case 'fcnSet': {
+        const d = this.expr(e.dom, sc),
+          r = this.expr(e.rng, sc);
+        return (env, ctx) => new FcnSet(this.setValue(d(env, ctx), 'The domain of [S -> T]'), this.setValue(r(env, ctx), 'The range of [S -> T]'));
+      }
+      case 'product': {
+        const sets = e.sets.map((x) => this.expr(x, sc));
+        return (env, ctx) => new ProductSet(sets.map((f) => this.setValue(f(env, ctx), 'An operand of \\X')));
+      }
+      case 'fcn':
+        return this.fcnConstructor(e.bounds, e.body, sc);
+      case 'fcnApp': {
+        const f = this.expr(e.fn, sc);
+        const args = e.args.map((a) => this.expr(a, sc));
+        const one = args.length === 1 ? args[0] : undefined;
+        return traced((env, ctx) => {
+          const fv = f(env, ctx);
+          const arg = one ? one(env, ctx) : new TupleValue(args.map((a) => a(env, ctx)));
+          if (fv instanceof FcnLike) return fv.apply(arg);
+          throw new EvalError(`Attempted to apply a non-function:\n${printValue(fv)}\nto the argument ${printValue(arg)}.`, 'type');
+        }, e.loc);
+      }
+      case 'dot': {
+        const r = this.expr(e.rec, sc);
+        const field = str(e.field);
+        return traced((env, ctx) => {
+          const rv = r(env, ctx);
+          if (rv instanceof FcnLike && rv.inDomain(field)) return rv.apply(field);
+          throw new EvalError(`Attempted to access field ${e.field} of a value that has no such field:\n${printValue(rv)}`, 'domain');
+        }, e.loc);
+      }
+      case 'except':
+        return this.except(e, sc);
+      case 'at': {
+        const local = sc.findLocal('@');
+        if (!local) return semantic(e.loc, '@ may only be used on the right of an EXCEPT update');
+        const slot = local.slot;
+        return (env) => lookup(env, slot) as Value;
+      }
+      case 'prime':
+        return this.prime(e.expr, sc, e.loc);
+      case 'unchanged': {
+        const now = this.expr(e.expr, sc);
+        return (env, ctx) => {
+          if (!ctx.nxt) throw new EvalError('UNCHANGED used outside an action').addFrame(e.loc);
+          return equals(now(env, new Ctx(ctx.nxt, null, ctx.rt)), now(env, ctx));
+        };
+      }
+      case 'enabled': {
+        const nvars = this.varNames.length;
+        let act: ActFn | undefined;
+        return (env, ctx) => {
+          act ??= compileAction(this, e.expr, sc, 'next');
+          if (!ctx.cur) throw new EvalError('ENABLED evaluated without a state').addFrame(e.loc);
+          const probe = new Ctx(ctx.cur, new Array(nvars).fill(undefined), ctx.rt);
+          return act(env, probe, () => true);
+        };
+      }
+      case 'actionBox': {
+        const a = this.expr(e.action, sc);
+        const same = this.expr({ k: 'unchanged', expr: e.sub, loc: e.loc }, sc);
+        return e.stutter
+          ? (env, ctx) => expectBool(a(env, ctx), () => 'An action') || (same(env, ctx) as boolean)
+          : (env, ctx) => expectBool(a(env, ctx), () => 'An action') && !(same(env, ctx) as boolean);
+      }
+      case 'always':
+      case 'eventually':
+      case 'leadsTo':
+      case 'fair':
+        return () => {
+          throw new EvalError('A temporal formula cannot be evaluated as a value here.').addFrame(e.loc);
+        };
+      case 'lambda':
+        return semantic(e.loc, 'LAMBDA may only appear as an argument of an operator');
+      case 'opsym':
+        return semantic(e.loc, `the operator ${e.text} may only appear as an argument of an operator`);
+    }
+  }
+
+  /** The value `v` as a set, or TLC's type error naming `what`. */
+  setValue(v: Value, what: string): SetValue {
+    if (v instanceof SetValue) return v;
+    throw new EvalError(`${what} should be a set, but instead it is:\n${printValue(v)}`, 'type');
+  }
+
+  private junction(items: Expr[], sc: Scope, isAnd: boolean): Fn {
+    const fns = items.map((x) => this.expr(x, sc));
+    const locs = items.map((x) => x.loc);
+    const what = isAnd ? 'A conjunct' : 'A disjunct';
+    return (env, ctx) => {
+      for (let i = 0; i < fns.length; i++) {
+        const v = fns[i](env, ctx);
+        if (typeof v !== 'boolean') {
+          throw new EvalError(`${what} should be a boolean, but instead it is:\n${printValue(v)}`, 'type').addFrame(locs[i]);
+        }
+        if (v !== isAnd) return v;
+      }
+      return isAnd;
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Names.
+
+  ident(name: string, sc: Scope, loc: Loc): Fn {
+    const r = this.resolve(name, sc, loc);
+    if (r.k === 'builtin') {
+      if (name === 'BOOLEAN') return () => BOOLEAN_SET;
+      if (name === 'STRING') return () => STRING;
+      return semantic(loc, `the operator ${name} needs arguments`);
+    }
+    if (r.k === 'local') {
+      if (r.local.arity > 0) return semantic(loc, `the operator ${name} takes ${r.local.arity} argument(s) but is used without any`);
+      const slot = r.local.slot;
+      return (env, ctx) => valueOf(lookup(env, slot), ctx);
+    }
+    return this.defValue(r.def, [], sc, loc);
+  }
+
+  /** A reference to definition `d` applied to `args` (already arity-checked for locals). */
+  defValue(d: Def, args: Expr[], sc: Scope, loc: Loc): Fn {
+    switch (d.kind) {
+      case 'var': {
+        if (args.length > 0) return semantic(loc, `the variable ${d.name} is not an operator`);
+        const i = d.index,
+          name = d.name;
+        return (_env, ctx) => {
+          const cur = ctx.cur;
+          if (cur === null) throw new EvalError(`The variable ${name} cannot be used in a constant expression.`).addFrame(loc);
+          const v = cur[i];
+          if (v === undefined) {
+            throw new EvalError(`The variable ${name} has no value yet: it is read before it is assigned.`, 'unspecified').addFrame(loc);
+          }
+          return v;
+        };
+      }
+      case 'const': {
+        if (d.arity !== args.length) return semantic(loc, `the constant ${d.name} takes ${d.arity} argument(s), but is given ${args.length}`);
+        if (d.arity > 0) return semantic(loc, `the operator constant ${d.name} has no definition: replace it in the cfg with ${d.name} <- SomeOperator`);
+        const name = d.name;
+        return () => {
+          if (d.value === undefined) throw new EvalError(`The constant ${name} has no value: give it one in the cfg (CONSTANT ${name} = ...).`).addFrame(loc);
+          return d.value;
+        };
+      }
+      case 'native':
+        return this.native(d.op, args, sc, loc);
+      case 'op':
+        return this.callDef(d, args, sc, loc);
+      case 'fcn': {
+        if (args.length > 0) return semantic(loc, `${d.name} is a function: write ${d.name}[...], not ${d.name}(...)`);
+        return this.fcnDefValue(d);
+      }
+      case 'subst':
+        return this.substValue(d, args, sc, loc);
+      case 'instance':
+        return semantic(loc, `${d.name} is a module instance: use ${d.name}!Op`);
+    }
+  }
+
+  private substValue(d: SubstDef, args: Expr[], sc: Scope, loc: Loc): Fn {
+    if (args.length === 0) {
+      let fn: Fn | undefined;
+      return (env, ctx) => (fn ??= this.expr(d.expr, d.scope))(env, ctx);
+    }
+    // An operator constant replaced by an operator: call the replacement.
+    const op = this.opArgument(d.expr, d.scope, args.length);
+    const binders = args.map((a) => this.binder(a, sc, 0));
+    return (env, ctx) => op(env, ctx).apply(binders.map((b) => b(env, ctx)), ctx);
+  }
+
+  /** Applies the operator `name` (user, local, native or builtin) to `args`. */
+  apply(name: string, text: string, args: Expr[], sc: Scope, loc: Loc): Fn {
+    const r = this.resolve(name, sc, loc);
+    if (r.k === 'local') {
+      if (r.local.arity !== args.length) return semantic(loc, arityMessage(text, r.local.arity, args.length));
+      const slot = r.local.slot;
+      const binders = args.map((a) => this.binder(a, sc, 0));
+      return (env, ctx) => {
+        const op = lookup(env, slot) as OpClosure;
+        return op.apply(binders.map((b) => b(env, ctx)), ctx);
+      };
+    }
+    if (r.k === 'def') return this.defValue(r.def, args, sc, loc);
+    return this.builtin(name, text, args, sc, loc);
+  }
+
+  private builtin(name: string, text: string, args: Expr[], sc: Scope, loc: Loc): Fn {
+    const fns = args.map((a) => this.expr(a, sc));
+    if (name === 'implies') {
+      if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length));
+      const [a, b] = fns;
+      return (env, ctx) => !expectBool(a(env, ctx), () => 'The left side of =>') || expectBool(b(env, ctx), () => 'The right side of =>');
+    }
+    const bin = BINARY_BUILTINS[name];
+    if (bin) {
+      if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length));
+      const [a, b] = fns;
+      return (env, ctx) => bin(a(env, ctx), b(env, ctx), text);
+    }
+    const un = UNARY_BUILTINS[name];
+    if (un) {
+      if (args.length !== 1) return semantic(loc, arityMessage(text, 1, args.length));
+      const [a] = fns;
+      return (env, ctx) => un(a(env, ctx), text);
+    }
+    return semantic(loc, `unknown operator '${text}'${hintFor(name)}`);
+  }
+
+  private native(op: NativeOp, args: Expr[], sc: Scope, loc: Loc): Fn {
+    const text = op.text ?? op.name;
+    if (op.arity !== args.length) return semantic(loc, arityMessage(text, op.arity, args.length));
+    const impl = op.impl;
+    if (args.length === 0) {
+      if (op.impure) return (_env, ctx) => impl([], ctx.rt);
+      let cached: Value | undefined;
+      return (_env, ctx) => (cached ??= impl([], ctx.rt));
+    }
+    const opArgs = op.opArgs ?? {};
+    const parts = args.map((a, i) => {
+      const arity = opArgs[i];
+      if (arity === undefined) return { value: this.expr(a, sc) };
+      return { op: this.opArgument(a, sc, arity) };
+    });
+    if (parts.every((p) => p.value)) {
+      const fns = parts.map((p) => p.value!);
+      if (fns.length === 1) {
+        const [a] = fns;
+        return (env, ctx) => impl([a(env, ctx)], ctx.rt);
+      }
+      if (fns.length === 2) {
+        const [a, b] = fns;
+        return (env, ctx) => impl([a(env, ctx), b(env, ctx)], ctx.rt);
+      }
+      return (env, ctx) => impl(fns.map((f) => f(env, ctx)), ctx.rt);
+    }
+    return (env, ctx) =>
+      impl(
+        parts.map((p) => {
+          if (p.value) return p.value(env, ctx);
+          const c = p.op!(env, ctx);
+          c.ctx = ctx;
+          return c;
+        }),
+        ctx.rt,
+      );
+  }
+
+  /**
+   * How to pass one argument: by value when evaluating it cannot fail or depend on when it is
+   * evaluated, else by name.
+   */
+  binder(a: Expr, sc: Scope, arity: number): (env: Env, ctx: Ctx) => Binding {
+    if (arity > 0) return this.opArgument(a, sc, arity);
+    if (a.k === 'num' || a.k === 'bool' || a.k === 'str') {
+      const v = a.k === 'str' ? str(a.value) : a.value;
+      return () => v;
+    }
+    if (a.k === 'ident') {
+      const local = sc.findLocal(a.name);
+      if (local && local.arity === 0) {
+        const slot = local.slot;
+        return (env) => lookup(env, slot);
+      }
+    }
+    const code = this.compiled(a, sc);
+    return (env) => new Thunk(code, env);
+  }
+
+  /** An argument for an operator parameter of arity `arity`: a name, a LAMBDA or a symbol. */
+  opArgument(a: Expr, sc: Scope, arity: number): (env: Env, ctx: Ctx) => OpClosure {
+    if (a.k === 'lambda') {
+      if (a.params.length !== arity) return semantic(a.loc, `this LAMBDA takes ${a.params.length} argument(s) where ${arity} are expected`);
+      const slots = a.params.map(() => newSlot());
+      let inner = sc;
+      a.params.forEach((p, i) => (inner = inner.with(p, slots[i])));
+      const body = this.compiled(a.body, inner);
+      return (env) =>
+        new OpClosure(
+          'LAMBDA',
+          arity,
+          (args, ctx) => body.value()(bindAll(env, slots, args), ctx),
+          (args, ctx, k) => body.action('next')(bindAll(env, slots, args), ctx, k),
+        );
+    }
+    if (a.k === 'opsym') {
+      return this.namedOperator(a.name, a.text, sc, a.loc, arity);
+    }
+    if (a.k === 'ident') return this.namedOperator(a.name, a.name, sc, a.loc, arity);
+    return semantic(a.loc, `expected an operator taking ${arity} argument(s) here (a name, a LAMBDA or an operator symbol)`);
+  }
+
+  private namedOperator(name: string, text: string, sc: Scope, loc: Loc, arity: number): (env: Env, ctx: Ctx) => OpClosure {
+    const r = this.resolve(name, sc, loc);
+    if (r.k === 'local') {
+      if (r.local.arity !== arity) return semantic(loc, `${text} takes ${r.local.arity} argument(s) where an operator of ${arity} is expected`);
+      const slot = r.local.slot;
+      return (env) => lookup(env, slot) as OpClosure;
+    }
+    // Build a call of the operator on fresh parameters, so every kind of operator works alike.
+    const slots = Array.from({ length: arity }, () => newSlot());
+    let inner = sc;
+    const params = slots.map((s, i) => {
+      const pname = `$arg${s}_${i}`;
+      inner = inner.with(pname, s);
+      return { k: 'ident', name: pname, loc } as Expr;
+    });
+    const call: Expr = { k: 'apply', name, text, args: params, loc };
+    const code = this.compiled(call, inner);
+    return (env) =>
+      new OpClosure(
+        text,
+        arity,
+        (args, ctx) => code.value()(bindAll(env, slots, args), ctx),
+        (args, ctx, k) => code.action('next')(bindAll(env, slots, args), ctx, k),
+      );
+  }
+
+  /** Calls a user-defined operator. */
+  callDef(d: OpDef, args: Expr[], sc: Scope, loc: Loc): Fn {
+    if (d.params.length !== args.length) return semantic(loc, arityMessage(d.name, d.params.length, args.length));
+    const body = () => (d.fn ??= traced(this.expr(d.body, this.bodyScope(d)), d.loc));
+    if (args.length === 0) {
+      if (!d.scope.inst.parameterized && this.isConstantDef(d)) {
+        return (env, ctx) => {
+          if (!d.cached) d.cached = { value: body()(null, ctx) };
+          return d.cached.value;
+        };
+      }
+      const passEnv = d.scope.inst.parameterized;
+      return (env, ctx) => body()(passEnv ? env : null, ctx);
+    }
+    const binders = args.map((a, i) => this.binder(a, sc, d.params[i].arity));
+    const slots = d.paramSlots;
+    const passEnv = d.scope.inst.parameterized;
+    return (env, ctx) => {
+      let e: Env = passEnv ? env : null;
+      for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], binders[i](env, ctx));
+      return body()(e, ctx);
+    };
+  }
+
+  /** The scope of a definition's body: its own scope plus its parameters. */
+  bodyScope(d: OpDef): Scope {
+    let s = d.scope;
+    d.params.forEach((p, i) => (s = s.with(p.name, d.paramSlots[i], p.arity)));
+    return s;
+  }
+
+  private isConstantDef(d: OpDef | FcnDef): boolean {
+    if (d.constantLevel === undefined) d.constantLevel = !this.mentions(d.body, d.scope, 'state') && !this.boundsMention(d);
+    return d.constantLevel;
+  }
+
+  private boundsMention(d: OpDef | FcnDef): boolean {
+    return d.kind === 'fcn' && d.bounds.some((b) => b.set !== undefined && this.mentions(b.set, d.scope, 'state'));
+  }
+
+  /** The value of a function definition: a lazily computed, memoised function. */
+  fcnDefValue(d: FcnDef): Fn {
+    const self = newSlot();
+    const b = this.bounds(d.bounds, d.scope.with(d.name, self));
+    const domain = this.domainOf(d.bounds, d.scope);
+    let body: Fn | undefined;
+    const build: Fn = (env, ctx) => {
+      const base = d.scope.inst.parameterized ? env : null;
+      body ??= traced(this.expr(d.body, b.scope), d.loc);
+      const bodyFn = body;
+      const dom = domain(base, ctx);
+      const lf: LazyFcn = new LazyFcn(dom, (arg) => bodyFn(b.bindArg(bind(base, self, lf), arg), ctx));
+      return lf;
+    };
+    return (env, ctx) => {
+      if (!d.scope.inst.parameterized && this.isConstantDef(d)) {
+        if (!d.cached) d.cached = { value: build(null, ctx) };
+        return d.cached.value;
+      }
+      return build(env, ctx);
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Instances.
+
+  /** `M!Op(args)`, `M(p)!Op`, `M!N!Op`. */
+  private prefixed(e: Expr & { k: 'prefixed' }, sc: Scope): Fn {
+    const { def, binders, scope } = this.resolvePrefixed(e, sc);
+    const last = e.steps[e.steps.length - 1];
+    const call = this.defValue(def, last.args, scope, e.loc);
+    if (binders.length === 0) return call;
+    return (env, ctx) => call(binders.reduce((acc, b) => b(acc, env, ctx), env), ctx);
+  }
+
+  /**
+   * Resolves the instance steps of a prefixed name. Returns the final definition, the
+   * environment extensions that bind parameterised instances' parameters, and a scope in which
+   * the final step's arguments are compiled.
+   */
+  resolvePrefixed(
+    e: Expr & { k: 'prefixed' },
+    sc: Scope,
+  ): { def: Def; binders: Array<(acc: Env, env: Env, ctx: Ctx) => Env>; scope: Scope } {
+    let inst = sc.inst;
+    const binders: Array<(acc: Env, env: Env, ctx: Ctx) => Env> = [];
+    for (let i = 0; i < e.steps.length - 1; i++) {
+      const step = e.steps[i];
+      const d = inst.defs.get(step.name);
+      if (!d || d.kind !== 'instance') return semantic(e.loc, `${step.name} is not a module instance (in ${e.steps.map((s) => s.name).join('!')})`);
+      if (d.params.length !== step.args.length) return semantic(e.loc, arityMessage(step.name, d.params.length, step.args.length));
+      if (d.params.length > 0) {
+        const argBinders = step.args.map((a, j) => this.binder(a, sc, d.params[j].arity));
+        const slots = d.paramSlots;
+        binders.push((acc, env, ctx) => {
+          let out = acc;
+          for (let j = 0; j < slots.length; j++) out = bind(out, slots[j], argBinders[j](env, ctx));
+          return out;
+        });
+      }
+      inst = this.ns.instanceOf(d as InstanceDef);
+    }
+    const lastName = e.steps[e.steps.length - 1].name;
+    const def = inst.defs.get(lastName);
+    if (!def || inst.localNames.has(lastName)) return semantic(e.loc, `module ${inst.name} has no (non-LOCAL) definition ${lastName}`);
+    return { def, binders, scope: sc };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Binders: quantifiers, CHOOSE, set constructors, functions.
+
+  /**
+   * Compiles a list of bounds. `each` calls `visit` with the environment of every combination
+   * (in TLC's order) until `visit` returns true; it returns whether it was stopped.
+   */
+  bounds(
+    bounds: Bound[],
+    sc: Scope,
+  ): {
+    scope: Scope;
+    each: (env: Env, ctx: Ctx, visit: (env: Env) => boolean) => boolean;
+    bindArg: (env: Env, arg: Value) => Env;
+    slots: number[][];
+  } {
+    let scope = sc;
+    const slots: number[][] = [];
+    const sets: Fn[] = [];
+    const tuple: boolean[] = [];
+    for (const b of bounds) {
+      if (!b.set) return semantic(b.loc, 'this bound needs a set: write x \\in S');
+      sets.push(this.expr(b.set, sc));
+      const s = b.names.map(() => newSlot());
+      slots.push(s);
+      tuple.push(b.tuple);
+      b.names.forEach((n, i) => (scope = scope.with(n, s[i])));
+    }
+    const locs = bounds.map((b) => b.loc);
+    const bindOne = (env: Env, k: number, j: number, v: Value): Env => {
+      if (!tuple[k]) return bind(env, slots[k][j], v);
+      return destructure(env, slots[k], v, locs[k]);
+    };
+    // Flatten to a list of (bound index, name index) positions to iterate.
+    const positions: Array<[number, number]> = [];
+    slots.forEach((s, k) => {
+      if (tuple[k]) positions.push([k, 0]);
+      else s.forEach((_, j) => positions.push([k, j]));
+    });
+    const each = (env: Env, ctx: Ctx, visit: (env: Env) => boolean): boolean => {
+      const lists = sets.map((f, k) => finiteElements(f(env, ctx), () => `The set in the bound at line ${locs[k].line}, col ${locs[k].col}`));
+      // TLC's enumerator varies the first bound name fastest: \E a \in S, b \in T visits
+      // (s1, t1), (s2, t1), ... This order decides the counts printed when a run stops early.
+      const rec = (p: number, e: Env): boolean => {
+        if (p < 0) return visit(e);
+        const [k, j] = positions[p];
+        for (const v of lists[k]) if (rec(p - 1, bindOne(e, k, j, v))) return true;
+        return false;
+      };
+      return rec(positions.length - 1, env);
+    };
+    // Binds a function argument (a tuple when there are several names) to the bound names.
+    const names = positions.length;
+    const bindArg = (env: Env, arg: Value): Env => {
+      if (names === 1) {
+        const [k, j] = positions[0];
+        return bindOne(env, k, j, arg);
+      }
+      const t = arg instanceof FcnLike ? arg.explicit() : undefined;
+      if (!(t instanceof TupleValue) || t.elems.length !== names) {
+        throw new EvalError(`A function of ${names} arguments was applied to ${printValue(arg)}.`, 'domain');
+      }
+      let e = env;
+      positions.forEach(([k, j], i) => (e = bindOne(e, k, j, t.elems[i])));
+      return e;
+    };
+    return { scope, each, bindArg, slots };
+  }
+
+  /** The domain of `[x \in S, y \in T |-> e]`: S, or the product for several names. */
+  private domainOf(bounds: Bound[], sc: Scope): (env: Env, ctx: Ctx) => SetValue {
+    const parts: Array<{ set: Fn; count: number; tuple: boolean }> = bounds.map((b) => {
+      if (!b.set) return semantic(b.loc, 'a function needs a bounded domain: write x \\in S');
+      return { set: this.expr(b.set, sc), count: b.names.length, tuple: b.tuple };
+    });
+    return (env, ctx) => {
+      const sets: SetValue[] = [];
+      for (const p of parts) {
+        const s = this.setValue(p.set(env, ctx), 'The domain of a function');
+        for (let i = 0; i < (p.tuple ? 1 : p.count); i++) sets.push(s);
+      }
+      return sets.length === 1 ? sets[0] : new ProductSet(sets);
+    };
+  }
+
+  private fcnConstructor(bounds: Bound[], body: Expr, sc: Scope): Fn {
+    const b = this.bounds(bounds, sc);
+    const domain = this.domainOf(bounds, sc);
+    const f = this.expr(body, b.scope);
+    return (env, ctx) => {
+      const dom = domain(env, ctx);
+      if (!dom.isFinite()) return new LazyFcn(dom, (arg) => f(b.bindArg(env, arg), ctx));
+      const keys = dom.elements();
+      const vals = keys.map((k) => f(b.bindArg(env, k), ctx));
+      return fcnFromSorted(keys, vals);
+    };
+  }
+
+  private quantifier(q: 'A' | 'E', bounds: Bound[], body: Expr, sc: Scope): Fn {
+    const b = this.bounds(bounds, sc);
+    const f = this.expr(body, b.scope);
+    const what = () => `The body of \\${q}`;
+    if (q === 'E') return (env, ctx) => b.each(env, ctx, (e) => expectBool(f(e, ctx), what));
+    return (env, ctx) => !b.each(env, ctx, (e) => !expectBool(f(e, ctx), what));
+  }
+
+  private choose(bound: Bound, body: Expr, sc: Scope, loc: Loc): Fn {
+    if (!bound.set) {
+      return () => {
+        throw new EvalError('TLC cannot evaluate an unbounded CHOOSE x : P; write CHOOSE x \\in S : P').addFrame(loc);
+      };
+    }
+    const b = this.bounds([bound], sc);
+    const f = this.expr(body, b.scope);
+    const slot = b.slots[0][0];
+    return traced((env, ctx) => {
+      let found: Env | undefined;
+      b.each(env, ctx, (e) => {
+        if (expectBool(f(e, ctx), () => 'The body of CHOOSE')) {
+          found = e;
+          return true;
+        }
+        return false;
+      });
+      if (found === undefined) {
+        throw new EvalError(
+          'Attempted to compute the value of an expression of form\nCHOOSE x \\in S: P, but no element of S satisfied P.',
+          'choose',
+        );
+      }
+      if (bound.tuple) return new TupleValue(b.slots[0].map((s) => lookup(found!, s) as Value));
+      return lookup(found, slot) as Value;
+    }, loc);
+  }
+
+  private setFilter(bound: Bound, pred: Expr, sc: Scope): Fn {
+    const b = this.bounds([bound], sc);
+    const p = this.expr(pred, b.scope);
+    if (!bound.set) return semantic(bound.loc, 'a set filter needs a set: {x \\in S : P}');
+    const set = this.expr(bound.set, sc);
+    const what = () => 'The condition of a set filter';
+    return (env, ctx) => {
+      const s = this.setValue(set(env, ctx), 'The set of {x \\in S : P}');
+      if (!s.isFinite() && !bound.tuple && bound.names.length === 1) {
+        return new FilterSet(s, (v) => expectBool(p(b.bindArg(env, v), ctx), what));
+      }
+      if (bound.names.length === 1 || bound.tuple) {
+        return new EnumSet(s.elements().filter((v) => expectBool(p(b.bindArg(env, v), ctx), what)));
+      }
+      // {x, y \in S : P} filters tuples of S \X S.
+      const out: Value[] = [];
+      b.each(env, ctx, (e) => {
+        if (expectBool(p(e, ctx), what)) out.push(new TupleValue(b.slots[0].map((sl) => lookup(e, sl) as Value)));
+        return false;
+      });
+      return setOf(out);
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // LET, EXCEPT, priming.
+
+  /** Compiles LET definitions: the scope they create and how to enter it at run time. */
+  letBindings(units: import('../syntax/ast.ts').Unit[], sc: Scope): { scope: Scope; enter: (env: Env) => Env } {
+    let scope = sc;
+    type Entry = { slot: number; make: (envFinal: Env) => Binding };
+    const entries: Array<{ slot: number; setup: (scope: Scope) => (envFinal: Env) => Binding }> = [];
+    for (const u of units) {
+      if (u.k === 'opdef') {
+        const slot = newSlot();
+        const def = makeOpDef(u, scope); // scope fixed below
+        scope = scope.with(u.name, slot, u.params.length, def);
+        entries.push({
+          slot,
+          setup: (full) => {
+            (def as { scope: Scope }).scope = full;
+            if (u.params.length === 0) {
+              const code = this.compiled(u.body, full);
+              return (envFinal) => new Thunk(code, envFinal);
+            }
+            const bodyScope = this.bodyScope(def);
+            const code = this.compiled(u.body, bodyScope);
+            return (envFinal) =>
+              new OpClosure(
+                u.name,
+                u.params.length,
+                (args, ctx) => code.value()(bindAll(envFinal, def.paramSlots, args), ctx),
+                (args, ctx, k) => code.action('next')(bindAll(envFinal, def.paramSlots, args), ctx, k),
+              );
+          },
+        });
+      } else if (u.k === 'fcndef') {
+        const slot = newSlot();
+        scope = scope.with(u.name, slot);
+        entries.push({
+          slot,
+          setup: (full) => {
+            const fd: FcnDef = { kind: 'fcn', name: u.name, bounds: u.bounds, body: u.body, scope: full, loc: u.loc, local: false, constantLevel: false };
+            const fn = this.fcnDefValueIn(fd);
+            const code: Compiled = { value: () => fn, action: () => semantic(u.loc, `${u.name} is a function, not an action`), unprimed: true };
+            return (envFinal) => new Thunk(code, envFinal);
+          },
+        });
+      } else if (u.k === 'recursive') {
+        continue;
+      } else {
+        return semantic(u.loc, 'only operator and function definitions may appear in a LET');
+      }
+    }
+    const full = scope;
+    const made: Entry[] = entries.map((en) => ({ slot: en.slot, make: en.setup(full) }));
+    const enter = (env: Env): Env => {
+      let e = env;
+      const frames: Array<{ slot: number; v: Binding; up: Env }> = [];
+      for (const m of made) {
+        const frame = { slot: m.slot, v: undefined as unknown as Binding, up: e };
+        frames.push(frame);
+        e = frame;
+      }
+      for (let i = 0; i < made.length; i++) frames[i].v = made[i].make(e);
+      return e;
+    };
+    return { scope: full, enter };
+  }
+
+  /** Like {@link fcnDefValue} for a LET-level function: evaluated in the LET's environment. */
+  private fcnDefValueIn(d: FcnDef): Fn {
+    const self = newSlot();
+    const b = this.bounds(d.bounds, d.scope.with(d.name, self));
+    const domain = this.domainOf(d.bounds, d.scope);
+    const body = traced(this.expr(d.body, b.scope), d.loc);
+    return (env, ctx) => {
+      const lf: LazyFcn = new LazyFcn(domain(env, ctx), (arg) => body(b.bindArg(bind(env, self, lf), arg), ctx));
+      return lf;
+    };
+  }
+
+  private except(e: Expr & { k: 'except' }, sc: Scope): Fn {
+    const base = this.expr(e.base, sc);
+    const inner = sc.with('@', this.atSlot);
+    const updates = e.updates.map((u) => ({
+      path: u.path.map((step) =>
+        step.k === 'field'
+          ? { field: str(step.name) as Value, args: [] as Fn[] }
+          : { field: undefined, args: step.args.map((a) => this.expr(a, sc)) },
+      ),
+      value: this.expr(u.value, inner),
+    }));
+    const atSlot = this.atSlot;
+    return traced((env, ctx) => {
+      let f = base(env, ctx);
+      for (const u of updates) {
+        const keys = u.path.map((p) =>
+          p.field !== undefined ? p.field : p.args.length === 1 ? p.args[0](env, ctx) : new TupleValue(p.args.map((a) => a(env, ctx))),
+        );
+        f = updateAt(f, keys, 0, (old) => u.value(bind(env, atSlot, old), ctx));
+      }
+      return f;
+    }, e.loc);
+  }
+
+  private prime(inner: Expr, sc: Scope, loc: Loc): Fn {
+    if (inner.k === 'ident') {
+      const r = this.resolve(inner.name, sc, inner.loc);
+      if (r.k === 'def' && r.def.kind === 'var') {
+        const i = r.def.index,
+          name = r.def.name;
+        return (_env, ctx) => {
+          const nxt = ctx.nxt;
+          if (nxt === null) throw new EvalError(`${name}' cannot be evaluated here: there is no next state.`).addFrame(loc);
+          const v = nxt[i];
+          if (v === undefined) {
+            throw new EvalError(`${name}' has no value yet: it is read before the action assigns it.`, 'unspecified').addFrame(loc);
+          }
+          return v;
+        };
+      }
+    }
+    const f = this.expr(inner, sc);
+    return (env, ctx) => {
+      if (ctx.nxt === null) throw new EvalError('A primed expression cannot be evaluated here: there is no next state.').addFrame(loc);
+      return f(env, new Ctx(ctx.nxt, null, ctx.rt));
+    };
+  }
+}
+
+function bindAll(env: Env, slots: number[], args: Binding[]): Env {
+  let e = env;
+  for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], args[i]);
+  return e;
+}
+
+function destructure(env: Env, slots: number[], v: Value, loc: Loc): Env {
+  const t = v instanceof FcnLike ? v.explicit() : undefined;
+  if (!(t instanceof TupleValue) || t.elems.length !== slots.length) {
+    throw new EvalError(`Cannot match ${printValue(v)} against a tuple of ${slots.length} names.`, 'type').addFrame(loc);
+  }
+  let e = env;
+  for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], t.elems[i]);
+  return e;
+}
+
+/** `[f EXCEPT ![k1][k2]... = g(@)]`. A key outside the domain leaves the function unchanged, as in TLC. */
+function updateAt(f: Value, keys: Value[], i: number, compute: (old: Value) => Value): Value {
+  if (i === keys.length) return compute(f);
+  if (!(f instanceof FcnLike)) {
+    throw new EvalError(`Attempted to apply EXCEPT to a non-function:\n${printValue(f)}`, 'type');
+  }
+  const g = f.explicit();
+  const key = keys[i];
+  if (g instanceof TupleValue) {
+    if (typeof key !== 'number' || key < 1 || key > g.elems.length) return g;
+    const elems = g.elems.slice();
+    elems[key - 1] = updateAt(elems[key - 1], keys, i + 1, compute);
+    return new TupleValue(elems);
+  }
+  const idx = (g as FcnValue).indexOf(key);
+  if (idx < 0) return g;
+  const vals = g.vals.slice();
+  vals[idx] = updateAt(vals[idx], keys, i + 1, compute);
+  return new FcnValue(g.dom, vals);
+}
+
+function arityMessage(name: string, expected: number, given: number): string {
+  return `the operator ${name} takes ${expected} argument(s), but is given ${given}`;
+}
+
+const STD_HINTS: Record<string, string> = {
+  plus: 'Naturals',
+  minus: 'Naturals',
+  mul: 'Naturals',
+  lt: 'Naturals',
+  gt: 'Naturals',
+  leq: 'Naturals',
+  geq: 'Naturals',
+  dots_2: 'Naturals',
+  div: 'Naturals',
+  mod: 'Naturals',
+  pow: 'Naturals',
+  Nat: 'Naturals',
+  Int: 'Integers',
+  negative: 'Integers',
+  Len: 'Sequences',
+  Append: 'Sequences',
+  Head: 'Sequences',
+  Tail: 'Sequences',
+  Seq: 'Sequences',
+  SubSeq: 'Sequences',
+  SelectSeq: 'Sequences',
+  circ: 'Sequences',
+  Cardinality: 'FiniteSets',
+  IsFiniteSet: 'FiniteSets',
+  Print: 'TLC',
+  PrintT: 'TLC',
+  Assert: 'TLC',
+  ToString: 'TLC',
+  Permutations: 'TLC',
+  SortSeq: 'TLC',
+  map_to: 'TLC',
+  compose: 'TLC',
+};
+
+function hintFor(name: string): string {
+  const m = STD_HINTS[name];
+  return m ? ` (it is defined in the standard module ${m}: add EXTENDS ${m})` : '';
+}
+
+/** Direct sub-expressions of an expression (for analyses that look at every node). */
+export function childExprs(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'num':
+    case 'str':
+    case 'bool':
+    case 'ident':
+    case 'at':
+    case 'opsym':
+      return [];
+    case 'apply':
+      return e.args;
+    case 'prefixed':
+      return e.steps.flatMap((s) => s.args);
+    case 'lambda':
+      return [e.body];
+    case 'and':
+    case 'or':
+      return e.items;
+    case 'if':
+      return [e.cond, e.then, e.else];
+    case 'case':
+      return [...e.arms.flatMap((a) => [a.guard, a.body]), ...(e.other ? [e.other] : [])];
+    case 'let':
+      return [
+        ...e.defs.flatMap((d) => (d.k === 'opdef' || d.k === 'fcndef' ? [d.body] : [])),
+        ...e.defs.flatMap((d) => (d.k === 'fcndef' ? boundSets(d.bounds) : [])),
+        e.body,
+      ];
+    case 'quant':
+    case 'setMap':
+    case 'fcn':
+      return [...boundSets(e.bounds), 'body' in e ? e.body : e.expr];
+    case 'uquant':
+      return [e.body];
+    case 'choose':
+      return [...boundSets([e.bound]), e.body];
+    case 'setFilter':
+      return [...boundSets([e.bound]), e.pred];
+    case 'setEnum':
+    case 'tuple':
+      return e.elems;
+    case 'record':
+      return e.fields.map((f) => f.value);
+    case 'recordSet':
+      return e.fields.map((f) => f.set);
+    case 'fcnSet':
+      return [e.dom, e.rng];
+    case 'product':
+      return e.sets;
+    case 'fcnApp':
+      return [e.fn, ...e.args];
+    case 'dot':
+      return [e.rec];
+    case 'except':
+      return [e.base, ...e.updates.flatMap((u) => [...u.path.flatMap((p) => (p.k === 'index' ? p.args : [])), u.value])];
+    case 'prime':
+    case 'unchanged':
+    case 'enabled':
+    case 'always':
+    case 'eventually':
+      return [e.expr];
+    case 'actionBox':
+      return [e.action, e.sub];
+    case 'leadsTo':
+      return [e.lhs, e.rhs];
+    case 'fair':
+      return [e.sub, e.action];
+  }
+}
+
+function boundSets(bounds: Bound[]): Expr[] {
+  return bounds.flatMap((b) => (b.set ? [b.set] : []));
+}

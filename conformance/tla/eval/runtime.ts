@@ -1,0 +1,122 @@
+/**
+ * What compiled expressions run on: the evaluation context (current and next state), the
+ * environment of bound names, and the lazily evaluated operator arguments.
+ */
+import type { NativeRuntime, OpValue } from '../modules/stdlib/native.ts';
+import type { Value } from '../values/value.ts';
+
+/** A state: one value per variable, in declaration order. `undefined` = not assigned yet. */
+export type PartialState = Array<Value | undefined>;
+
+/** Services the evaluator needs from whoever runs it (the checker, the replayer, a test). */
+export interface Runtime extends NativeRuntime {
+  /** Variable names by index, for messages. */
+  readonly varNames: readonly string[];
+}
+
+/**
+ * The states an expression is evaluated in. `cur` is null at constant level; `nxt` is null
+ * outside actions. Successor enumeration makes a new context for each assignment, so a context
+ * never changes after creation and lazily evaluated arguments may cache per context.
+ */
+export class Ctx {
+  constructor(
+    readonly cur: PartialState | null,
+    readonly nxt: PartialState | null,
+    readonly rt: Runtime,
+  ) {}
+}
+
+/** A compiled expression. */
+export type Fn = (env: Env, ctx: Ctx) => Value;
+
+/**
+ * A compiled action: calls `k` with the context of every successor it allows (the next state
+ * in `ctx.nxt`, or for Init the initial state in `ctx.cur`). Returns true when `k` asked to stop.
+ */
+export type ActFn = (env: Env, ctx: Ctx, k: (ctx: Ctx) => boolean) => boolean;
+
+/** The environment: a chain of bindings, each under a slot number unique to its binder. */
+export interface EnvFrame {
+  readonly slot: number;
+  readonly v: Binding;
+  readonly up: Env;
+}
+export type Env = EnvFrame | null;
+
+/** What a name can be bound to at run time. */
+export type Binding = Value | Thunk | OpClosure;
+
+/** Extends an environment by one binding. */
+export function bind(env: Env, slot: number, v: Binding): Env {
+  return { slot, v, up: env };
+}
+
+/** Looks a slot up; the compiler guarantees it is present. */
+export function lookup(env: Env, slot: number): Binding {
+  let e = env;
+  while (e !== null) {
+    if (e.slot === slot) return e.v;
+    e = e.up;
+  }
+  throw new Error(`internal error: unbound slot ${slot}`);
+}
+
+/** The compiled forms of an expression, built on demand. */
+export interface Compiled {
+  value(): Fn;
+  action(mode: ActionMode): ActFn;
+  /** True when the expression mentions no primed variable (so a value can be cached). */
+  readonly unprimed: boolean;
+}
+
+/** Init enumerates unprimed variables; Next enumerates primed ones. */
+export type ActionMode = 'init' | 'next';
+
+/**
+ * An operator argument passed by name (TLA+ substitutes arguments into operator bodies): it is
+ * evaluated when used, in the caller's environment, and remembered for the context it was
+ * evaluated in. An argument such as `x' = x + 1` can also be enumerated as an action.
+ */
+export class Thunk {
+  private cachedCtx: Ctx | null = null;
+  private cached: Value | undefined;
+  constructor(
+    readonly code: Compiled,
+    readonly env: Env,
+  ) {}
+  force(ctx: Ctx): Value {
+    if (this.cachedCtx === ctx && this.cached !== undefined) return this.cached;
+    // Contexts are immutable (enumeration makes a new one per assignment), so a value computed
+    // for this context stays right for it.
+    const v = this.code.value()(this.env, ctx);
+    this.cachedCtx = ctx;
+    this.cached = v;
+    return v;
+  }
+}
+
+/** An operator value bound to a higher-order parameter `F(_)`: a LAMBDA, a definition, a symbol. */
+export class OpClosure implements OpValue {
+  readonly isOpValue = true;
+  constructor(
+    readonly name: string,
+    readonly arity: number,
+    /** Calls the operator with arguments passed by name. */
+    readonly apply: (args: Binding[], ctx: Ctx) => Value,
+    /** Enumerates the operator's body as an action, when it is one. */
+    readonly enumerate: ((args: Binding[], ctx: Ctx, k: (ctx: Ctx) => boolean) => boolean) | null,
+    /** The context natives call it in (set when it is handed to a native). */
+    public ctx: Ctx | null = null,
+  ) {}
+  call(args: Value[]): Value {
+    if (!this.ctx) throw new Error('internal error: operator argument called without a context');
+    return this.apply(args, this.ctx);
+  }
+}
+
+/** The value of a binding in a context (forcing a thunk). */
+export function valueOf(b: Binding, ctx: Ctx): Value {
+  if (b instanceof Thunk) return b.force(ctx);
+  return b as Value;
+}

@@ -1,0 +1,84 @@
+/**
+ * Finding and parsing modules: a module named M is `M.tla` in the spec's folder (or one of the
+ * extra search folders), else a built-in standard module. Each file is parsed once.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Loc, Module } from '../syntax/ast.ts';
+import { parseModule, TlaSyntaxError } from '../syntax/parse.ts';
+import { intern } from '../values/value.ts';
+import type { StdModule } from './stdlib/native.ts';
+import { STANDARD_MODULES } from './stdlib/index.ts';
+
+/** A semantic error in a spec (unknown name, wrong arity, missing module), with its place. */
+export class TlaSemanticError extends Error {
+  constructor(
+    readonly loc: Loc | undefined,
+    readonly detail: string,
+  ) {
+    super(loc ? `${loc.file}:${loc.line}:${loc.col}: ${detail}` : detail);
+    this.name = 'TlaSemanticError';
+  }
+}
+
+/** A module as found: parsed user source, or a native standard module. */
+export type LoadedModule = { kind: 'user'; module: Module } | { kind: 'std'; module: StdModule };
+
+/** Loads modules by name, caching parses; also fixes TLC's string interning order. */
+export class ModuleLoader {
+  private readonly cache = new Map<string, LoadedModule>();
+  private readonly folders: string[];
+
+  constructor(rootFile: string, extraFolders: string[] = []) {
+    this.folders = [dirname(resolve(rootFile)), ...extraFolders.map((f) => resolve(f))];
+  }
+
+  /** Parses the root module from its file. */
+  loadRoot(file: string): Module {
+    const mod = this.parseFile(resolve(file));
+    this.cache.set(mod.name, { kind: 'user', module: mod });
+    return mod;
+  }
+
+  /** Finds module `name`; `from` is where it was referenced (for the error message). */
+  load(name: string, from?: Loc): LoadedModule {
+    const hit = this.cache.get(name);
+    if (hit) return hit;
+    for (const folder of this.folders) {
+      const path = join(folder, `${name}.tla`);
+      if (existsSync(path)) {
+        const mod = this.parseFile(path);
+        if (mod.name !== name) {
+          throw new TlaSemanticError(mod.loc, `file ${name}.tla holds module ${mod.name}, expected module ${name}`);
+        }
+        const loaded: LoadedModule = { kind: 'user', module: mod };
+        this.cache.set(name, loaded);
+        return loaded;
+      }
+    }
+    const std = STANDARD_MODULES.get(name);
+    if (std) {
+      const loaded: LoadedModule = { kind: 'std', module: std };
+      this.cache.set(name, loaded);
+      return loaded;
+    }
+    throw new TlaSemanticError(
+      from,
+      `cannot find module ${name}: looked for ${name}.tla in ${this.folders.join(', ')} and among the standard modules (${[...STANDARD_MODULES.keys()].join(', ')})`,
+    );
+  }
+
+  private parseFile(path: string): Module {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new TlaSyntaxError(path, 1, 1, `cannot read file: ${(e as Error).message}`);
+    }
+    const mod = parseModule(text, path);
+    // TLC orders strings and model values by when their names were first interned while
+    // parsing, so we intern every name of each module in source order as it is loaded.
+    for (const n of mod.names) intern(n);
+    return mod;
+  }
+}

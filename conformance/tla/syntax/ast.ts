@@ -1,0 +1,108 @@
+/**
+ * The abstract syntax of TLA+ modules as the engine uses it: what the tree-sitter grammar gives,
+ * minus its quirks (operator chains flattened, parentheses dropped, `A \X B \X C` as one
+ * product), with a source range on every node.
+ *
+ * Operator names are the grammar's canonical symbol names (`plus` for `+`, `leq` for `<=`, `=<`
+ * and `\leq`), so that a user definition `a ++ b == ...` (named `plusplus`) and its uses agree,
+ * and standard-module operators are looked up by the same names.
+ */
+import type { SourceRange } from '../values/errors.ts';
+
+export type Loc = SourceRange;
+
+/** A bound `x \in S`, `x, y \in S` or `<<x, y>> \in S`; `set` is absent for unbounded forms. */
+export interface Bound {
+  names: string[];
+  /** `<<x, y>> \in S`: each element of S is a tuple destructured into the names. */
+  tuple: boolean;
+  set?: Expr;
+  loc: Loc;
+}
+
+/** A path step in `[f EXCEPT ![a][b].c = v]`. */
+export type ExceptStep = { k: 'index'; args: Expr[] } | { k: 'field'; name: string };
+
+/** Expressions. */
+export type Expr =
+  | { k: 'num'; value: number; loc: Loc }
+  | { k: 'str'; value: string; loc: Loc }
+  | { k: 'bool'; value: boolean; loc: Loc }
+  /** A name: variable, constant, bound variable or zero-arity operator. */
+  | { k: 'ident'; name: string; loc: Loc }
+  /** Application of a named operator (user-defined, built in or from a standard module). */
+  | { k: 'apply'; name: string; text: string; args: Expr[]; loc: Loc }
+  /** `M!Op(args)` or `M(p)!N!Op`: each step names an instance (or the final operator). */
+  | { k: 'prefixed'; steps: Array<{ name: string; args: Expr[] }>; loc: Loc }
+  /** `LAMBDA x, y : e`, only as an operator argument. */
+  | { k: 'lambda'; params: string[]; body: Expr; loc: Loc }
+  /** An operator symbol passed as an argument, e.g. `SortSeq(s, <)`. */
+  | { k: 'opsym'; name: string; text: string; loc: Loc }
+  | { k: 'and'; items: Expr[]; loc: Loc }
+  | { k: 'or'; items: Expr[]; loc: Loc }
+  | { k: 'if'; cond: Expr; then: Expr; else: Expr; loc: Loc }
+  | { k: 'case'; arms: Array<{ guard: Expr; body: Expr }>; other?: Expr; loc: Loc }
+  | { k: 'let'; defs: Unit[]; body: Expr; loc: Loc }
+  | { k: 'quant'; q: 'A' | 'E'; bounds: Bound[]; body: Expr; loc: Loc }
+  /** Unbounded or temporal quantifier (`\A x : P`, `\EE x : P`). */
+  | { k: 'uquant'; q: 'A' | 'E' | 'AA' | 'EE'; names: string[]; body: Expr; loc: Loc }
+  | { k: 'choose'; bound: Bound; body: Expr; loc: Loc }
+  | { k: 'setEnum'; elems: Expr[]; loc: Loc }
+  | { k: 'setFilter'; bound: Bound; pred: Expr; loc: Loc }
+  | { k: 'setMap'; expr: Expr; bounds: Bound[]; loc: Loc }
+  | { k: 'tuple'; elems: Expr[]; loc: Loc }
+  | { k: 'record'; fields: Array<{ name: string; value: Expr }>; loc: Loc }
+  | { k: 'recordSet'; fields: Array<{ name: string; set: Expr }>; loc: Loc }
+  | { k: 'fcnSet'; dom: Expr; rng: Expr; loc: Loc }
+  | { k: 'product'; sets: Expr[]; loc: Loc }
+  | { k: 'fcn'; bounds: Bound[]; body: Expr; loc: Loc }
+  | { k: 'fcnApp'; fn: Expr; args: Expr[]; loc: Loc }
+  | { k: 'dot'; rec: Expr; field: string; loc: Loc }
+  | { k: 'except'; base: Expr; updates: Array<{ path: ExceptStep[]; value: Expr }>; loc: Loc }
+  /** `@` inside an EXCEPT update. */
+  | { k: 'at'; loc: Loc }
+  | { k: 'prime'; expr: Expr; loc: Loc }
+  | { k: 'unchanged'; expr: Expr; loc: Loc }
+  | { k: 'enabled'; expr: Expr; loc: Loc }
+  /** `[A]_v` (stutter true) or `<<A>>_v`. */
+  | { k: 'actionBox'; action: Expr; sub: Expr; stutter: boolean; loc: Loc }
+  | { k: 'always'; expr: Expr; loc: Loc }
+  | { k: 'eventually'; expr: Expr; loc: Loc }
+  | { k: 'leadsTo'; lhs: Expr; rhs: Expr; loc: Loc }
+  | { k: 'fair'; strong: boolean; sub: Expr; action: Expr; loc: Loc };
+
+/** A formal parameter: `x` (arity 0) or `F(_, _)` (arity 2). */
+export interface Param {
+  name: string;
+  arity: number;
+}
+
+/** Module-level (or LET-level) units. */
+export type Unit =
+  | { k: 'opdef'; name: string; params: Param[]; body: Expr; local: boolean; loc: Loc }
+  | { k: 'fcndef'; name: string; bounds: Bound[]; body: Expr; local: boolean; loc: Loc }
+  /** `INSTANCE M WITH a <- e` (name absent) or `N(p) == INSTANCE M WITH ...`. */
+  | {
+      k: 'instance';
+      module: string;
+      subs: Array<{ name: string; expr: Expr }>;
+      local: boolean;
+      name?: string;
+      params: Param[];
+      loc: Loc;
+    }
+  | { k: 'constants'; decls: Array<Param & { loc: Loc }>; loc: Loc }
+  | { k: 'variables'; decls: Array<{ name: string; loc: Loc }>; loc: Loc }
+  | { k: 'assume'; expr: Expr; name?: string; loc: Loc }
+  | { k: 'recursive'; decls: Param[]; loc: Loc };
+
+/** A parsed module. */
+export interface Module {
+  name: string;
+  file: string;
+  extends: Array<{ name: string; loc: Loc }>;
+  units: Unit[];
+  loc: Loc;
+  /** Identifiers and string literals in source order: TLC's interning order. */
+  names: string[];
+}
