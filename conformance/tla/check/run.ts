@@ -28,6 +28,17 @@ export function checkModel(tlaFile: string, cfgFile: string, opts: CheckOptions 
   try {
     const cfg = readCfg(cfgFile);
     const model = buildModel(tlaFile, cfg, opts);
+    const unsupported = [
+      ...(cfg.symmetry ? [`SYMMETRY ${cfg.symmetry.name}`] : []),
+      ...(cfg.view ? [`VIEW ${cfg.view.name}`] : []),
+      ...model.unsupportedProperties.map((p) => `PROPERTY ${p} (a temporal property)`),
+    ];
+    if (unsupported.length > 0) {
+      throw new InputError(
+        `${cfgFile}: this engine does not check ${unsupported.join(', ')} yet; remove ${unsupported.length > 1 ? 'them' : 'it'} from the cfg to check the rest, or run real TLC (--engine tlc)`,
+        EXIT.cfgError,
+      );
+    }
     return { ...explore(model, opts), unsupportedProperties: model.unsupportedProperties };
   } catch (e) {
     throw asInputError(e);

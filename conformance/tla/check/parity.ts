@@ -1,0 +1,77 @@
+/**
+ * The parity runner: runs every case of a manifest of TLC results (the shape of the shared
+ * tlc-parity suite) and compares result kind, property, distinct states, depth and trace length.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkModel, InputError } from './run.ts';
+
+/** One case of a parity manifest (the fields we compare and the ones that say how to run it). */
+export interface ParityCase {
+  case: string;
+  module: string;
+  config: string;
+  tlcArgs: string[];
+  result: string;
+  property: string | null;
+  distinct: number | null;
+  generated: number | null;
+  depth: number | null;
+  traceLength: number | null;
+  scope?: string;
+}
+
+export type ParityStatus = 'pass' | 'fail' | 'unsupported';
+
+export interface ParityRow {
+  name: string;
+  status: ParityStatus;
+  /** What differed, or why the case is unsupported. */
+  detail: string;
+  ms: number;
+}
+
+/** Scopes the engine does not check yet (temporal properties, symmetry and views come later). */
+const UNSUPPORTED_SCOPES: Record<string, string> = {
+  temporal: 'temporal properties (PROPERTY) are not supported yet',
+  symmetry: 'SYMMETRY is not supported yet',
+  view: 'VIEW is not supported yet',
+};
+
+/** Runs one case from `dir`. */
+export function runParityCase(dir: string, c: ParityCase): ParityRow {
+  const started = Date.now();
+  const unsupported = c.scope ? UNSUPPORTED_SCOPES[c.scope] : undefined;
+  if (unsupported) return { name: c.case, status: 'unsupported', detail: unsupported, ms: 0 };
+  const folder = join(dir, c.case);
+  const row = (status: ParityStatus, detail: string): ParityRow => ({ name: c.case, status, detail, ms: Date.now() - started });
+  try {
+    const r = checkModel(join(folder, c.module), join(folder, c.config), {
+      print: () => {},
+      checkDeadlock: c.tlcArgs.includes('-deadlock') ? false : undefined,
+    });
+    const diffs: string[] = [];
+    if (r.kind !== c.result) diffs.push(`result ${r.kind} (TLC: ${c.result})`);
+    if (c.property !== null && r.property !== c.property) diffs.push(`property ${r.property} (TLC: ${c.property})`);
+    if (c.distinct !== null && r.distinct !== c.distinct) diffs.push(`distinct ${r.distinct} (TLC: ${c.distinct})`);
+    if (c.depth !== null && r.depth !== c.depth) diffs.push(`depth ${r.depth} (TLC: ${c.depth})`);
+    if (c.traceLength !== null && (r.trace?.length ?? 0) !== c.traceLength) {
+      diffs.push(`trace length ${r.trace?.length ?? 0} (TLC: ${c.traceLength})`);
+    }
+    const counts = `${r.kind}${r.property ? ` ${r.property}` : ''}, ${r.distinct} distinct, ${r.generated} generated, depth ${r.depth}`;
+    return diffs.length === 0 ? row('pass', counts) : row('fail', diffs.join('; '));
+  } catch (e) {
+    if (e instanceof InputError) return row('fail', e.message);
+    throw e;
+  }
+}
+
+/** Runs every case of `dir/manifest.json`. */
+export function runParity(dir: string, onRow?: (r: ParityRow) => void): ParityRow[] {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ParityCase[];
+  return manifest.map((c) => {
+    const r = runParityCase(dir, c);
+    onRow?.(r);
+    return r;
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * The `timelock` command. Thin by design: it parses arguments and calls the libraries.
+ */
+import { Command, Option } from 'commander';
+import { registerCheck } from './check.ts';
+import { registerParity } from './parity.ts';
+
+/** TLC spells its long options with one dash (`-config`); accept that spelling too. */
+export function normaliseTlcFlags(argv: string[]): string[] {
+  const tlcFlags = new Set(['-config', '-deadlock', '-workers', '-depth']);
+  return argv.map((a) => (tlcFlags.has(a) ? `-${a}` : a));
+}
+
+const program = new Command('timelock')
+  .description(
+    'AtlasDB Timelock Paxos: TLA+ specification, reference implementation and a TLC-compatible model checker.',
+  )
+  .showHelpAfterError()
+  .addOption(new Option('--no-color', 'plain output').hideHelp());
+
+registerCheck(program);
+registerParity(program);
+
+program.parseAsync(normaliseTlcFlags(process.argv)).catch((e: unknown) => {
+  process.stderr.write(`timelock: ${(e as Error).message}\n`);
+  process.exit(1);
+});
