@@ -6,7 +6,12 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { checkModel, InputError } from '../../conformance/tla/check/run.ts';
-import { exitCode, formatProgress, formatTlc, resultJson } from '../../conformance/tla/check/report.ts';
+import {
+  exitCode,
+  formatProgress,
+  formatTlc,
+  resultJson,
+} from '../../conformance/tla/check/report.ts';
 
 interface CheckFlags {
   config?: string;
@@ -21,8 +26,11 @@ export function registerCheck(program: Command): void {
     .command('check')
     .description('model-check a TLA+ specification against a TLC model configuration (.cfg)')
     .argument('<spec>', 'the root module, e.g. spec/Timelock.tla (".tla" may be omitted)')
-    .option('--config <file>', 'the model configuration (default: the spec name with .cfg); TLC spelling -config works too')
-    .option('--deadlock', 'do not report deadlocks (as TLC\'s -deadlock)')
+    .option(
+      '--config <file>',
+      'the model configuration (default: the spec name with .cfg); TLC spelling -config works too',
+    )
+    .option('--deadlock', "do not report deadlocks (as TLC's -deadlock)")
     .option('--workers <n>', 'accepted for TLC compatibility; the engine explores with one thread')
     .option('--depth <n>', 'stop exploring below this BFS level')
     .option('--json', 'print the result as one JSON object instead of TLC-style text')
@@ -46,7 +54,9 @@ function runCheck(specArg: string, flags: CheckFlags): number {
   const say = (line: string) => {
     if (!flags.json) process.stdout.write(line + '\n');
   };
-  say(`Timelock TLA+ engine: checking ${basename(spec)} with ${basename(config)} (breadth-first, 1 worker)`);
+  say(
+    `Timelock TLA+ engine: checking ${basename(spec)} with ${basename(config)} (breadth-first, 1 worker)`,
+  );
   if (flags.workers && flags.workers !== '1' && flags.workers !== 'auto') {
     say(`Note: -workers ${flags.workers} accepted; this engine explores with one thread.`);
   }
@@ -63,7 +73,15 @@ function runCheck(specArg: string, flags: CheckFlags): number {
     return exitCode(result);
   } catch (e) {
     if (e instanceof InputError) {
-      if (flags.json) process.stdout.write(JSON.stringify({ version: 1, result: 'input-error', message: e.message, exitCode: e.exitCode }) + '\n');
+      if (flags.json)
+        process.stdout.write(
+          JSON.stringify({
+            version: 1,
+            result: 'input-error',
+            message: e.message,
+            exitCode: e.exitCode,
+          }) + '\n',
+        );
       else process.stderr.write(`Error: ${e.message}\n`);
       return e.exitCode;
     }

@@ -18,10 +18,15 @@ export function registerParity(program: Command): void {
         else if (r.status === 'fail') failed++;
         else unsupported++;
         const tag = r.status === 'pass' ? 'PASS' : r.status === 'fail' ? 'FAIL' : 'UNSUPPORTED';
-        process.stdout.write(`${tag.padEnd(12)}${r.name.padEnd(28)}${r.detail}${r.ms ? `  (${r.ms} ms)` : ''}\n`);
+        process.stdout.write(
+          `${tag.padEnd(12)}${r.name.padEnd(28)}${r.detail}${r.ms ? `  (${r.ms} ms)` : ''}\n`,
+        );
       });
       process.stdout.write(`${passed} passed, ${failed} failed, ${unsupported} skipped\n`);
-      if (unsupported > 0) process.stdout.write(`(${unsupported} cases use features this engine does not support yet; they are not counted as passed)\n`);
+      if (unsupported > 0)
+        process.stdout.write(
+          `(${unsupported} cases use features this engine does not support yet; they are not counted as passed)\n`,
+        );
       process.exitCode = failed > 0 ? 1 : 0;
     });
 }

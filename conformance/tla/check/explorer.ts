@@ -112,7 +112,11 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       ok = expectBool(a.fn(null, new Ctx(null, null, rt)), () => 'An ASSUME');
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
-      return result('eval-error', { message: e.message, errorTrail: e.trail.map(describeRange), errorKind: e.kind });
+      return result('eval-error', {
+        message: e.message,
+        errorTrail: e.trail.map(describeRange),
+        errorKind: e.kind,
+      });
     }
     if (!ok) return result('assume', { message: `Assumption ${describeRange(a.loc)} is false.` });
   }
@@ -120,7 +124,10 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
   const complete = (s: PartialState, from: number, actionIdx: number): Value[] => {
     for (let i = 0; i < n; i++) {
       if (s[i] === undefined) {
-        const where = actionIdx < 0 ? 'the initial predicate' : `action ${actionLabel(model.actions[actionIdx])}`;
+        const where =
+          actionIdx < 0
+            ? 'the initial predicate'
+            : `action ${actionLabel(model.actions[actionIdx])}`;
         const e = new EvalError(
           `Successor state is not completely specified by ${where}: variable ${model.varNames[i]} is not assigned a value.`,
           'unspecified',
@@ -134,7 +141,8 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
   const satisfies = (preds: NamedPredicate[], cur: Value[], nxt: Value[] | null): boolean => {
     if (preds.length === 0) return true;
     const ctx = nxt ? new Ctx(cur, nxt, rt) : new Ctx(cur, null, rt);
-    for (const p of preds) if (!expectBool(p.fn(null, ctx), () => `The constraint ${p.name}`)) return false;
+    for (const p of preds)
+      if (!expectBool(p.fn(null, ctx), () => `The constraint ${p.name}`)) return false;
     return true;
   };
 
@@ -155,13 +163,22 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
   };
 
   /** Handles one generated state: constraint, dedupe, invariants. */
-  const consider = (s: Value[], from: number, actionIdx: number, lvl: number, prev: Value[] | null): void => {
+  const consider = (
+    s: Value[],
+    from: number,
+    actionIdx: number,
+    lvl: number,
+    prev: Value[] | null,
+  ): void => {
     let isNew = true;
     let inModel: boolean;
     try {
-      inModel = satisfies(model.constraints, s, null) && (prev === null || satisfies(model.actionConstraints, prev, s));
+      inModel =
+        satisfies(model.constraints, s, null) &&
+        (prev === null || satisfies(model.actionConstraints, prev, s));
     } catch (e) {
-      if (e instanceof EvalError) throw new Violation('eval-error', undefined, from, s, actionIdx, e);
+      if (e instanceof EvalError)
+        throw new Violation('eval-error', undefined, from, s, actionIdx, e);
       throw e;
     }
     if (inModel) {
@@ -174,10 +191,25 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     try {
       bad = violated(s);
     } catch (e) {
-      if (e instanceof EvalError) throw new Violation('eval-error', undefined, inModel ? states.length - 1 : from, inModel ? undefined : s, actionIdx, e);
+      if (e instanceof EvalError)
+        throw new Violation(
+          'eval-error',
+          undefined,
+          inModel ? states.length - 1 : from,
+          inModel ? undefined : s,
+          actionIdx,
+          e,
+        );
       throw e;
     }
-    if (bad !== undefined) throw new Violation('invariant', bad, inModel ? states.length - 1 : from, inModel ? undefined : s, actionIdx);
+    if (bad !== undefined)
+      throw new Violation(
+        'invariant',
+        bad,
+        inModel ? states.length - 1 : from,
+        inModel ? undefined : s,
+        actionIdx,
+      );
   };
 
   let lastReport = started;
@@ -191,7 +223,8 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
         return false;
       });
     } catch (e) {
-      if (e instanceof EvalError) throw new Violation('eval-error', undefined, -1, undefined, -1, e);
+      if (e instanceof EvalError)
+        throw new Violation('eval-error', undefined, -1, undefined, -1, e);
       throw e;
     }
     for (const s of inits) {
@@ -207,26 +240,35 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       let anySuccessor = false;
       for (let a = 0; a < model.actions.length; a++) {
         const action = model.actions[a];
-        const succs: PartialState[] = [];
+        // Each successor is counted and checked as soon as the action produces it, as TLC's
+        // Worker.addElement does: a violation stops the action's enumeration there, so
+        // successors it would have produced afterwards are not counted as generated.
         try {
           action.act(action.env, new Ctx(cur, new Array(n).fill(undefined), rt), (ctx) => {
-            succs.push(ctx.nxt!);
+            generated++;
+            anySuccessor = true;
+            consider(complete(ctx.nxt!, idx, a), idx, a, level[idx] + 1, cur);
             return false;
           });
         } catch (e) {
-          if (e instanceof EvalError) throw new Violation('eval-error', undefined, idx, undefined, a, e);
+          if (e instanceof EvalError)
+            throw new Violation('eval-error', undefined, idx, undefined, a, e);
           throw e;
         }
-        generated += succs.length;
-        if (succs.length > 0) anySuccessor = true;
-        for (const s of succs) consider(complete(s, idx, a), idx, a, level[idx] + 1, cur);
       }
-      if (!anySuccessor && model.checkDeadlock) throw new Violation('deadlock', undefined, idx, undefined, -1);
+      if (!anySuccessor && model.checkDeadlock)
+        throw new Violation('deadlock', undefined, idx, undefined, -1);
       if (opts.onProgress && (idx & 1023) === 0) {
         const now = Date.now();
         if (now - lastReport >= interval) {
           lastReport = now;
-          opts.onProgress({ depth: maxLevel, generated, distinct: seen.size, queue: states.length - head, elapsedMs: now - started });
+          opts.onProgress({
+            depth: maxLevel,
+            generated,
+            distinct: seen.size,
+            queue: states.length - head,
+            elapsedMs: now - started,
+          });
         }
       }
     }

@@ -95,7 +95,8 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     tlcGet: (key) => {
       const k = printValue(key);
       const v = registers.get(k);
-      if (v === undefined) throw new TlaSemanticError(undefined, `TLCGet(${k}): no value was set with TLCSet`);
+      if (v === undefined)
+        throw new TlaSemanticError(undefined, `TLCGet(${k}): no value was set with TLCSet`);
       return v;
     },
     tlcSet: (key, v) => {
@@ -107,7 +108,12 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   const scope = new Scope(root);
   const named = (n: CfgName, what: string): Expr => {
     const d = root.defs.get(n.name);
-    if (!d) throw new ModelError(cfg.file, n.pos, `${what} ${n.name} is not defined in module ${rootModule.name}`);
+    if (!d)
+      throw new ModelError(
+        cfg.file,
+        n.pos,
+        `${what} ${n.name} is not defined in module ${rootModule.name}`,
+      );
     return { k: 'ident', name: n.name, loc: 'loc' in d ? (d.loc as Loc) : rootModule.loc };
   };
 
@@ -118,8 +124,10 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     initExpr = parts.init;
     nextExpr = parts.next;
   } else {
-    if (!cfg.init) throw new ModelError(cfg.file, undefined, 'the cfg names no INIT (or SPECIFICATION)');
-    if (!cfg.next) throw new ModelError(cfg.file, undefined, 'the cfg names no NEXT (or SPECIFICATION)');
+    if (!cfg.init)
+      throw new ModelError(cfg.file, undefined, 'the cfg names no INIT (or SPECIFICATION)');
+    if (!cfg.next)
+      throw new ModelError(cfg.file, undefined, 'the cfg names no NEXT (or SPECIFICATION)');
     initExpr = named(cfg.init, 'INIT');
     nextExpr = named(cfg.next, 'NEXT');
   }
@@ -134,7 +142,12 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     // TLC checks a PROPERTY []P with P a state predicate as an invariant.
     const e = named(p, 'PROPERTY');
     const body = definitionBody(e, scope);
-    if (body && body.k === 'always' && !compiler.mentions(body.expr, scope, 'prime') && !isTemporal(body.expr)) {
+    if (
+      body &&
+      body.k === 'always' &&
+      !compiler.mentions(body.expr, scope, 'prime') &&
+      !isTemporal(body.expr)
+    ) {
       invariants.push({ name: p.name, fn: compiler.expr(body.expr, scope), loc: e.loc });
     } else {
       unsupportedProperties.push(p.name);
@@ -173,16 +186,38 @@ function internCfg(cfg: ModelConfig): void {
 function bindConstants(cfg: ModelConfig, root: ModuleInstance, constants: ConstDef[]): void {
   for (const c of cfg.constants) {
     const d = root.defs.get(c.name);
-    if (!d) throw new ModelError(cfg.file, c.pos, `the cfg gives a value to ${c.name}, which the spec does not declare or define`);
+    if (!d)
+      throw new ModelError(
+        cfg.file,
+        c.pos,
+        `the cfg gives a value to ${c.name}, which the spec does not declare or define`,
+      );
     const value = cfgValue(c.value);
     if (d.kind === 'const') d.value = value;
-    else root.defs.set(c.name, { kind: 'const', name: c.name, arity: 0, loc: 'loc' in d ? (d.loc as Loc) : constants[0]?.loc, value });
+    else
+      root.defs.set(c.name, {
+        kind: 'const',
+        name: c.name,
+        arity: 0,
+        loc: 'loc' in d ? (d.loc as Loc) : constants[0]?.loc,
+        value,
+      });
   }
   for (const s of cfg.substitutions) {
     const d = root.defs.get(s.name);
-    if (!d) throw new ModelError(cfg.file, s.pos, `the cfg replaces ${s.name}, which the spec does not declare or define`);
+    if (!d)
+      throw new ModelError(
+        cfg.file,
+        s.pos,
+        `the cfg replaces ${s.name}, which the spec does not declare or define`,
+      );
     const target = root.defs.get(s.target);
-    if (!target) throw new ModelError(cfg.file, s.pos, `the cfg replaces ${s.name} with ${s.target}, which is not defined`);
+    if (!target)
+      throw new ModelError(
+        cfg.file,
+        s.pos,
+        `the cfg replaces ${s.name} with ${s.target}, which is not defined`,
+      );
     root.defs.set(s.name, target);
   }
   for (const c of constants) {
@@ -234,7 +269,12 @@ function specParts(spec: Expr, sc: Scope, cfg: ModelConfig): { init: Expr; next:
     init = init ? { k: 'and', items: [init, e], loc: e.loc } : e;
   };
   const body = definitionBody(spec, sc);
-  if (!body) throw new ModelError(cfg.file, cfg.specification?.pos, `SPECIFICATION ${cfg.specification?.name} must name a definition without parameters`);
+  if (!body)
+    throw new ModelError(
+      cfg.file,
+      cfg.specification?.pos,
+      `SPECIFICATION ${cfg.specification?.name} must name a definition without parameters`,
+    );
   visit(body, 0);
   if (!init || !next) {
     throw new ModelError(

@@ -44,7 +44,12 @@ export function runParityCase(dir: string, c: ParityCase): ParityRow {
   const unsupported = c.scope ? UNSUPPORTED_SCOPES[c.scope] : undefined;
   if (unsupported) return { name: c.case, status: 'unsupported', detail: unsupported, ms: 0 };
   const folder = join(dir, c.case);
-  const row = (status: ParityStatus, detail: string): ParityRow => ({ name: c.case, status, detail, ms: Date.now() - started });
+  const row = (status: ParityStatus, detail: string): ParityRow => ({
+    name: c.case,
+    status,
+    detail,
+    ms: Date.now() - started,
+  });
   try {
     const r = checkModel(join(folder, c.module), join(folder, c.config), {
       print: () => {},
@@ -52,8 +57,10 @@ export function runParityCase(dir: string, c: ParityCase): ParityRow {
     });
     const diffs: string[] = [];
     if (r.kind !== c.result) diffs.push(`result ${r.kind} (TLC: ${c.result})`);
-    if (c.property !== null && r.property !== c.property) diffs.push(`property ${r.property} (TLC: ${c.property})`);
-    if (c.distinct !== null && r.distinct !== c.distinct) diffs.push(`distinct ${r.distinct} (TLC: ${c.distinct})`);
+    if (c.property !== null && r.property !== c.property)
+      diffs.push(`property ${r.property} (TLC: ${c.property})`);
+    if (c.distinct !== null && r.distinct !== c.distinct)
+      diffs.push(`distinct ${r.distinct} (TLC: ${c.distinct})`);
     if (c.depth !== null && r.depth !== c.depth) diffs.push(`depth ${r.depth} (TLC: ${c.depth})`);
     if (c.traceLength !== null && (r.trace?.length ?? 0) !== c.traceLength) {
       diffs.push(`trace length ${r.trace?.length ?? 0} (TLC: ${c.traceLength})`);

@@ -35,7 +35,11 @@ export function exitCode(r: CheckResult): number {
     case 'invariant':
       return EXIT.invariant;
     case 'eval-error':
-      return r.errorKind === 'assert' ? EXIT.assert : r.errorKind === 'overflow' ? EXIT.overflow : EXIT.evalError;
+      return r.errorKind === 'assert'
+        ? EXIT.assert
+        : r.errorKind === 'overflow'
+          ? EXIT.overflow
+          : EXIT.evalError;
   }
 }
 
@@ -73,9 +77,17 @@ export function formatTlc(r: CheckResult): string {
       break;
     case 'invariant':
       if (r.initialState) {
-        out.push(`Error: Invariant ${r.property} is violated by the initial state:`, formatState(r.varNames, r.trace![0].state), '');
+        out.push(
+          `Error: Invariant ${r.property} is violated by the initial state:`,
+          formatState(r.varNames, r.trace![0].state),
+          '',
+        );
       } else {
-        out.push(`Error: Invariant ${r.property} is violated.`, ...formatTrace(r.varNames, r.trace!), ...counts(r));
+        out.push(
+          `Error: Invariant ${r.property} is violated.`,
+          ...formatTrace(r.varNames, r.trace!),
+          ...counts(r),
+        );
       }
       break;
     case 'deadlock':
@@ -85,7 +97,10 @@ export function formatTlc(r: CheckResult): string {
       out.push(`Error: ${r.message}`);
       if (r.trace && r.trace.length > 0) out.push(...formatTrace(r.varNames, r.trace));
       if (r.errorTrail && r.errorTrail.length > 0) {
-        out.push('Error: The error occurred when TLC was evaluating the nested', 'expressions at the following positions:');
+        out.push(
+          'Error: The error occurred when TLC was evaluating the nested',
+          'expressions at the following positions:',
+        );
         r.errorTrail.forEach((t, i) => out.push(`${i}. ${t}`));
         out.push('');
       }
@@ -98,7 +113,9 @@ export function formatTlc(r: CheckResult): string {
 
 function formatElapsed(ms: number): string {
   const s = Math.round(ms / 1000);
-  return s < 60 ? `${String(s).padStart(2, '0')}s` : `${Math.floor(s / 60)}min ${String(s % 60).padStart(2, '0')}s`;
+  return s < 60
+    ? `${String(s).padStart(2, '0')}s`
+    : `${Math.floor(s / 60)}min ${String(s % 60).padStart(2, '0')}s`;
 }
 
 /** TLC's periodic progress line. */

@@ -24,7 +24,11 @@ export class InputError extends Error {
 export interface CheckOptions extends ModelOptions, ExploreOptions {}
 
 /** Checks `tlaFile` against `cfgFile`. Throws {@link InputError} for bad input. */
-export function checkModel(tlaFile: string, cfgFile: string, opts: CheckOptions = {}): CheckResult & { unsupportedProperties: string[] } {
+export function checkModel(
+  tlaFile: string,
+  cfgFile: string,
+  opts: CheckOptions = {},
+): CheckResult & { unsupportedProperties: string[] } {
   try {
     const cfg = readCfg(cfgFile);
     const model = buildModel(tlaFile, cfg, opts);
@@ -47,10 +51,15 @@ export function checkModel(tlaFile: string, cfgFile: string, opts: CheckOptions 
 
 /** Converts the errors of parsing and binding into {@link InputError}; rethrows anything else. */
 export function asInputError(e: unknown): unknown {
-  if (e instanceof TlaSyntaxError || e instanceof TlaSemanticError) return new InputError(e.message, EXIT.specError);
-  if (e instanceof CfgError || e instanceof ModelError) return new InputError(e.message, EXIT.cfgError);
+  if (e instanceof TlaSyntaxError || e instanceof TlaSemanticError)
+    return new InputError(e.message, EXIT.specError);
+  if (e instanceof CfgError || e instanceof ModelError)
+    return new InputError(e.message, EXIT.cfgError);
   if (e instanceof Error && 'code' in e && (e as NodeJS.ErrnoException).code === 'ENOENT') {
-    return new InputError(`cannot read ${(e as NodeJS.ErrnoException).path}: no such file`, EXIT.cfgError);
+    return new InputError(
+      `cannot read ${(e as NodeJS.ErrnoException).path}: no such file`,
+      EXIT.cfgError,
+    );
   }
   return e;
 }

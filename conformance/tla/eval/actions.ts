@@ -14,7 +14,17 @@ import { printValue } from '../values/print.ts';
 import { type Value, equals, TupleValue } from '../values/value.ts';
 import { expectBool, finiteElements } from './builtins.ts';
 import type { Compiler } from './compile.ts';
-import { type ActFn, type ActionMode, Ctx, type Env, type Fn, OpClosure, Thunk, bind, lookup } from './runtime.ts';
+import {
+  type ActFn,
+  type ActionMode,
+  Ctx,
+  type Env,
+  type Fn,
+  OpClosure,
+  Thunk,
+  bind,
+  lookup,
+} from './runtime.ts';
 import type { Def, OpDef, Scope } from './scope.ts';
 
 /** Compiles `e` as an action in `mode`. */
@@ -43,7 +53,13 @@ function withTarget(ctx: Ctx, mode: ActionMode, t: Array<Value | undefined>): Ct
 }
 
 /** Assigns variable i (or, when assigned, compares) and continues. */
-function assign(ctx: Ctx, mode: ActionMode, i: number, v: Value, k: (ctx: Ctx) => boolean): boolean {
+function assign(
+  ctx: Ctx,
+  mode: ActionMode,
+  i: number,
+  v: Value,
+  k: (ctx: Ctx) => boolean,
+): boolean {
   const t = target(ctx, mode);
   const old = t[i];
   if (old === undefined) {
@@ -75,7 +91,8 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
     case 'and': {
       const items = e.items.map((x) => compileAction(c, x, sc, mode));
       return (env, ctx, k) => {
-        const step = (i: number, cx: Ctx): boolean => (i === items.length ? k(cx) : items[i](env, cx, (next) => step(i + 1, next)));
+        const step = (i: number, cx: Ctx): boolean =>
+          i === items.length ? k(cx) : items[i](env, cx, (next) => step(i + 1, next));
         return step(0, ctx);
       };
     }
@@ -96,13 +113,18 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
       const cond = c.expr(e.cond, sc);
       const t = compileAction(c, e.then, sc, mode);
       const f = compileAction(c, e.else, sc, mode);
-      return (env, ctx, k) => (expectBool(cond(env, ctx), () => 'The condition of IF') ? t(env, ctx, k) : f(env, ctx, k));
+      return (env, ctx, k) =>
+        expectBool(cond(env, ctx), () => 'The condition of IF') ? t(env, ctx, k) : f(env, ctx, k);
     }
     case 'case': {
-      const arms = e.arms.map((a) => ({ g: c.expr(a.guard, sc), b: compileAction(c, a.body, sc, mode) }));
+      const arms = e.arms.map((a) => ({
+        g: c.expr(a.guard, sc),
+        b: compileAction(c, a.body, sc, mode),
+      }));
       const other = e.other ? compileAction(c, e.other, sc, mode) : undefined;
       return (env, ctx, k) => {
-        for (const a of arms) if (expectBool(a.g(env, ctx), () => 'A CASE guard')) return a.b(env, ctx, k);
+        for (const a of arms)
+          if (expectBool(a.g(env, ctx), () => 'A CASE guard')) return a.b(env, ctx, k);
         if (other) return other(env, ctx, k);
         throw new EvalError('Attempted to evaluate a CASE with no conditions true.');
       };
@@ -118,7 +140,10 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
       if (call) return call;
       if (e.k === 'apply' && (e.name === 'eq' || e.name === 'in') && e.args.length === 2) {
         const i = targetVar(c, e.args[0], sc, mode);
-        if (i >= 0) return e.name === 'eq' ? assignment(c, i, e.args[1], sc, mode) : membership(c, i, e.args[1], sc, mode, e.loc);
+        if (i >= 0)
+          return e.name === 'eq'
+            ? assignment(c, i, e.args[1], sc, mode)
+            : membership(c, i, e.args[1], sc, mode, e.loc);
       }
       break;
     }
@@ -127,7 +152,13 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
       const last = e.steps[e.steps.length - 1];
       if (def.kind === 'op') {
         const call = enterDef(c, def, last.args, sc, mode, e.loc);
-        return (env, ctx, k) => call(binders.reduce((acc, b) => b(acc, env, ctx), env), ctx, k, env);
+        return (env, ctx, k) =>
+          call(
+            binders.reduce((acc, b) => b(acc, env, ctx), env),
+            ctx,
+            k,
+            env,
+          );
       }
       break;
     }
@@ -140,7 +171,12 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
 }
 
 /** An action that is a call of a user operator (or a LET or parameter operator), entered. */
-function callAction(c: Compiler, e: Expr & { k: 'ident' | 'apply' }, sc: Scope, mode: ActionMode): ActFn | undefined {
+function callAction(
+  c: Compiler,
+  e: Expr & { k: 'ident' | 'apply' },
+  sc: Scope,
+  mode: ActionMode,
+): ActFn | undefined {
   const args = e.k === 'apply' ? e.args : [];
   const local = sc.findLocal(e.name);
   if (local) {
@@ -187,7 +223,10 @@ export function enterDef(
   loc: Loc,
 ): (instEnv: Env, ctx: Ctx, k: (ctx: Ctx) => boolean, callerEnv: Env) => boolean {
   if (d.params.length !== args.length) {
-    throw new TlaSemanticError(loc, `the operator ${d.name} takes ${d.params.length} argument(s), but is given ${args.length}`);
+    throw new TlaSemanticError(
+      loc,
+      `the operator ${d.name} takes ${d.params.length} argument(s), but is given ${args.length}`,
+    );
   }
   const binders = args.map((a, i) => c.binder(a, sc, d.params[i].arity));
   const slots = d.paramSlots;
@@ -208,7 +247,14 @@ function assignment(c: Compiler, i: number, rhs: Expr, sc: Scope, mode: ActionMo
   return (env, ctx, k) => assign(ctx, mode, i, f(env, ctx), k);
 }
 
-function membership(c: Compiler, i: number, rhs: Expr, sc: Scope, mode: ActionMode, loc: Loc): ActFn {
+function membership(
+  c: Compiler,
+  i: number,
+  rhs: Expr,
+  sc: Scope,
+  mode: ActionMode,
+  loc: Loc,
+): ActFn {
   const f = c.expr(rhs, sc);
   const name = c.varNames[i];
   return (env, ctx, k) => {
@@ -218,7 +264,11 @@ function membership(c: Compiler, i: number, rhs: Expr, sc: Scope, mode: ActionMo
       const set = c.setValue(s, `The right side of ${name}${mode === 'next' ? "'" : ''} \\in S`);
       return set.contains(old) ? k(ctx) : false;
     }
-    for (const v of finiteElements(s, () => `The set ${name}${mode === 'next' ? "'" : ''} ranges over (line ${loc.line}, col ${loc.col})`)) {
+    for (const v of finiteElements(
+      s,
+      () =>
+        `The set ${name}${mode === 'next' ? "'" : ''} ranges over (line ${loc.line}, col ${loc.col})`,
+    )) {
       if (assign(ctx, mode, i, v, k)) return true;
     }
     return false;
@@ -227,7 +277,8 @@ function membership(c: Compiler, i: number, rhs: Expr, sc: Scope, mode: ActionMo
 
 /** UNCHANGED e: `x' = x` for every variable in e (a variable, a tuple, or a definition of one). */
 function unchanged(c: Compiler, e: Expr, sc: Scope, mode: ActionMode, loc: Loc): ActFn {
-  if (mode === 'init') throw new TlaSemanticError(loc, 'UNCHANGED cannot appear in an initial predicate');
+  if (mode === 'init')
+    throw new TlaSemanticError(loc, 'UNCHANGED cannot appear in an initial predicate');
   const vars = unchangedVars(c, e, sc);
   if (vars === null) {
     const f = c.expr({ k: 'unchanged', expr: e, loc }, sc);
@@ -235,7 +286,8 @@ function unchanged(c: Compiler, e: Expr, sc: Scope, mode: ActionMode, loc: Loc):
   }
   return (_env, ctx, k) => {
     const cur = ctx.cur!;
-    const step = (j: number, cx: Ctx): boolean => (j === vars.length ? k(cx) : assign(cx, 'next', vars[j], cur[vars[j]]!, (n) => step(j + 1, n)));
+    const step = (j: number, cx: Ctx): boolean =>
+      j === vars.length ? k(cx) : assign(cx, 'next', vars[j], cur[vars[j]]!, (n) => step(j + 1, n));
     return step(0, ctx);
   };
 }
@@ -278,9 +330,22 @@ export interface SubAction {
  * Splits Next the way TLC does: disjuncts separately, a `\E` over a constant set into one
  * action per value, and calls of user operators entered (named after the innermost operator).
  */
-export function splitActions(c: Compiler, e: Expr, sc: Scope, env: Env, constCtx: Ctx): SubAction[] {
+export function splitActions(
+  c: Compiler,
+  e: Expr,
+  sc: Scope,
+  env: Env,
+  constCtx: Ctx,
+): SubAction[] {
   const out: SubAction[] = [];
-  const walk = (x: Expr, s: Scope, en: Env, name: string | undefined, params: Array<[string, Value]>, loc: Loc): void => {
+  const walk = (
+    x: Expr,
+    s: Scope,
+    en: Env,
+    name: string | undefined,
+    params: Array<[string, Value]>,
+    loc: Loc,
+  ): void => {
     switch (x.k) {
       case 'or':
         for (const item of x.items) walk(item, s, en, name, params, item.loc);
@@ -288,7 +353,9 @@ export function splitActions(c: Compiler, e: Expr, sc: Scope, env: Env, constCtx
       case 'quant': {
         if (x.q !== 'E' || x.bounds.some((b) => !b.set || c.mentions(b.set, s, 'state'))) break;
         const b = c.bounds(x.bounds, s);
-        const names = x.bounds.flatMap((bd) => (bd.tuple ? [`<<${bd.names.join(', ')}>>`] : bd.names));
+        const names = x.bounds.flatMap((bd) =>
+          bd.tuple ? [`<<${bd.names.join(', ')}>>`] : bd.names,
+        );
         let envs: Env[];
         try {
           envs = [];
@@ -304,7 +371,11 @@ export function splitActions(c: Compiler, e: Expr, sc: Scope, env: Env, constCtx
           const vals: Array<[string, Value]> = [];
           let n = 0;
           x.bounds.forEach((bd, k) => {
-            if (bd.tuple) vals.push([names[n++], new TupleValue(slots[k].map((sl) => lookup(e2, sl) as Value))]);
+            if (bd.tuple)
+              vals.push([
+                names[n++],
+                new TupleValue(slots[k].map((sl) => lookup(e2, sl) as Value)),
+              ]);
             else slots[k].forEach((sl) => vals.push([names[n++], lookup(e2, sl) as Value]));
           });
           walk(x.body, b.scope, e2, name, [...params, ...vals], loc);
@@ -347,7 +418,10 @@ export function splitActions(c: Compiler, e: Expr, sc: Scope, env: Env, constCtx
 }
 
 /** `Press(0)` or `Spend("ops",3)` as TLC names an action in traces. */
-export function actionLabel(a: { name: string | undefined; params: Array<[string, Value]> }): string {
+export function actionLabel(a: {
+  name: string | undefined;
+  params: Array<[string, Value]>;
+}): string {
   if (!a.name) return 'Action';
   if (a.params.length === 0) return a.name;
   return `${a.name}(${a.params.map(([, v]) => printValue(v)).join(',')})`;
@@ -357,4 +431,3 @@ export function actionLabel(a: { name: string | undefined; params: Array<[string
 export function holds(f: Fn, env: Env, ctx: Ctx, what: () => string): boolean {
   return expectBool(f(env, ctx), what);
 }
-

@@ -15,7 +15,10 @@ export function expectSet(v: Value, op: string, position: number): SetValue {
 
 export function expectBool(v: Value, what: () => string): boolean {
   if (typeof v === 'boolean') return v;
-  throw new EvalError(`${what()} should be a boolean, but instead it is:\n${printValue(v)}`, 'type');
+  throw new EvalError(
+    `${what()} should be a boolean, but instead it is:\n${printValue(v)}`,
+    'type',
+  );
 }
 
 /** The elements of a finite set, or TLC's error for an infinite one. */
@@ -24,7 +27,10 @@ export function finiteElements(v: Value, what: () => string): readonly Value[] {
     throw new EvalError(`${what()} should be a set, but instead it is:\n${printValue(v)}`, 'type');
   }
   if (!v.isFinite()) {
-    throw new EvalError(`${what()} is the infinite set ${printValue(v)}, which TLC cannot enumerate.`, 'type');
+    throw new EvalError(
+      `${what()} is the infinite set ${printValue(v)}, which TLC cannot enumerate.`,
+      'type',
+    );
   }
   return v.elements();
 }
@@ -54,7 +60,9 @@ function difference(a: SetValue, b: SetValue): SetValue {
 function subseteq(a: SetValue, b: SetValue): boolean {
   if (!a.isFinite()) {
     if (equals(a, b)) return true;
-    throw new EvalError(`Attempted to check whether the infinite set ${printValue(a)} is a subset of ${printValue(b)}.`);
+    throw new EvalError(
+      `Attempted to check whether the infinite set ${printValue(a)} is a subset of ${printValue(b)}.`,
+    );
   }
   for (const e of a.elements()) if (!b.contains(e)) return false;
   return true;
@@ -87,7 +95,10 @@ export const UNARY_BUILTINS: Record<string, (a: Value, text: string) => Value> =
   lnot: (a, t) => !boolArg(a, t, 0),
   domain: (a) => {
     if (a instanceof FcnLike) return a.domain();
-    throw new EvalError(`Attempted to compute the domain of a non-function:\n${printValue(a)}`, 'type');
+    throw new EvalError(
+      `Attempted to compute the domain of a non-function:\n${printValue(a)}`,
+      'type',
+    );
   },
   powerset: (a, t) => new SubsetSet(expectSet(a, t, 0)),
   union: (a, t) => {

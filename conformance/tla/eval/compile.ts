@@ -74,7 +74,8 @@ function semantic(loc: Loc, detail: string): never {
 }
 
 /** Where an identifier points after resolution. */
-type Resolved = { k: 'local'; local: Local } | { k: 'def'; def: Def } | { k: 'builtin'; name: string };
+export type Resolved =
+  { k: 'local'; local: Local } | { k: 'def'; def: Def } | { k: 'builtin'; name: string };
 
 const BUILTIN_CONSTANTS = new Set(['BOOLEAN', 'STRING']);
 
@@ -93,7 +94,12 @@ export class Compiler {
     if (local) return { k: 'local', local };
     const def = sc.inst.defs.get(name);
     if (def) return { k: 'def', def };
-    if (BUILTIN_CONSTANTS.has(name) || name === 'implies' || name in BINARY_BUILTINS || name in UNARY_BUILTINS) {
+    if (
+      BUILTIN_CONSTANTS.has(name) ||
+      name === 'implies' ||
+      name in BINARY_BUILTINS ||
+      name in UNARY_BUILTINS
+    ) {
       return { k: 'builtin', name };
     }
     return semantic(loc, `unknown identifier '${name}'${hintFor(name)}`);
@@ -152,7 +158,11 @@ export class Compiler {
       case 'op':
       case 'fcn': {
         const key = d as object;
-        const memoKey = what === 'state' ? key : (d as { primeKey?: object }).primeKey ?? ((d as { primeKey?: object }).primeKey = {});
+        const memoKey =
+          what === 'state'
+            ? key
+            : ((d as { primeKey?: object }).primeKey ??
+              ((d as { primeKey?: object }).primeKey = {}));
         const hit = this.stateMemo.get(memoKey);
         if (hit !== undefined) return hit;
         this.stateMemo.set(memoKey, false); // recursion: assume constant while looking
@@ -192,16 +202,20 @@ export class Compiler {
         const c = this.expr(e.cond, sc),
           t = this.expr(e.then, sc),
           f = this.expr(e.else, sc);
-        return (env, ctx) => (expectBool(c(env, ctx), () => 'The condition of IF') ? t(env, ctx) : f(env, ctx));
+        return (env, ctx) =>
+          expectBool(c(env, ctx), () => 'The condition of IF') ? t(env, ctx) : f(env, ctx);
       }
       case 'case': {
         const arms = e.arms.map((a) => ({ g: this.expr(a.guard, sc), b: this.expr(a.body, sc) }));
         const other = e.other ? this.expr(e.other, sc) : undefined;
         const loc = e.loc;
         return (env, ctx) => {
-          for (const a of arms) if (expectBool(a.g(env, ctx), () => 'A CASE guard')) return a.b(env, ctx);
+          for (const a of arms)
+            if (expectBool(a.g(env, ctx), () => 'A CASE guard')) return a.b(env, ctx);
           if (other) return other(env, ctx);
-          throw new EvalError('Attempted to evaluate a CASE with no conditions true.').addFrame(loc);
+          throw new EvalError('Attempted to evaluate a CASE with no conditions true.').addFrame(
+            loc,
+          );
         };
       }
       case 'let': {
@@ -248,7 +262,9 @@ export class Compiler {
         return (env, ctx) => fcnFromPairs(names.map((n, i) => [n, vals[i](env, ctx)]));
       }
       case 'recordSet': {
-        const fields = e.fields.map((f) => ({ name: str(f.name), set: this.expr(f.set, sc) })).sort((a, b) => compare(a.name, b.name));
+        const fields = e.fields
+          .map((f) => ({ name: str(f.name), set: this.expr(f.set, sc) }))
+          .sort((a, b) => compare(a.name, b.name));
         return (env, ctx) =>
           new RecordSet(
             fields.map((f) => f.name),
@@ -258,11 +274,16 @@ export class Compiler {
       case 'fcnSet': {
         const d = this.expr(e.dom, sc),
           r = this.expr(e.rng, sc);
-        return (env, ctx) => new FcnSet(this.setValue(d(env, ctx), 'The domain of [S -> T]'), this.setValue(r(env, ctx), 'The range of [S -> T]'));
+        return (env, ctx) =>
+          new FcnSet(
+            this.setValue(d(env, ctx), 'The domain of [S -> T]'),
+            this.setValue(r(env, ctx), 'The range of [S -> T]'),
+          );
       }
       case 'product': {
         const sets = e.sets.map((x) => this.expr(x, sc));
-        return (env, ctx) => new ProductSet(sets.map((f) => this.setValue(f(env, ctx), 'An operand of \\X')));
+        return (env, ctx) =>
+          new ProductSet(sets.map((f) => this.setValue(f(env, ctx), 'An operand of \\X')));
       }
       case 'fcn':
         return this.fcnConstructor(e.bounds, e.body, sc);
@@ -274,7 +295,10 @@ export class Compiler {
           const fv = f(env, ctx);
           const arg = one ? one(env, ctx) : new TupleValue(args.map((a) => a(env, ctx)));
           if (fv instanceof FcnLike) return fv.apply(arg);
-          throw new EvalError(`Attempted to apply a non-function:\n${printValue(fv)}\nto the argument ${printValue(arg)}.`, 'type');
+          throw new EvalError(
+            `Attempted to apply a non-function:\n${printValue(fv)}\nto the argument ${printValue(arg)}.`,
+            'type',
+          );
         }, e.loc);
       }
       case 'dot': {
@@ -283,7 +307,10 @@ export class Compiler {
         return traced((env, ctx) => {
           const rv = r(env, ctx);
           if (rv instanceof FcnLike && rv.inDomain(field)) return rv.apply(field);
-          throw new EvalError(`Attempted to access field ${e.field} of a value that has no such field:\n${printValue(rv)}`, 'domain');
+          throw new EvalError(
+            `Attempted to access field ${e.field} of a value that has no such field:\n${printValue(rv)}`,
+            'domain',
+          );
         }, e.loc);
       }
       case 'except':
@@ -318,19 +345,25 @@ export class Compiler {
         const same = this.expr({ k: 'unchanged', expr: e.sub, loc: e.loc }, sc);
         return e.stutter
           ? (env, ctx) => expectBool(a(env, ctx), () => 'An action') || (same(env, ctx) as boolean)
-          : (env, ctx) => expectBool(a(env, ctx), () => 'An action') && !(same(env, ctx) as boolean);
+          : (env, ctx) =>
+              expectBool(a(env, ctx), () => 'An action') && !(same(env, ctx) as boolean);
       }
       case 'always':
       case 'eventually':
       case 'leadsTo':
       case 'fair':
         return () => {
-          throw new EvalError('A temporal formula cannot be evaluated as a value here.').addFrame(e.loc);
+          throw new EvalError('A temporal formula cannot be evaluated as a value here.').addFrame(
+            e.loc,
+          );
         };
       case 'lambda':
         return semantic(e.loc, 'LAMBDA may only appear as an argument of an operator');
       case 'opsym':
-        return semantic(e.loc, `the operator ${e.text} may only appear as an argument of an operator`);
+        return semantic(
+          e.loc,
+          `the operator ${e.text} may only appear as an argument of an operator`,
+        );
     }
   }
 
@@ -348,7 +381,10 @@ export class Compiler {
       for (let i = 0; i < fns.length; i++) {
         const v = fns[i](env, ctx);
         if (typeof v !== 'boolean') {
-          throw new EvalError(`${what} should be a boolean, but instead it is:\n${printValue(v)}`, 'type').addFrame(locs[i]);
+          throw new EvalError(
+            `${what} should be a boolean, but instead it is:\n${printValue(v)}`,
+            'type',
+          ).addFrame(locs[i]);
         }
         if (v !== isAnd) return v;
       }
@@ -367,7 +403,11 @@ export class Compiler {
       return semantic(loc, `the operator ${name} needs arguments`);
     }
     if (r.k === 'local') {
-      if (r.local.arity > 0) return semantic(loc, `the operator ${name} takes ${r.local.arity} argument(s) but is used without any`);
+      if (r.local.arity > 0)
+        return semantic(
+          loc,
+          `the operator ${name} takes ${r.local.arity} argument(s) but is used without any`,
+        );
       const slot = r.local.slot;
       return (env, ctx) => valueOf(lookup(env, slot), ctx);
     }
@@ -383,20 +423,37 @@ export class Compiler {
           name = d.name;
         return (_env, ctx) => {
           const cur = ctx.cur;
-          if (cur === null) throw new EvalError(`The variable ${name} cannot be used in a constant expression.`).addFrame(loc);
+          if (cur === null)
+            throw new EvalError(
+              `The variable ${name} cannot be used in a constant expression.`,
+            ).addFrame(loc);
           const v = cur[i];
           if (v === undefined) {
-            throw new EvalError(`The variable ${name} has no value yet: it is read before it is assigned.`, 'unspecified').addFrame(loc);
+            throw new EvalError(
+              `The variable ${name} has no value yet: it is read before it is assigned.`,
+              'unspecified',
+            ).addFrame(loc);
           }
           return v;
         };
       }
       case 'const': {
-        if (d.arity !== args.length) return semantic(loc, `the constant ${d.name} takes ${d.arity} argument(s), but is given ${args.length}`);
-        if (d.arity > 0) return semantic(loc, `the operator constant ${d.name} has no definition: replace it in the cfg with ${d.name} <- SomeOperator`);
+        if (d.arity !== args.length)
+          return semantic(
+            loc,
+            `the constant ${d.name} takes ${d.arity} argument(s), but is given ${args.length}`,
+          );
+        if (d.arity > 0)
+          return semantic(
+            loc,
+            `the operator constant ${d.name} has no definition: replace it in the cfg with ${d.name} <- SomeOperator`,
+          );
         const name = d.name;
         return () => {
-          if (d.value === undefined) throw new EvalError(`The constant ${name} has no value: give it one in the cfg (CONSTANT ${name} = ...).`).addFrame(loc);
+          if (d.value === undefined)
+            throw new EvalError(
+              `The constant ${name} has no value: give it one in the cfg (CONSTANT ${name} = ...).`,
+            ).addFrame(loc);
           return d.value;
         };
       }
@@ -405,7 +462,8 @@ export class Compiler {
       case 'op':
         return this.callDef(d, args, sc, loc);
       case 'fcn': {
-        if (args.length > 0) return semantic(loc, `${d.name} is a function: write ${d.name}[...], not ${d.name}(...)`);
+        if (args.length > 0)
+          return semantic(loc, `${d.name} is a function: write ${d.name}[...], not ${d.name}(...)`);
         return this.fcnDefValue(d);
       }
       case 'subst':
@@ -415,7 +473,7 @@ export class Compiler {
     }
   }
 
-  private substValue(d: SubstDef, args: Expr[], sc: Scope, loc: Loc): Fn {
+  private substValue(d: SubstDef, args: Expr[], sc: Scope, _loc: Loc): Fn {
     if (args.length === 0) {
       let fn: Fn | undefined;
       return (env, ctx) => (fn ??= this.expr(d.expr, d.scope))(env, ctx);
@@ -423,19 +481,27 @@ export class Compiler {
     // An operator constant replaced by an operator: call the replacement.
     const op = this.opArgument(d.expr, d.scope, args.length);
     const binders = args.map((a) => this.binder(a, sc, 0));
-    return (env, ctx) => op(env, ctx).apply(binders.map((b) => b(env, ctx)), ctx);
+    return (env, ctx) =>
+      op(env, ctx).apply(
+        binders.map((b) => b(env, ctx)),
+        ctx,
+      );
   }
 
   /** Applies the operator `name` (user, local, native or builtin) to `args`. */
   apply(name: string, text: string, args: Expr[], sc: Scope, loc: Loc): Fn {
     const r = this.resolve(name, sc, loc);
     if (r.k === 'local') {
-      if (r.local.arity !== args.length) return semantic(loc, arityMessage(text, r.local.arity, args.length));
+      if (r.local.arity !== args.length)
+        return semantic(loc, arityMessage(text, r.local.arity, args.length));
       const slot = r.local.slot;
       const binders = args.map((a) => this.binder(a, sc, 0));
       return (env, ctx) => {
         const op = lookup(env, slot) as OpClosure;
-        return op.apply(binders.map((b) => b(env, ctx)), ctx);
+        return op.apply(
+          binders.map((b) => b(env, ctx)),
+          ctx,
+        );
       };
     }
     if (r.k === 'def') return this.defValue(r.def, args, sc, loc);
@@ -447,7 +513,9 @@ export class Compiler {
     if (name === 'implies') {
       if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length));
       const [a, b] = fns;
-      return (env, ctx) => !expectBool(a(env, ctx), () => 'The left side of =>') || expectBool(b(env, ctx), () => 'The right side of =>');
+      return (env, ctx) =>
+        !expectBool(a(env, ctx), () => 'The left side of =>') ||
+        expectBool(b(env, ctx), () => 'The right side of =>');
     }
     const bin = BINARY_BUILTINS[name];
     if (bin) {
@@ -489,7 +557,11 @@ export class Compiler {
         const [a, b] = fns;
         return (env, ctx) => impl([a(env, ctx), b(env, ctx)], ctx.rt);
       }
-      return (env, ctx) => impl(fns.map((f) => f(env, ctx)), ctx.rt);
+      return (env, ctx) =>
+        impl(
+          fns.map((f) => f(env, ctx)),
+          ctx.rt,
+        );
     }
     return (env, ctx) =>
       impl(
@@ -527,7 +599,11 @@ export class Compiler {
   /** An argument for an operator parameter of arity `arity`: a name, a LAMBDA or a symbol. */
   opArgument(a: Expr, sc: Scope, arity: number): (env: Env, ctx: Ctx) => OpClosure {
     if (a.k === 'lambda') {
-      if (a.params.length !== arity) return semantic(a.loc, `this LAMBDA takes ${a.params.length} argument(s) where ${arity} are expected`);
+      if (a.params.length !== arity)
+        return semantic(
+          a.loc,
+          `this LAMBDA takes ${a.params.length} argument(s) where ${arity} are expected`,
+        );
       const slots = a.params.map(() => newSlot());
       let inner = sc;
       a.params.forEach((p, i) => (inner = inner.with(p, slots[i])));
@@ -544,13 +620,26 @@ export class Compiler {
       return this.namedOperator(a.name, a.text, sc, a.loc, arity);
     }
     if (a.k === 'ident') return this.namedOperator(a.name, a.name, sc, a.loc, arity);
-    return semantic(a.loc, `expected an operator taking ${arity} argument(s) here (a name, a LAMBDA or an operator symbol)`);
+    return semantic(
+      a.loc,
+      `expected an operator taking ${arity} argument(s) here (a name, a LAMBDA or an operator symbol)`,
+    );
   }
 
-  private namedOperator(name: string, text: string, sc: Scope, loc: Loc, arity: number): (env: Env, ctx: Ctx) => OpClosure {
+  private namedOperator(
+    name: string,
+    text: string,
+    sc: Scope,
+    loc: Loc,
+    arity: number,
+  ): (env: Env, ctx: Ctx) => OpClosure {
     const r = this.resolve(name, sc, loc);
     if (r.k === 'local') {
-      if (r.local.arity !== arity) return semantic(loc, `${text} takes ${r.local.arity} argument(s) where an operator of ${arity} is expected`);
+      if (r.local.arity !== arity)
+        return semantic(
+          loc,
+          `${text} takes ${r.local.arity} argument(s) where an operator of ${arity} is expected`,
+        );
       const slot = r.local.slot;
       return (env) => lookup(env, slot) as OpClosure;
     }
@@ -575,7 +664,8 @@ export class Compiler {
 
   /** Calls a user-defined operator. */
   callDef(d: OpDef, args: Expr[], sc: Scope, loc: Loc): Fn {
-    if (d.params.length !== args.length) return semantic(loc, arityMessage(d.name, d.params.length, args.length));
+    if (d.params.length !== args.length)
+      return semantic(loc, arityMessage(d.name, d.params.length, args.length));
     const body = () => (d.fn ??= traced(this.expr(d.body, this.bodyScope(d)), d.loc));
     if (args.length === 0) {
       if (!d.scope.inst.parameterized && this.isConstantDef(d)) {
@@ -605,12 +695,16 @@ export class Compiler {
   }
 
   private isConstantDef(d: OpDef | FcnDef): boolean {
-    if (d.constantLevel === undefined) d.constantLevel = !this.mentions(d.body, d.scope, 'state') && !this.boundsMention(d);
+    if (d.constantLevel === undefined)
+      d.constantLevel = !this.mentions(d.body, d.scope, 'state') && !this.boundsMention(d);
     return d.constantLevel;
   }
 
   private boundsMention(d: OpDef | FcnDef): boolean {
-    return d.kind === 'fcn' && d.bounds.some((b) => b.set !== undefined && this.mentions(b.set, d.scope, 'state'));
+    return (
+      d.kind === 'fcn' &&
+      d.bounds.some((b) => b.set !== undefined && this.mentions(b.set, d.scope, 'state'))
+    );
   }
 
   /** The value of a function definition: a lazily computed, memoised function. */
@@ -624,7 +718,9 @@ export class Compiler {
       body ??= traced(this.expr(d.body, b.scope), d.loc);
       const bodyFn = body;
       const dom = domain(base, ctx);
-      const lf: LazyFcn = new LazyFcn(dom, (arg) => bodyFn(b.bindArg(bind(base, self, lf), arg), ctx));
+      const lf: LazyFcn = new LazyFcn(dom, (arg) =>
+        bodyFn(b.bindArg(bind(base, self, lf), arg), ctx),
+      );
       return lf;
     };
     return (env, ctx) => {
@@ -645,7 +741,11 @@ export class Compiler {
     const last = e.steps[e.steps.length - 1];
     const call = this.defValue(def, last.args, scope, e.loc);
     if (binders.length === 0) return call;
-    return (env, ctx) => call(binders.reduce((acc, b) => b(acc, env, ctx), env), ctx);
+    return (env, ctx) =>
+      call(
+        binders.reduce((acc, b) => b(acc, env, ctx), env),
+        ctx,
+      );
   }
 
   /**
@@ -662,8 +762,13 @@ export class Compiler {
     for (let i = 0; i < e.steps.length - 1; i++) {
       const step = e.steps[i];
       const d = inst.defs.get(step.name);
-      if (!d || d.kind !== 'instance') return semantic(e.loc, `${step.name} is not a module instance (in ${e.steps.map((s) => s.name).join('!')})`);
-      if (d.params.length !== step.args.length) return semantic(e.loc, arityMessage(step.name, d.params.length, step.args.length));
+      if (!d || d.kind !== 'instance')
+        return semantic(
+          e.loc,
+          `${step.name} is not a module instance (in ${e.steps.map((s) => s.name).join('!')})`,
+        );
+      if (d.params.length !== step.args.length)
+        return semantic(e.loc, arityMessage(step.name, d.params.length, step.args.length));
       if (d.params.length > 0) {
         const argBinders = step.args.map((a, j) => this.binder(a, sc, d.params[j].arity));
         const slots = d.paramSlots;
@@ -677,7 +782,8 @@ export class Compiler {
     }
     const lastName = e.steps[e.steps.length - 1].name;
     const def = inst.defs.get(lastName);
-    if (!def || inst.localNames.has(lastName)) return semantic(e.loc, `module ${inst.name} has no (non-LOCAL) definition ${lastName}`);
+    if (!def || inst.localNames.has(lastName))
+      return semantic(e.loc, `module ${inst.name} has no (non-LOCAL) definition ${lastName}`);
     return { def, binders, scope: sc };
   }
 
@@ -721,7 +827,12 @@ export class Compiler {
       else s.forEach((_, j) => positions.push([k, j]));
     });
     const each = (env: Env, ctx: Ctx, visit: (env: Env) => boolean): boolean => {
-      const lists = sets.map((f, k) => finiteElements(f(env, ctx), () => `The set in the bound at line ${locs[k].line}, col ${locs[k].col}`));
+      const lists = sets.map((f, k) =>
+        finiteElements(
+          f(env, ctx),
+          () => `The set in the bound at line ${locs[k].line}, col ${locs[k].col}`,
+        ),
+      );
       // TLC's enumerator varies the first bound name fastest: \E a \in S, b \in T visits
       // (s1, t1), (s2, t1), ... This order decides the counts printed when a run stops early.
       const rec = (p: number, e: Env): boolean => {
@@ -741,7 +852,10 @@ export class Compiler {
       }
       const t = arg instanceof FcnLike ? arg.explicit() : undefined;
       if (!(t instanceof TupleValue) || t.elems.length !== names) {
-        throw new EvalError(`A function of ${names} arguments was applied to ${printValue(arg)}.`, 'domain');
+        throw new EvalError(
+          `A function of ${names} arguments was applied to ${printValue(arg)}.`,
+          'domain',
+        );
       }
       let e = env;
       positions.forEach(([k, j], i) => (e = bindOne(e, k, j, t.elems[i])));
@@ -790,7 +904,9 @@ export class Compiler {
   private choose(bound: Bound, body: Expr, sc: Scope, loc: Loc): Fn {
     if (!bound.set) {
       return () => {
-        throw new EvalError('TLC cannot evaluate an unbounded CHOOSE x : P; write CHOOSE x \\in S : P').addFrame(loc);
+        throw new EvalError(
+          'TLC cannot evaluate an unbounded CHOOSE x : P; write CHOOSE x \\in S : P',
+        ).addFrame(loc);
       };
     }
     const b = this.bounds([bound], sc);
@@ -833,7 +949,8 @@ export class Compiler {
       // {x, y \in S : P} filters tuples of S \X S.
       const out: Value[] = [];
       b.each(env, ctx, (e) => {
-        if (expectBool(p(e, ctx), what)) out.push(new TupleValue(b.slots[0].map((sl) => lookup(e, sl) as Value)));
+        if (expectBool(p(e, ctx), what))
+          out.push(new TupleValue(b.slots[0].map((sl) => lookup(e, sl) as Value)));
         return false;
       });
       return setOf(out);
@@ -844,10 +961,14 @@ export class Compiler {
   // LET, EXCEPT, priming.
 
   /** Compiles LET definitions: the scope they create and how to enter it at run time. */
-  letBindings(units: import('../syntax/ast.ts').Unit[], sc: Scope): { scope: Scope; enter: (env: Env) => Env } {
+  letBindings(
+    units: import('../syntax/ast.ts').Unit[],
+    sc: Scope,
+  ): { scope: Scope; enter: (env: Env) => Env } {
     let scope = sc;
     type Entry = { slot: number; make: (envFinal: Env) => Binding };
-    const entries: Array<{ slot: number; setup: (scope: Scope) => (envFinal: Env) => Binding }> = [];
+    const entries: Array<{ slot: number; setup: (scope: Scope) => (envFinal: Env) => Binding }> =
+      [];
     for (const u of units) {
       if (u.k === 'opdef') {
         const slot = newSlot();
@@ -868,7 +989,8 @@ export class Compiler {
                 u.name,
                 u.params.length,
                 (args, ctx) => code.value()(bindAll(envFinal, def.paramSlots, args), ctx),
-                (args, ctx, k) => code.action('next')(bindAll(envFinal, def.paramSlots, args), ctx, k),
+                (args, ctx, k) =>
+                  code.action('next')(bindAll(envFinal, def.paramSlots, args), ctx, k),
               );
           },
         });
@@ -878,9 +1000,22 @@ export class Compiler {
         entries.push({
           slot,
           setup: (full) => {
-            const fd: FcnDef = { kind: 'fcn', name: u.name, bounds: u.bounds, body: u.body, scope: full, loc: u.loc, local: false, constantLevel: false };
+            const fd: FcnDef = {
+              kind: 'fcn',
+              name: u.name,
+              bounds: u.bounds,
+              body: u.body,
+              scope: full,
+              loc: u.loc,
+              local: false,
+              constantLevel: false,
+            };
             const fn = this.fcnDefValueIn(fd);
-            const code: Compiled = { value: () => fn, action: () => semantic(u.loc, `${u.name} is a function, not an action`), unprimed: true };
+            const code: Compiled = {
+              value: () => fn,
+              action: () => semantic(u.loc, `${u.name} is a function, not an action`),
+              unprimed: true,
+            };
             return (envFinal) => new Thunk(code, envFinal);
           },
         });
@@ -913,7 +1048,9 @@ export class Compiler {
     const domain = this.domainOf(d.bounds, d.scope);
     const body = traced(this.expr(d.body, b.scope), d.loc);
     return (env, ctx) => {
-      const lf: LazyFcn = new LazyFcn(domain(env, ctx), (arg) => body(b.bindArg(bind(env, self, lf), arg), ctx));
+      const lf: LazyFcn = new LazyFcn(domain(env, ctx), (arg) =>
+        body(b.bindArg(bind(env, self, lf), arg), ctx),
+      );
       return lf;
     };
   }
@@ -934,7 +1071,11 @@ export class Compiler {
       let f = base(env, ctx);
       for (const u of updates) {
         const keys = u.path.map((p) =>
-          p.field !== undefined ? p.field : p.args.length === 1 ? p.args[0](env, ctx) : new TupleValue(p.args.map((a) => a(env, ctx))),
+          p.field !== undefined
+            ? p.field
+            : p.args.length === 1
+              ? p.args[0](env, ctx)
+              : new TupleValue(p.args.map((a) => a(env, ctx))),
         );
         f = updateAt(f, keys, 0, (old) => u.value(bind(env, atSlot, old), ctx));
       }
@@ -950,10 +1091,16 @@ export class Compiler {
           name = r.def.name;
         return (_env, ctx) => {
           const nxt = ctx.nxt;
-          if (nxt === null) throw new EvalError(`${name}' cannot be evaluated here: there is no next state.`).addFrame(loc);
+          if (nxt === null)
+            throw new EvalError(
+              `${name}' cannot be evaluated here: there is no next state.`,
+            ).addFrame(loc);
           const v = nxt[i];
           if (v === undefined) {
-            throw new EvalError(`${name}' has no value yet: it is read before the action assigns it.`, 'unspecified').addFrame(loc);
+            throw new EvalError(
+              `${name}' has no value yet: it is read before the action assigns it.`,
+              'unspecified',
+            ).addFrame(loc);
           }
           return v;
         };
@@ -961,7 +1108,10 @@ export class Compiler {
     }
     const f = this.expr(inner, sc);
     return (env, ctx) => {
-      if (ctx.nxt === null) throw new EvalError('A primed expression cannot be evaluated here: there is no next state.').addFrame(loc);
+      if (ctx.nxt === null)
+        throw new EvalError(
+          'A primed expression cannot be evaluated here: there is no next state.',
+        ).addFrame(loc);
       return f(env, new Ctx(ctx.nxt, null, ctx.rt));
     };
   }
@@ -976,7 +1126,10 @@ function bindAll(env: Env, slots: number[], args: Binding[]): Env {
 function destructure(env: Env, slots: number[], v: Value, loc: Loc): Env {
   const t = v instanceof FcnLike ? v.explicit() : undefined;
   if (!(t instanceof TupleValue) || t.elems.length !== slots.length) {
-    throw new EvalError(`Cannot match ${printValue(v)} against a tuple of ${slots.length} names.`, 'type').addFrame(loc);
+    throw new EvalError(
+      `Cannot match ${printValue(v)} against a tuple of ${slots.length} names.`,
+      'type',
+    ).addFrame(loc);
   }
   let e = env;
   for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], t.elems[i]);
@@ -1103,7 +1256,13 @@ export function childExprs(e: Expr): Expr[] {
     case 'dot':
       return [e.rec];
     case 'except':
-      return [e.base, ...e.updates.flatMap((u) => [...u.path.flatMap((p) => (p.k === 'index' ? p.args : [])), u.value])];
+      return [
+        e.base,
+        ...e.updates.flatMap((u) => [
+          ...u.path.flatMap((p) => (p.k === 'index' ? p.args : [])),
+          u.value,
+        ]),
+      ];
     case 'prime':
     case 'unchanged':
     case 'enabled':

@@ -190,7 +190,10 @@ export class NamespaceBuilder {
     for (const name of subs.keys()) {
       const d = inst.defs.get(name);
       if (!d || d.kind !== 'subst') {
-        throw new TlaSemanticError(unit.loc, `INSTANCE ${unit.module} WITH ${name} <- ...: ${unit.module} declares no constant or variable ${name}`);
+        throw new TlaSemanticError(
+          unit.loc,
+          `INSTANCE ${unit.module} WITH ${name} <- ...: ${unit.module} declares no constant or variable ${name}`,
+        );
       }
     }
     return inst;
@@ -203,7 +206,8 @@ export class NamespaceBuilder {
       const loaded = this.loader.load(ext);
       if (loaded.kind === 'std') this.mergeStd(inst, loaded.module);
     }
-    for (const op of std.ops) inst.defs.set(op.name, { kind: 'native', name: op.name, op, module: std.name });
+    for (const op of std.ops)
+      inst.defs.set(op.name, { kind: 'native', name: op.name, op, module: std.name });
   }
 
   private mergeUser(inst: ModuleInstance, mod: Module, ctx: MergeContext): void {
@@ -236,7 +240,15 @@ export class NamespaceBuilder {
         this.define(
           inst,
           unit.name,
-          { kind: 'fcn', name: unit.name, bounds: unit.bounds, body: unit.body, scope, loc: unit.loc, local: unit.local },
+          {
+            kind: 'fcn',
+            name: unit.name,
+            bounds: unit.bounds,
+            body: unit.body,
+            scope,
+            loc: unit.loc,
+            local: unit.local,
+          },
           unit.loc,
           unit.local,
         );
@@ -258,7 +270,13 @@ export class NamespaceBuilder {
             const index = this.variables.names.length;
             this.variables.names.push(d.name);
             this.variables.locs.push(d.loc);
-            this.define(inst, d.name, { kind: 'var', name: d.name, index, loc: d.loc }, d.loc, false);
+            this.define(
+              inst,
+              d.name,
+              { kind: 'var', name: d.name, index, loc: d.loc },
+              d.loc,
+              false,
+            );
           } else {
             this.define(inst, d.name, this.substitution(d.name, 0, d.loc, ctx), d.loc, false);
           }
@@ -305,7 +323,13 @@ export class NamespaceBuilder {
         `INSTANCE needs a substitution for ${name}: the instantiating module has no definition of ${name}, so write WITH ${name} <- ...`,
       );
     }
-    return { kind: 'subst', name, expr: { k: 'ident', name, loc: ctx.unitLoc ?? loc }, scope, arity };
+    return {
+      kind: 'subst',
+      name,
+      expr: { k: 'ident', name, loc: ctx.unitLoc ?? loc },
+      scope,
+      arity,
+    };
   }
 }
 

@@ -49,7 +49,10 @@ export class ModuleLoader {
       if (existsSync(path)) {
         const mod = this.parseFile(path);
         if (mod.name !== name) {
-          throw new TlaSemanticError(mod.loc, `file ${name}.tla holds module ${mod.name}, expected module ${name}`);
+          throw new TlaSemanticError(
+            mod.loc,
+            `file ${name}.tla holds module ${mod.name}, expected module ${name}`,
+          );
         }
         const loaded: LoadedModule = { kind: 'user', module: mod };
         this.cache.set(name, loaded);

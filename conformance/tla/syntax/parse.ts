@@ -35,12 +35,24 @@ function getParser(): Parser {
 /** Parses the text of one `.tla` file holding one module. */
 export function parseModule(text: string, file: string): Module {
   // tree-sitter's default buffer is too small for long files; give it room.
-  const tree = getParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1024) });
+  const tree = getParser().parse(text, undefined, {
+    bufferSize: Math.max(32 * 1024, text.length * 2 + 1024),
+  });
   const root = tree.rootNode;
   if (root.hasError) throw syntaxErrorAt(root, file, text);
   const moduleNode = named(root).find((n) => n.type === 'module');
-  if (!moduleNode) throw new TlaSyntaxError(file, 1, 1, 'no module found: expected a line "---- MODULE Name ----"');
-  const conv = new Converter(file, moduleNode.childForFieldName('name')!.text);
+  if (!moduleNode)
+    throw new TlaSyntaxError(
+      file,
+      1,
+      1,
+      'no module found: expected a line "---- MODULE Name ----"',
+    );
+  const conv = new Converter(
+    file,
+    moduleNode.childForFieldName('name')!.text,
+    Buffer.from(text, 'utf8'),
+  );
   const mod = conv.module(moduleNode);
   mod.names = collectNames(root);
   return mod;
@@ -53,18 +65,21 @@ function syntaxErrorAt(root: Node, file: string, text: string): TlaSyntaxError {
       found = n;
       return true;
     }
-    for (const c of n.children) if (c.hasError || c.isMissing || c.type === 'ERROR') if (visit(c)) return true;
+    for (const c of n.children)
+      if (c.hasError || c.isMissing || c.type === 'ERROR') if (visit(c)) return true;
     return false;
   };
   visit(root);
   const n = found ?? root;
   const line = n.startPosition.row + 1;
   const col = n.startPosition.column + 1;
-  if (n.isMissing) return new TlaSyntaxError(file, line, col, `syntax error: missing ${describeToken(n.type)}`);
+  if (n.isMissing)
+    return new TlaSyntaxError(file, line, col, `syntax error: missing ${describeToken(n.type)}`);
   let leaf = n;
   while (leaf.childCount > 0) leaf = leaf.child(0)!;
   const lineText = text.split('\n')[leaf.startPosition.row] ?? '';
-  const shown = leaf.text.length > 0 ? leaf.text : lineText.slice(leaf.startPosition.column).split(/\s/)[0];
+  const shown =
+    leaf.text.length > 0 ? leaf.text : lineText.slice(leaf.startPosition.column).split(/\s/)[0];
   return new TlaSyntaxError(
     file,
     leaf.startPosition.row + 1,
@@ -110,32 +125,82 @@ function named(n: Node): Node[] {
   return n.namedChildren.filter((c) => !COMMENTS.has(c.type));
 }
 
-const PUNCTUATION = new Set(['(', ')', ',', '[', ']', '{', '}', ':', '!', '.', '|->', '->', '<-', '==']);
+const PUNCTUATION = new Set([
+  '(',
+  ')',
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  '!',
+  '.',
+  '|->',
+  '->',
+  '<-',
+  '==',
+]);
 
 class Converter {
+  private readonly lineStarts: number[] = [0];
+
   constructor(
     private readonly file: string,
     private readonly moduleName: string,
-  ) {}
+    /** The source as bytes: tree-sitter positions are byte offsets. */
+    private readonly bytes: Buffer,
+  ) {
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === 10) this.lineStarts.push(i + 1);
+  }
 
+  /** The node's range; its end moved back over trailing blanks (bullet lists end at the next line). */
   loc(n: Node): Loc {
+    let end = n.endIndex;
+    while (
+      end > n.startIndex &&
+      (this.bytes[end - 1] === 32 ||
+        this.bytes[end - 1] === 10 ||
+        this.bytes[end - 1] === 13 ||
+        this.bytes[end - 1] === 9)
+    )
+      end--;
+    let lo = 0,
+      hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= end - 1) lo = mid;
+      else hi = mid - 1;
+    }
     return {
       file: this.file,
       module: this.moduleName,
       line: n.startPosition.row + 1,
       col: n.startPosition.column + 1,
-      endLine: n.endPosition.row + 1,
-      endCol: Math.max(1, n.endPosition.column),
+      endLine: lo + 1,
+      endCol: Math.max(1, end - this.lineStarts[lo]),
     };
   }
 
   fail(n: Node, detail: string): never {
-    throw new TlaSyntaxError(this.file, n.startPosition.row + 1, n.startPosition.column + 1, detail);
+    throw new TlaSyntaxError(
+      this.file,
+      n.startPosition.row + 1,
+      n.startPosition.column + 1,
+      detail,
+    );
   }
 
   module(n: Node): Module {
     const name = n.childForFieldName('name')!.text;
-    const mod: Module = { name, file: this.file, extends: [], units: [], loc: this.loc(n), names: [] };
+    const mod: Module = {
+      name,
+      file: this.file,
+      extends: [],
+      units: [],
+      loc: this.loc(n),
+      names: [],
+    };
     const nameNode = n.childForFieldName('name');
     for (const c of named(n)) {
       if (nameNode && c.startIndex === nameNode.startIndex && c.type === nameNode.type) continue;
@@ -159,7 +224,9 @@ class Converter {
         return {
           k: 'fcndef',
           name: n.childForFieldName('name')!.text,
-          bounds: named(n).filter((c) => c.type === 'quantifier_bound').map((b) => this.bound(b)),
+          bounds: named(n)
+            .filter((c) => c.type === 'quantifier_bound')
+            .map((b) => this.bound(b)),
           body: this.expr(n.childForFieldName('definition')!),
           local,
           loc: this.loc(n),
@@ -167,7 +234,10 @@ class Converter {
       case 'module_definition': {
         const inst = this.instance(n.childForFieldName('definition')!, local);
         inst.name = n.childForFieldName('name')!.text;
-        inst.params = n.childrenForFieldName('parameter').filter((p) => p.isNamed && !COMMENTS.has(p.type)).map((p) => this.param(p));
+        inst.params = n
+          .childrenForFieldName('parameter')
+          .filter((p) => p.isNamed && !COMMENTS.has(p.type))
+          .map((p) => this.param(p));
         inst.loc = this.loc(n);
         return inst;
       }
@@ -187,8 +257,15 @@ class Converter {
         };
       case 'assumption': {
         const name = n.childForFieldName('name');
-        const body = named(n).filter((c) => c.type !== 'def_eq' && !(name && c.startIndex === name.startIndex));
-        return { k: 'assume', expr: this.expr(body[body.length - 1]), name: name?.text, loc: this.loc(n) };
+        const body = named(n).filter(
+          (c) => c.type !== 'def_eq' && !(name && c.startIndex === name.startIndex),
+        );
+        return {
+          k: 'assume',
+          expr: this.expr(body[body.length - 1]),
+          name: name?.text,
+          loc: this.loc(n),
+        };
       }
       case 'recursive_declaration':
         return { k: 'recursive', decls: named(n).map((c) => this.param(c)), loc: this.loc(n) };
@@ -213,7 +290,10 @@ class Converter {
     return {
       k: 'opdef',
       name: this.opName(nameNode),
-      params: n.childrenForFieldName('parameter').filter((p) => p.isNamed && !COMMENTS.has(p.type)).map((p) => this.param(p)),
+      params: n
+        .childrenForFieldName('parameter')
+        .filter((p) => p.isNamed && !COMMENTS.has(p.type))
+        .map((p) => this.param(p)),
       body: this.expr(n.childForFieldName('definition')!),
       local,
       loc: this.loc(n),
@@ -253,13 +333,20 @@ class Converter {
     const set = n.childForFieldName('set');
     if (intro.length === 1 && intro[0].type === 'tuple_of_identifiers') {
       return {
-        names: named(intro[0]).filter((c) => c.type === 'identifier').map((c) => c.text),
+        names: named(intro[0])
+          .filter((c) => c.type === 'identifier')
+          .map((c) => c.text),
         tuple: true,
         set: set ? this.expr(set) : undefined,
         loc: this.loc(n),
       };
     }
-    return { names: intro.map((c) => c.text), tuple: false, set: set ? this.expr(set) : undefined, loc: this.loc(n) };
+    return {
+      names: intro.map((c) => c.text),
+      tuple: false,
+      set: set ? this.expr(set) : undefined,
+      loc: this.loc(n),
+    };
   }
 
   /** An operator argument: an expression, a LAMBDA or an operator symbol. */
@@ -267,7 +354,12 @@ class Converter {
     if (n.type === 'lambda') {
       const ids = named(n).filter((c) => c.type === 'identifier');
       const body = named(n)[named(n).length - 1];
-      return { k: 'lambda', params: ids.map((c) => c.text), body: this.expr(body), loc: this.loc(n) };
+      return {
+        k: 'lambda',
+        params: ids.map((c) => c.text),
+        body: this.expr(body),
+        loc: this.loc(n),
+      };
     }
     if (n.type.endsWith('_op_symbol')) {
       return { k: 'opsym', name: this.opName(n), text: n.text, loc: this.loc(n) };
@@ -312,7 +404,9 @@ class Converter {
         return this.expr(n.childForFieldName('expression')!);
       case 'bound_op': {
         const name = n.childForFieldName('name')!.text;
-        const args = n.childrenForFieldName('parameter').filter((p) => p.isNamed && !COMMENTS.has(p.type));
+        const args = n
+          .childrenForFieldName('parameter')
+          .filter((p) => p.isNamed && !COMMENTS.has(p.type));
         return { k: 'apply', name, text: name, args: args.map((a) => this.arg(a)), loc };
       }
       case 'bound_nonfix_op': {
@@ -347,7 +441,8 @@ class Converter {
         let other: Expr | undefined;
         for (const c of named(n)) {
           const parts = named(c).filter((x) => x.type !== 'case_arrow');
-          if (c.type === 'case_arm') arms.push({ guard: this.expr(parts[0]), body: this.expr(parts[1]) });
+          if (c.type === 'case_arm')
+            arms.push({ guard: this.expr(parts[0]), body: this.expr(parts[1]) });
           else if (c.type === 'other_arm') other = this.expr(parts[0]);
         }
         return { k: 'case', arms, other, loc };
@@ -373,8 +468,12 @@ class Converter {
       }
       case 'unbounded_quantification': {
         const qt = n.childForFieldName('quantifier')!.type;
-        const q = qt === 'forall' ? 'A' : qt === 'exists' ? 'E' : qt === 'temporal_forall' ? 'AA' : 'EE';
-        const names = n.childrenForFieldName('intro').filter((c) => c.isNamed && !COMMENTS.has(c.type)).map((c) => c.text);
+        const q =
+          qt === 'forall' ? 'A' : qt === 'exists' ? 'E' : qt === 'temporal_forall' ? 'AA' : 'EE';
+        const names = n
+          .childrenForFieldName('intro')
+          .filter((c) => c.isNamed && !COMMENTS.has(c.type))
+          .map((c) => c.text);
         return { k: 'uquant', q, names, body: this.expr(n.childForFieldName('expression')!), loc };
       }
       case 'choose': {
@@ -383,12 +482,19 @@ class Converter {
         const bound: Bound =
           intro.type === 'tuple_of_identifiers'
             ? {
-                names: named(intro).filter((c) => c.type === 'identifier').map((c) => c.text),
+                names: named(intro)
+                  .filter((c) => c.type === 'identifier')
+                  .map((c) => c.text),
                 tuple: true,
                 set: set ? this.expr(set) : undefined,
                 loc: this.loc(intro),
               }
-            : { names: [intro.text], tuple: false, set: set ? this.expr(set) : undefined, loc: this.loc(intro) };
+            : {
+                names: [intro.text],
+                tuple: false,
+                set: set ? this.expr(set) : undefined,
+                loc: this.loc(intro),
+              };
         return { k: 'choose', bound, body: this.expr(n.childForFieldName('expression')!), loc };
       }
       case 'finite_set_literal':
@@ -413,19 +519,23 @@ class Converter {
       case 'tuple_literal':
         return {
           k: 'tuple',
-          elems: this.exprs(named(n).filter((c) => c.type !== 'langle_bracket' && c.type !== 'rangle_bracket')),
+          elems: this.exprs(
+            named(n).filter((c) => c.type !== 'langle_bracket' && c.type !== 'rangle_bracket'),
+          ),
           loc,
         };
       case 'record_literal': {
         const parts = named(n).filter((c) => c.type !== 'all_map_to');
         const fields: Array<{ name: string; value: Expr }> = [];
-        for (let i = 0; i + 1 < parts.length; i += 2) fields.push({ name: parts[i].text, value: this.expr(parts[i + 1]) });
+        for (let i = 0; i + 1 < parts.length; i += 2)
+          fields.push({ name: parts[i].text, value: this.expr(parts[i + 1]) });
         return { k: 'record', fields, loc };
       }
       case 'set_of_records': {
         const parts = named(n);
         const fields: Array<{ name: string; set: Expr }> = [];
-        for (let i = 0; i + 1 < parts.length; i += 2) fields.push({ name: parts[i].text, set: this.expr(parts[i + 1]) });
+        for (let i = 0; i + 1 < parts.length; i += 2)
+          fields.push({ name: parts[i].text, set: this.expr(parts[i + 1]) });
         return { k: 'recordSet', fields, loc };
       }
       case 'set_of_functions': {
@@ -433,7 +543,9 @@ class Converter {
         return { k: 'fcnSet', dom: this.expr(parts[0]), rng: this.expr(parts[1]), loc };
       }
       case 'function_literal': {
-        const bounds = named(n).filter((c) => c.type === 'quantifier_bound').map((b) => this.bound(b));
+        const bounds = named(n)
+          .filter((c) => c.type === 'quantifier_bound')
+          .map((b) => this.bound(b));
         const body = named(n)[named(n).length - 1];
         return { k: 'fcn', bounds, body: this.expr(body), loc };
       }
@@ -453,11 +565,25 @@ class Converter {
         return this.prefixed(n, loc);
       case 'step_expr_or_stutter': {
         const parts = named(n);
-        return { k: 'actionBox', action: this.expr(parts[0]), sub: this.expr(parts[1]), stutter: true, loc };
+        return {
+          k: 'actionBox',
+          action: this.expr(parts[0]),
+          sub: this.expr(parts[1]),
+          stutter: true,
+          loc,
+        };
       }
       case 'step_expr_no_stutter': {
-        const parts = named(n).filter((c) => c.type !== 'langle_bracket' && c.type !== 'rangle_bracket_sub');
-        return { k: 'actionBox', action: this.expr(parts[0]), sub: this.expr(parts[1]), stutter: false, loc };
+        const parts = named(n).filter(
+          (c) => c.type !== 'langle_bracket' && c.type !== 'rangle_bracket_sub',
+        );
+        return {
+          k: 'actionBox',
+          action: this.expr(parts[0]),
+          sub: this.expr(parts[1]),
+          stutter: false,
+          loc,
+        };
       }
       case 'fairness': {
         const strong = n.child(0)!.type === 'SF_';
@@ -475,7 +601,10 @@ class Converter {
   int(n: Node, digits: string, radix: number): number {
     const v = parseInt(digits, radix);
     if (!Number.isSafeInteger(v) || v > 2147483647) {
-      this.fail(n, `the number ${n.text} is too large: TLC's integers are 32-bit (at most 2147483647)`);
+      this.fail(
+        n,
+        `the number ${n.text} is too large: TLC's integers are 32-bit (at most 2147483647)`,
+      );
     }
     return v;
   }
@@ -499,7 +628,12 @@ class Converter {
       return { k: 'product', sets: this.exprs(sets), loc };
     }
     if (op === 'leads_to') {
-      return { k: 'leadsTo', lhs: this.expr(n.childForFieldName('lhs')!), rhs: this.expr(n.childForFieldName('rhs')!), loc };
+      return {
+        k: 'leadsTo',
+        lhs: this.expr(n.childForFieldName('lhs')!),
+        rhs: this.expr(n.childForFieldName('rhs')!),
+        loc,
+      };
     }
     return {
       k: 'apply',
@@ -545,7 +679,9 @@ class Converter {
     const base = this.expr(n.childForFieldName('expr_to_update')!);
     const updates: Array<{ path: ExceptStep[]; value: Expr }> = [];
     for (const u of named(n).filter((c) => c.type === 'except_update')) {
-      const spec = u.childrenForFieldName('update_specifier').find((c) => c.type === 'except_update_specifier')!;
+      const spec = u
+        .childrenForFieldName('update_specifier')
+        .find((c) => c.type === 'except_update_specifier')!;
       const path: ExceptStep[] = named(spec).map((s) =>
         s.type === 'except_update_fn_appl'
           ? { k: 'index', args: this.exprs(named(s)) }
@@ -571,7 +707,10 @@ class Converter {
         steps.push({ name: c.text, args: [] });
       } else if (c.type === 'bound_nonfix_op') {
         const sym = c.childForFieldName('symbol')!;
-        steps.push({ name: this.opName(sym), args: this.exprs(named(c).filter((x) => x.startIndex !== sym.startIndex)) });
+        steps.push({
+          name: this.opName(sym),
+          args: this.exprs(named(c).filter((x) => x.startIndex !== sym.startIndex)),
+        });
       } else if (c.type.endsWith('_op_symbol')) {
         steps.push({ name: this.opName(c), args: [] });
       } else {
@@ -580,7 +719,8 @@ class Converter {
     };
     const prefix = n.childForFieldName('prefix')!;
     for (const comp of named(prefix)) {
-      if (comp.type !== 'subexpr_component') this.fail(comp, 'subexpression selectors (M!1, M!:) are not supported');
+      if (comp.type !== 'subexpr_component')
+        this.fail(comp, 'subexpression selectors (M!1, M!:) are not supported');
       addStep(named(comp)[0]);
     }
     addStep(n.childForFieldName('op')!);

@@ -1,7 +1,17 @@
 /**
  * Printing values in TLA+ syntax, as TLC prints them in traces and in ToString.
  */
-import { IntervalSet, NatSet, IntSet, StringSet, SeqSet, SubsetSet, FcnSet, RecordSet, ProductSet } from './sets.ts';
+import {
+  IntervalSet,
+  NatSet,
+  IntSet,
+  StringSet,
+  SeqSet,
+  SubsetSet,
+  FcnSet,
+  RecordSet,
+  ProductSet,
+} from './sets.ts';
 import {
   FcnLike,
   FcnValue,
@@ -15,7 +25,11 @@ import {
 
 /** A TLA+ string literal for `text`, with TLC's escapes. */
 export function quote(text: string): string {
-  return '"' + text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t') + '"';
+  return (
+    '"' +
+    text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t') +
+    '"'
+  );
 }
 
 /** `v` in TLA+ syntax. */
@@ -54,7 +68,11 @@ function printFcn(f: FcnLike): string {
   const e = f.explicit();
   if (e instanceof TupleValue) return '<<' + e.elems.map(printValue).join(', ') + '>>';
   if (e.isRecord()) {
-    return '[' + e.dom.map((k, i) => `${(k as StrValue).text} |-> ${printValue(e.vals[i])}`).join(', ') + ']';
+    return (
+      '[' +
+      e.dom.map((k, i) => `${(k as StrValue).text} |-> ${printValue(e.vals[i])}`).join(', ') +
+      ']'
+    );
   }
   return '(' + printPairs(e).join(' @@ ') + ')';
 }

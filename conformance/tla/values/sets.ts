@@ -82,7 +82,9 @@ abstract class InfiniteSet extends SetValue {
     throw new EvalError(`Attempted to enumerate ${this.describe()}, which is infinite.`);
   }
   override size(): number {
-    throw new EvalError(`Attempted to compute the cardinality of ${this.describe()}, which is infinite.`);
+    throw new EvalError(
+      `Attempted to compute the cardinality of ${this.describe()}, which is infinite.`,
+    );
   }
 }
 
@@ -170,7 +172,8 @@ export class SubsetSet extends SetValue {
   toEnum(): EnumSet {
     if (this.cached) return this.cached;
     const base = this.base.toEnum().elems;
-    if (base.length > 24) throw tooLarge(`SUBSET of a ${base.length}-element set`, 2 ** base.length);
+    if (base.length > 24)
+      throw tooLarge(`SUBSET of a ${base.length}-element set`, 2 ** base.length);
     const out: Value[] = [];
     const n = 1 << base.length;
     for (let mask = 0; mask < n; mask++) {
@@ -187,7 +190,10 @@ export class SubsetSet extends SetValue {
 }
 
 /** Calls `visit` with every combination of one element from each list, in lexicographic order. */
-function forEachCombination(lists: ReadonlyArray<readonly Value[]>, visit: (pick: Value[]) => void): void {
+function forEachCombination(
+  lists: ReadonlyArray<readonly Value[]>,
+  visit: (pick: Value[]) => void,
+): void {
   const k = lists.length;
   if (lists.some((l) => l.length === 0)) return;
   const idx = new Array<number>(k).fill(0);
@@ -242,7 +248,10 @@ export class FcnSet extends SetValue {
     if (this.cached) return this.cached;
     const dom = this.dom.toEnum().elems;
     const rng = this.rng.toEnum().elems;
-    productSize(dom.map(() => rng.length), `[${this.dom.describe()} -> ${this.rng.describe()}]`);
+    productSize(
+      dom.map(() => rng.length),
+      `[${this.dom.describe()} -> ${this.rng.describe()}]`,
+    );
     const out: Value[] = [];
     // With the domain sorted, lexicographic order over the values is TLC's canonical order.
     forEachCombination(
@@ -285,7 +294,10 @@ export class RecordSet extends SetValue {
   toEnum(): EnumSet {
     if (this.cached) return this.cached;
     const lists = this.sets.map((s) => s.toEnum().elems);
-    productSize(lists.map((l) => l.length), this.describe());
+    productSize(
+      lists.map((l) => l.length),
+      this.describe(),
+    );
     const out: Value[] = [];
     forEachCombination(lists, (vals) => out.push(new FcnValue(this.names, vals)));
     this.cached = new EnumSet(out);
@@ -309,7 +321,9 @@ export class ProductSet extends SetValue {
     return t.elems.every((e, i) => this.sets[i].contains(e));
   }
   isFinite(): boolean {
-    return this.sets.every((s) => s.isFinite()) || this.sets.some((s) => s.isFinite() && s.size() === 0);
+    return (
+      this.sets.every((s) => s.isFinite()) || this.sets.some((s) => s.isFinite() && s.size() === 0)
+    );
   }
   override size(): number {
     return this.sets.reduce((n, s) => n * s.size(), 1);
@@ -317,7 +331,10 @@ export class ProductSet extends SetValue {
   toEnum(): EnumSet {
     if (this.cached) return this.cached;
     const lists = this.sets.map((s) => s.toEnum().elems);
-    productSize(lists.map((l) => l.length), this.describe());
+    productSize(
+      lists.map((l) => l.length),
+      this.describe(),
+    );
     const out: Value[] = [];
     forEachCombination(lists, (vals) => out.push(new TupleValue(vals)));
     this.cached = new EnumSet(out);
@@ -451,7 +468,9 @@ export class LazyFcn extends FcnLike {
   explicit(): TupleValue | FcnValue {
     if (!this.table) {
       if (!this.dom.isFinite()) {
-        throw new EvalError(`Attempted to enumerate a function over ${this.dom.describe()}, which is infinite.`);
+        throw new EvalError(
+          `Attempted to enumerate a function over ${this.dom.describe()}, which is infinite.`,
+        );
       }
       const dom = this.dom.toEnum().elems;
       this.table = fcnFromSorted(

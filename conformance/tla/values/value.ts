@@ -28,7 +28,7 @@ export const enum Kind {
 export type Value = boolean | number | StrValue | ModelValue | SetValue | FcnLike;
 
 /** Lazily computed pair of 32-bit hashes, together a 64-bit fingerprint. */
-interface Hashed {
+export interface Hashed {
   h1: number;
   h2: number;
 }
@@ -393,7 +393,10 @@ export class FcnValue extends FcnLike implements Hashed {
  * Builds the function mapping `dom[i]` to `vals[i]` in canonical shape. `dom` must be sorted
  * and duplicate-free (as the elements of an {@link EnumSet} are).
  */
-export function fcnFromSorted(dom: readonly Value[], vals: readonly Value[]): TupleValue | FcnValue {
+export function fcnFromSorted(
+  dom: readonly Value[],
+  vals: readonly Value[],
+): TupleValue | FcnValue {
   let isTuple = true;
   for (let i = 0; i < dom.length; i++) {
     if (dom[i] !== i + 1) {

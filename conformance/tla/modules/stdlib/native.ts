@@ -62,7 +62,12 @@ export interface StdModule {
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'];
 
 /** TLC's wording: "The second argument of + should be an integer, but instead it is: {}". */
-export function argTypeError(op: string, position: number, expected: string, actual: Value): EvalError {
+export function argTypeError(
+  op: string,
+  position: number,
+  expected: string,
+  actual: Value,
+): EvalError {
   return new EvalError(
     `The ${ORDINALS[position] ?? `#${position + 1}`} argument of ${op} should be ${expected}, but instead it is:\n${printValue(actual)}`,
     'type',

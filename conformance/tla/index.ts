@@ -1,0 +1,85 @@
+/**
+ * The TLA+ engine as a library: parse modules, evaluate expressions with TLC's semantics,
+ * enumerate successors, and model-check a spec against a TLC configuration.
+ *
+ * @packageDocumentation
+ */
+export { parseModule, TlaSyntaxError } from './syntax/parse.ts';
+export type { Module, Expr, Unit, Bound, Loc, Param, ExceptStep } from './syntax/ast.ts';
+export { ModuleLoader, TlaSemanticError, type LoadedModule } from './modules/loader.ts';
+export { STANDARD_MODULES } from './modules/stdlib/index.ts';
+export type { NativeOp, NativeRuntime, OpValue, StdModule } from './modules/stdlib/native.ts';
+export * from './values/value.ts';
+export * from './values/sets.ts';
+export { printValue, quote } from './values/print.ts';
+export { EvalError, describeRange, type EvalErrorKind, type SourceRange } from './values/errors.ts';
+export { parseCfg, readCfg, CfgError } from './check/cfg.ts';
+export type {
+  ModelConfig,
+  CfgValue,
+  CfgName,
+  CfgPos,
+  CfgConstant,
+  CfgSubstitution,
+} from './check/cfg.ts';
+export {
+  buildModel,
+  cfgValue,
+  ModelError,
+  type Model,
+  type ModelOptions,
+  type NamedPredicate,
+} from './check/model.ts';
+export {
+  explore,
+  type CheckResult,
+  type ExploreOptions,
+  type Progress,
+  type ResultKind,
+  type TraceStep,
+} from './check/explorer.ts';
+export { checkModel, InputError, type CheckOptions } from './check/run.ts';
+export {
+  EXIT,
+  exitCode,
+  formatTlc,
+  formatState,
+  formatProgress,
+  resultJson,
+} from './check/report.ts';
+export {
+  runParity,
+  runParityCase,
+  type ParityCase,
+  type ParityRow,
+  type ParityStatus,
+} from './check/parity.ts';
+export { FingerprintSet } from './check/fpset.ts';
+export { Compiler } from './eval/compile.ts';
+export { compileAction, splitActions, actionLabel, type SubAction } from './eval/actions.ts';
+export {
+  Ctx,
+  Thunk,
+  OpClosure,
+  type Env,
+  type Fn,
+  type ActFn,
+  type ActionMode,
+  type Runtime,
+  type PartialState,
+} from './eval/runtime.ts';
+export { Scope, ModuleInstance, NamespaceBuilder } from './eval/scope.ts';
+export type { Resolved } from './eval/compile.ts';
+export type { Binding, Compiled, EnvFrame } from './eval/runtime.ts';
+export type {
+  Def,
+  OpDef,
+  FcnDef,
+  ConstDef,
+  InstanceDef,
+  Local,
+  SpecVariables,
+  NativeDef,
+  VarDef,
+  SubstDef,
+} from './eval/scope.ts';
