@@ -105,6 +105,9 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   };
 
   bindConstants(cfg, root, ns.constants);
+  // Resolve every definition now, so that an unknown name or a wrong arity anywhere in the
+  // spec is reported before checking starts (as SANY does), not when a state first reaches it.
+  for (const d of root.defs.values()) if (d.kind === 'op') compiler.bodyOf(d);
   const scope = new Scope(root);
   const named = (n: CfgName, what: string): Expr => {
     const d = root.defs.get(n.name);

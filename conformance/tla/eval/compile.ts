@@ -666,7 +666,7 @@ export class Compiler {
   callDef(d: OpDef, args: Expr[], sc: Scope, loc: Loc): Fn {
     if (d.params.length !== args.length)
       return semantic(loc, arityMessage(d.name, d.params.length, args.length));
-    const body = () => (d.fn ??= traced(this.expr(d.body, this.bodyScope(d)), d.loc));
+    const body = () => this.bodyOf(d);
     if (args.length === 0) {
       if (!d.scope.inst.parameterized && this.isConstantDef(d)) {
         return (env, ctx) => {
@@ -685,6 +685,11 @@ export class Compiler {
       for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], binders[i](env, ctx));
       return body()(e, ctx);
     };
+  }
+
+  /** The compiled body of a definition (compiled on first use). */
+  bodyOf(d: OpDef): Fn {
+    return (d.fn ??= traced(this.expr(d.body, this.bodyScope(d)), d.loc));
   }
 
   /** The scope of a definition's body: its own scope plus its parameters. */

@@ -71,6 +71,8 @@ function syntaxErrorAt(root: Node, file: string, text: string): TlaSyntaxError {
   };
   visit(root);
   const n = found ?? root;
+  const lost = lostModuleError(n, file);
+  if (lost) return lost;
   const line = n.startPosition.row + 1;
   const col = n.startPosition.column + 1;
   if (n.isMissing)
@@ -86,6 +88,51 @@ function syntaxErrorAt(root: Node, file: string, text: string): TlaSyntaxError {
     leaf.startPosition.column + 1,
     shown ? `syntax error: unexpected '${shown}'` : 'syntax error: unexpected end of input',
   );
+}
+
+/** Node types that are complete module-level units (or layout) when tree-sitter loses the module. */
+const UNIT_NODES = new Set([
+  'extends',
+  'constant_declaration',
+  'variable_declaration',
+  'operator_definition',
+  'function_definition',
+  'module_definition',
+  'instance',
+  'local_definition',
+  'assumption',
+  'recursive_declaration',
+  'theorem',
+  'use_or_hide',
+  'single_line',
+  'double_line',
+  'comment',
+  'block_comment',
+]);
+
+/**
+ * When a unit cannot be completed (an unclosed bracket, an expression cut short before the next
+ * definition or `====`), tree-sitter gives up on the module and wraps the whole file in one
+ * ERROR node starting at the header, so the first error found is at 1:1. The units parsed
+ * before the bad one are still children of that node: report the first child that is not one.
+ */
+function lostModuleError(n: Node, file: string): TlaSyntaxError | undefined {
+  if (n.type !== 'ERROR') return undefined;
+  const kids = n.children;
+  const header = kids.findIndex((c) => c.type === 'MODULE');
+  if (header < 0) return undefined;
+  for (let i = header + 2; i < kids.length; i++) {
+    const c = kids[i];
+    if (UNIT_NODES.has(c.type)) continue;
+    const shown = c.text.split('\n')[0].slice(0, 40);
+    return new TlaSyntaxError(
+      file,
+      c.startPosition.row + 1,
+      c.startPosition.column + 1,
+      `syntax error: cannot parse the text from '${shown}' on (an unclosed bracket or an unfinished expression?)`,
+    );
+  }
+  return new TlaSyntaxError(file, n.endPosition.row + 1, n.endPosition.column + 1, "syntax error: missing '====' at the end of the module");
 }
 
 function describeToken(type: string): string {

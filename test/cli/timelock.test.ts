@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const fixtures = join(import.meta.dirname, 'fixtures');
+
+function timelock(args: string[], cwd = root) {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'timelock.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('timelock check', () => {
+  it('accepts TLC flags and prints TLC summary lines on success', () => {
+    const r = timelock([
+      'check',
+      '-workers',
+      '1',
+      '-config',
+      'spec/examples/BoundedCounter.cfg',
+      'spec/examples/BoundedCounter.tla',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Model checking completed. No error has been found.');
+    expect(r.out).toMatch(
+      /^\d+ states generated, \d+ distinct states found, 0 states left on queue\.$/m,
+    );
+    expect(r.out).toMatch(/^The depth of the complete state graph search is \d+\.$/m);
+  });
+
+  it('runs from another folder, finding the cfg next to the spec', () => {
+    const r = timelock(['check', join(fixtures, 'Lamp.tla')], tmpdir());
+    expect(r.code).toBe(12);
+    expect(r.out).toContain('Error: Invariant Small is violated.');
+    expect(r.out).toContain('State 4: <Next line 6, col 9 to line 6, col 18 of module Lamp>');
+    expect(r.out).toContain('n = 3');
+  });
+
+  it('reports a deadlock unless -deadlock is given', () => {
+    expect(timelock(['check', join(fixtures, 'Stuck.tla')]).code).toBe(11);
+    const r = timelock(['check', '-deadlock', join(fixtures, 'Stuck.tla')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('3 states generated, 3 distinct states found');
+  });
+
+  it('writes one JSON object with --json', () => {
+    const r = timelock(['check', join(fixtures, 'Lamp.tla'), '--json']);
+    expect(r.code).toBe(12);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({
+      version: 1,
+      result: 'invariant',
+      property: 'Small',
+      distinct: 4,
+      depth: 4,
+      exitCode: 12,
+    });
+    expect(j.trace.map((s: { state: { n: string } }) => s.state.n)).toEqual(['0', '1', '2', '3']);
+  });
+
+  it('names file, line and column of an unknown identifier, without a stack trace', () => {
+    const r = timelock(['check', join(fixtures, 'Typo.tla')]);
+    expect(r.code).toBe(150);
+    expect(r.err).toContain(`${join(fixtures, 'Typo.tla')}:5:14: unknown identifier 'm'`);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('explains a missing cfg file', () => {
+    const r = timelock([
+      'check',
+      join(fixtures, 'Lamp.tla'),
+      '--config',
+      join(fixtures, 'Nope.cfg'),
+    ]);
+    expect(r.code).toBe(151);
+    expect(r.err).toContain('Nope.cfg');
+  });
+});
+
+describe('timelock parity', () => {
+  it('prints a row per case and the closing counts, failing on a mismatch', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parity-'));
+    cpSync(fixtures, join(dir, 'lamp'), { recursive: true });
+    cpSync(fixtures, join(dir, 'lamp-wrong'), { recursive: true });
+    const base = {
+      module: 'Lamp.tla',
+      config: 'Lamp.cfg',
+      tlcArgs: [],
+      result: 'invariant',
+      property: 'Small',
+      generated: 4,
+      traceLength: 4,
+      scope: 'safety',
+    };
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify([
+        { ...base, case: 'lamp', distinct: 4, depth: 4 },
+        { ...base, case: 'lamp-wrong', distinct: 5, depth: 4 },
+        { ...base, case: 'live', scope: 'temporal', distinct: 1, depth: 1 },
+      ]),
+    );
+    const r = timelock(['parity', dir]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^PASS\s+lamp\s/m);
+    expect(r.out).toMatch(/^FAIL\s+lamp-wrong\s+distinct 4 \(TLC: 5\)/m);
+    expect(r.out).toMatch(/^UNSUPPORTED\s+live\s/m);
+    expect(r.out).toMatch(/^1 passed, 1 failed, 1 skipped$/m);
+  });
+});
