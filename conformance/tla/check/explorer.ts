@@ -114,7 +114,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       if (!(e instanceof EvalError)) throw e;
       return result('eval-error', {
         message: e.message,
-        errorTrail: e.trail.map(describeRange),
+        errorTrail: e.trail.map(describeRange).reverse(),
         errorKind: e.kind,
       });
     }

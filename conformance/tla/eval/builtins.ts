@@ -6,7 +6,7 @@ import { argTypeError } from '../modules/stdlib/native.ts';
 import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
 import { CapSet, CupSet, DiffSet, SubsetSet } from '../values/sets.ts';
-import { EnumSet, FcnLike, SetValue, type Value, equals, setOf } from '../values/value.ts';
+import { EnumSet, FcnLike, SetValue, type Value, compare, equals, setOf } from '../values/value.ts';
 
 export function expectSet(v: Value, op: string, position: number): SetValue {
   if (v instanceof SetValue) return v;
@@ -41,9 +41,28 @@ function union(a: SetValue, b: SetValue): SetValue {
       eb = b.elements();
     if (eb.length === 0) return a.toEnum();
     if (ea.length === 0) return b.toEnum();
-    return setOf([...ea, ...eb]);
+    return mergeSorted(ea, eb);
   }
   return new CupSet(a, b);
+}
+
+/** The union of two sorted duplicate-free arrays, in one merge pass (`msgs \cup {m}` is hot). */
+function mergeSorted(ea: readonly Value[], eb: readonly Value[]): EnumSet {
+  const out: Value[] = [];
+  let i = 0,
+    j = 0;
+  while (i < ea.length && j < eb.length) {
+    const c = compare(ea[i], eb[j]);
+    if (c < 0) out.push(ea[i++]);
+    else if (c > 0) out.push(eb[j++]);
+    else {
+      out.push(ea[i++]);
+      j++;
+    }
+  }
+  while (i < ea.length) out.push(ea[i++]);
+  while (j < eb.length) out.push(eb[j++]);
+  return new EnumSet(out);
 }
 
 function intersection(a: SetValue, b: SetValue): SetValue {

@@ -22,7 +22,6 @@ import {
   type Value,
   compare,
   equals,
-  fcnFromPairs,
   fcnFromSorted,
   setOf,
   str,
@@ -257,9 +256,19 @@ export class Compiler {
         return (env, ctx) => new TupleValue(elems.map((f) => f(env, ctx)));
       }
       case 'record': {
-        const names = e.fields.map((f) => str(f.name));
-        const vals = e.fields.map((f) => this.expr(f.value, sc));
-        return (env, ctx) => fcnFromPairs(names.map((n, i) => [n, vals[i](env, ctx)]));
+        // Sort the fields once here, so that building a record is just evaluating its values.
+        const fields = e.fields
+          .map((f) => ({ name: str(f.name), value: this.expr(f.value, sc) }))
+          .sort((a, b) => compare(a.name, b.name));
+        const names = fields.map((f) => f.name);
+        if (new Set(names).size !== names.length)
+          return semantic(e.loc, 'a record lists the same field twice');
+        const vals = fields.map((f) => f.value);
+        return (env, ctx) =>
+          new FcnValue(
+            names,
+            vals.map((f) => f(env, ctx)),
+          );
       }
       case 'recordSet': {
         const fields = e.fields

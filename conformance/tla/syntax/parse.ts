@@ -132,7 +132,12 @@ function lostModuleError(n: Node, file: string): TlaSyntaxError | undefined {
       `syntax error: cannot parse the text from '${shown}' on (an unclosed bracket or an unfinished expression?)`,
     );
   }
-  return new TlaSyntaxError(file, n.endPosition.row + 1, n.endPosition.column + 1, "syntax error: missing '====' at the end of the module");
+  return new TlaSyntaxError(
+    file,
+    n.endPosition.row + 1,
+    n.endPosition.column + 1,
+    "syntax error: missing '====' at the end of the module",
+  );
 }
 
 function describeToken(type: string): string {

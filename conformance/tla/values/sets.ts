@@ -242,12 +242,14 @@ export class FcnSet extends SetValue {
     return this.dom.isFinite() && (this.rng.isFinite() || this.dom.size() === 0);
   }
   override size(): number {
-    return this.rng.size() ** this.dom.size();
+    // [{} -> T] = {<<>>} for any T, even an infinite one (see isFinite).
+    const d = this.dom.size();
+    return d === 0 ? 1 : this.rng.size() ** d;
   }
   toEnum(): EnumSet {
     if (this.cached) return this.cached;
     const dom = this.dom.toEnum().elems;
-    const rng = this.rng.toEnum().elems;
+    const rng = dom.length === 0 ? [] : this.rng.toEnum().elems;
     productSize(
       dom.map(() => rng.length),
       `[${this.dom.describe()} -> ${this.rng.describe()}]`,
@@ -326,10 +328,13 @@ export class ProductSet extends SetValue {
     );
   }
   override size(): number {
+    // An empty factor makes the product empty, even with an infinite one (see isFinite).
+    if (this.sets.some((s) => s.isFinite() && s.size() === 0)) return 0;
     return this.sets.reduce((n, s) => n * s.size(), 1);
   }
   toEnum(): EnumSet {
     if (this.cached) return this.cached;
+    if (this.sets.some((s) => s.isFinite() && s.size() === 0)) return (this.cached = EMPTY_SET);
     const lists = this.sets.map((s) => s.toEnum().elems);
     productSize(
       lists.map((l) => l.length),

@@ -534,9 +534,12 @@ function compareFcns(fa: FcnLike, fb: FcnLike): number {
   const da = a instanceof TupleValue ? tupleDomain(a) : a.dom;
   const db = b instanceof TupleValue ? tupleDomain(b) : b.dom;
   if (da.length !== db.length) return da.length - db.length;
-  for (let i = 0; i < da.length; i++) {
-    const c = compare(da[i], db[i]);
-    if (c !== 0) return c;
+  // Records built by one record expression share their domain array.
+  if (da !== db) {
+    for (let i = 0; i < da.length; i++) {
+      const c = compare(da[i], db[i]);
+      if (c !== 0) return c;
+    }
   }
   const va = a instanceof TupleValue ? a.elems : a.vals;
   const vb = b instanceof TupleValue ? b.elems : b.vals;

@@ -1,0 +1,79 @@
+------------------------------ MODULE Election ------------------------------
+(***************************************************************************)
+(* Leader election on the leader log. A server proposes itself at its      *)
+(* greatest learned sequence + 1, and only when it does not think it is    *)
+(* the leader; how long it backs off first (random in the implementation)  *)
+(* is left to nondeterminism here. The leader is the value learned at the  *)
+(* greatest learned sequence.                                              *)
+(*                                                                         *)
+(* A check asks a quorum of acceptors for the latest sequence they have    *)
+(* prepared or accepted in a log (ping / pong). The leadership check is    *)
+(* such a check on the leader log: a server is confirmed leader by a check *)
+(* if its greatest learned value names it and a quorum answered that it   *)
+(* has nothing at a later sequence. Check ids come from one counter, so a  *)
+(* check that started after a request arrived has a larger id than the    *)
+(* counter at arrival: this is how checks are coalesced safely.           *)
+(***************************************************************************)
+EXTENDS Paxos
+
+CONSTANT MaxFresh   \* how many fresh identities (checks, instances) a run may use
+
+VARIABLE fresh      \* the last fresh identity handed out (models random UUIDs)
+
+ElectionInit == fresh = 0
+
+(* The leader s knows of: the value at its greatest learned sequence.     *)
+LeaderOf(s) ==
+    IF GreatestLearned(s, LeaderLog) = 0 THEN 0
+    ELSE learned[s][LeaderLog][GreatestLearned(s, LeaderLog)]
+
+(***************************************************************************)
+(* s proposes itself as leader at its greatest learned sequence + 1 with   *)
+(* ballot number n (a retry uses a higher n).                              *)
+(***************************************************************************)
+ProposeLeadership(s, q, n) ==
+    /\ LeaderOf(s) # s
+    /\ q = GreatestLearned(s, LeaderLog) + 1
+    /\ q \in Seqs
+    /\ SendPrepare(LeaderLog, q, <<n, s>>)
+    /\ UNCHANGED <<acc, learned, fresh>>
+
+(* s's proposal for itself at (q, b) reached a quorum of promises.        *)
+SendLeaderAccept(s, q, b) ==
+    /\ b[2] = s
+    /\ SendAccept(LeaderLog, q, b, s)
+    /\ UNCHANGED <<acc, learned, fresh>>
+
+PingMsg(s, L, k) == [type |-> "ping", from |-> s, log |-> L, id |-> k]
+
+(* Starts a check of log L with a fresh id.                               *)
+StartCheck(s, L) ==
+    /\ fresh < MaxFresh
+    /\ fresh' = fresh + 1
+    /\ Send(PingMsg(s, L, fresh + 1))
+
+(* s begins a leadership check (it believes it is the leader).            *)
+CheckLeadership(s) ==
+    /\ LeaderOf(s) = s
+    /\ StartCheck(s, LeaderLog)
+    /\ UNCHANGED <<acc, learned>>
+
+(***************************************************************************)
+(* Acceptor a answers check k of s on log L with the latest sequence it    *)
+(* has prepared or accepted there.                                         *)
+(***************************************************************************)
+Pong(a, s, L, k) ==
+    /\ PingMsg(s, L, k) \in msgs
+    /\ Send([type |-> "pong", to |-> s, log |-> L, id |-> k, from |-> a,
+             latest |-> LatestTouched(a, L)])
+    /\ UNCHANGED <<acc, learned, fresh>>
+
+Pongs(s, L, k) == {m \in msgs : m.type = "pong" /\ m.to = s /\ m.log = L /\ m.id = k}
+
+(* Check k confirms that s is the leader.                                 *)
+ConfirmedBy(s, k) ==
+    /\ LeaderOf(s) = s
+    /\ \E Q \in Quorums :
+          \A a \in Q : \E m \in Pongs(s, LeaderLog, k) :
+              m.from = a /\ m.latest <= GreatestLearned(s, LeaderLog)
+=============================================================================
