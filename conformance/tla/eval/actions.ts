@@ -138,10 +138,10 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
     case 'apply': {
       const call = callAction(c, e, sc, mode);
       if (call) return call;
-      if (e.k === 'apply' && (e.name === 'eq' || e.name === 'in') && e.args.length === 2) {
+      if (e.k === 'apply' && (e.name === '$eq' || e.name === '$in') && e.args.length === 2) {
         const i = targetVar(c, e.args[0], sc, mode);
         if (i >= 0)
-          return e.name === 'eq'
+          return e.name === '$eq'
             ? assignment(c, i, e.args[1], sc, mode)
             : membership(c, i, e.args[1], sc, mode, e.loc);
       }

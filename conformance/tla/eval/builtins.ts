@@ -89,19 +89,19 @@ function subseteq(a: SetValue, b: SetValue): boolean {
 
 /** Binary builtins, by the grammar's symbol name. */
 export const BINARY_BUILTINS: Record<string, (a: Value, b: Value, text: string) => Value> = {
-  eq: (a, b) => equals(a, b),
-  neq: (a, b) => !equals(a, b),
-  in: (a, b, t) => expectSet(b, t, 1).contains(a),
-  notin: (a, b, t) => !expectSet(b, t, 1).contains(a),
-  cup: (a, b, t) => union(expectSet(a, t, 0), expectSet(b, t, 1)),
-  cap: (a, b, t) => intersection(expectSet(a, t, 0), expectSet(b, t, 1)),
-  setminus: (a, b, t) => difference(expectSet(a, t, 0), expectSet(b, t, 1)),
-  subseteq: (a, b, t) => subseteq(expectSet(a, t, 0), expectSet(b, t, 1)),
-  supseteq: (a, b, t) => subseteq(expectSet(b, t, 1), expectSet(a, t, 0)),
-  subset: (a, b, t) => subseteq(expectSet(a, t, 0), expectSet(b, t, 1)) && !equals(a, b),
-  supset: (a, b, t) => subseteq(expectSet(b, t, 1), expectSet(a, t, 0)) && !equals(a, b),
-  iff: (a, b, t) => boolArg(a, t, 0) === boolArg(b, t, 1),
-  equiv: (a, b, t) => boolArg(a, t, 0) === boolArg(b, t, 1),
+  $eq: (a, b) => equals(a, b),
+  $neq: (a, b) => !equals(a, b),
+  $in: (a, b, t) => expectSet(b, t, 1).contains(a),
+  $notin: (a, b, t) => !expectSet(b, t, 1).contains(a),
+  $cup: (a, b, t) => union(expectSet(a, t, 0), expectSet(b, t, 1)),
+  $cap: (a, b, t) => intersection(expectSet(a, t, 0), expectSet(b, t, 1)),
+  $setminus: (a, b, t) => difference(expectSet(a, t, 0), expectSet(b, t, 1)),
+  $subseteq: (a, b, t) => subseteq(expectSet(a, t, 0), expectSet(b, t, 1)),
+  $supseteq: (a, b, t) => subseteq(expectSet(b, t, 1), expectSet(a, t, 0)),
+  $subset: (a, b, t) => subseteq(expectSet(a, t, 0), expectSet(b, t, 1)) && !equals(a, b),
+  $supset: (a, b, t) => subseteq(expectSet(b, t, 1), expectSet(a, t, 0)) && !equals(a, b),
+  $iff: (a, b, t) => boolArg(a, t, 0) === boolArg(b, t, 1),
+  $equiv: (a, b, t) => boolArg(a, t, 0) === boolArg(b, t, 1),
 };
 
 function boolArg(v: Value, op: string, position: number): boolean {
@@ -111,16 +111,16 @@ function boolArg(v: Value, op: string, position: number): boolean {
 
 /** Unary builtins. */
 export const UNARY_BUILTINS: Record<string, (a: Value, text: string) => Value> = {
-  lnot: (a, t) => !boolArg(a, t, 0),
-  domain: (a) => {
+  $lnot: (a, t) => !boolArg(a, t, 0),
+  $domain: (a) => {
     if (a instanceof FcnLike) return a.domain();
     throw new EvalError(
       `Attempted to compute the domain of a non-function:\n${printValue(a)}`,
       'type',
     );
   },
-  powerset: (a, t) => new SubsetSet(expectSet(a, t, 0)),
-  union: (a, t) => {
+  $powerset: (a, t) => new SubsetSet(expectSet(a, t, 0)),
+  $union: (a, t) => {
     const all: Value[] = [];
     for (const s of finiteElements(a, () => `The argument of ${t}`)) {
       for (const e of finiteElements(s, () => `An element of the argument of ${t}`)) all.push(e);

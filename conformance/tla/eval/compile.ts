@@ -88,19 +88,20 @@ export class Compiler {
     readonly varNames: readonly string[],
   ) {}
 
-  resolve(name: string, sc: Scope, loc: Loc): Resolved {
+  resolve(name: string, sc: Scope, loc: Loc, text = name): Resolved {
     const local = sc.findLocal(name);
     if (local) return { k: 'local', local };
     const def = sc.inst.defs.get(name);
     if (def) return { k: 'def', def };
     if (
       BUILTIN_CONSTANTS.has(name) ||
-      name === 'implies' ||
+      name === '$implies' ||
       name in BINARY_BUILTINS ||
       name in UNARY_BUILTINS
     ) {
       return { k: 'builtin', name };
     }
+    if (name.startsWith('$')) return semantic(loc, `unknown operator '${text}'${hintFor(name)}`);
     return semantic(loc, `unknown identifier '${name}'${hintFor(name)}`);
   }
 
@@ -499,7 +500,7 @@ export class Compiler {
 
   /** Applies the operator `name` (user, local, native or builtin) to `args`. */
   apply(name: string, text: string, args: Expr[], sc: Scope, loc: Loc): Fn {
-    const r = this.resolve(name, sc, loc);
+    const r = this.resolve(name, sc, loc, text);
     if (r.k === 'local') {
       if (r.local.arity !== args.length)
         return semantic(loc, arityMessage(text, r.local.arity, args.length));
@@ -519,7 +520,7 @@ export class Compiler {
 
   private builtin(name: string, text: string, args: Expr[], sc: Scope, loc: Loc): Fn {
     const fns = args.map((a) => this.expr(a, sc));
-    if (name === 'implies') {
+    if (name === '$implies') {
       if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length));
       const [a, b] = fns;
       return (env, ctx) =>
@@ -1176,20 +1177,20 @@ function arityMessage(name: string, expected: number, given: number): string {
 }
 
 const STD_HINTS: Record<string, string> = {
-  plus: 'Naturals',
-  minus: 'Naturals',
-  mul: 'Naturals',
-  lt: 'Naturals',
-  gt: 'Naturals',
-  leq: 'Naturals',
-  geq: 'Naturals',
-  dots_2: 'Naturals',
-  div: 'Naturals',
-  mod: 'Naturals',
-  pow: 'Naturals',
+  $plus: 'Naturals',
+  $minus: 'Naturals',
+  $mul: 'Naturals',
+  $lt: 'Naturals',
+  $gt: 'Naturals',
+  $leq: 'Naturals',
+  $geq: 'Naturals',
+  $dots_2: 'Naturals',
+  $div: 'Naturals',
+  $mod: 'Naturals',
+  $pow: 'Naturals',
   Nat: 'Naturals',
   Int: 'Integers',
-  negative: 'Integers',
+  $negative: 'Integers',
   Len: 'Sequences',
   Append: 'Sequences',
   Head: 'Sequences',
@@ -1197,7 +1198,7 @@ const STD_HINTS: Record<string, string> = {
   Seq: 'Sequences',
   SubSeq: 'Sequences',
   SelectSeq: 'Sequences',
-  circ: 'Sequences',
+  $circ: 'Sequences',
   Cardinality: 'FiniteSets',
   IsFiniteSet: 'FiniteSets',
   Print: 'TLC',
@@ -1206,8 +1207,8 @@ const STD_HINTS: Record<string, string> = {
   ToString: 'TLC',
   Permutations: 'TLC',
   SortSeq: 'TLC',
-  map_to: 'TLC',
-  compose: 'TLC',
+  $map_to: 'TLC',
+  $compose: 'TLC',
 };
 
 function hintFor(name: string): string {

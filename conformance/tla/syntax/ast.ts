@@ -3,11 +3,20 @@
  * minus its quirks (operator chains flattened, parentheses dropped, `A \X B \X C` as one
  * product), with a source range on every node.
  *
- * Operator names are the grammar's canonical symbol names (`plus` for `+`, `leq` for `<=`, `=<`
- * and `\leq`), so that a user definition `a ++ b == ...` (named `plusplus`) and its uses agree,
- * and standard-module operators are looked up by the same names.
+ * Operator symbols are named by {@link symbolName}, so that a user definition `a ++ b == ...`
+ * (named `$plusplus`) and its uses agree, and standard-module operators are looked up by the
+ * same names.
  */
 import type { SourceRange } from '../values/errors.ts';
+
+/**
+ * The name of an operator symbol: `$` and the grammar's canonical symbol name (`$plus` for `+`,
+ * `$leq` for `<=`, `=<` and `\leq`). Symbols live apart from identifiers, so a definition named
+ * `plus` cannot capture `+`.
+ */
+export function symbolName(grammarType: string): string {
+  return '$' + grammarType;
+}
 
 export type Loc = SourceRange;
 

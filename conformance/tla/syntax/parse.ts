@@ -6,7 +6,16 @@
  */
 import Parser from 'tree-sitter';
 import TlaPlus from '@tlaplus/tree-sitter-tlaplus';
-import type { Bound, ExceptStep, Expr, Loc, Module, Param, Unit } from './ast.ts';
+import {
+  type Bound,
+  type ExceptStep,
+  type Expr,
+  type Loc,
+  type Module,
+  type Param,
+  type Unit,
+  symbolName,
+} from './ast.ts';
 
 type Node = Parser.SyntaxNode;
 
@@ -354,7 +363,7 @@ class Converter {
 
   /** The canonical name of a defined or declared operator (identifier or symbol). */
   opName(n: Node): string {
-    if (n.type.endsWith('_op_symbol')) return named(n)[0]?.type ?? n.text;
+    if (n.type.endsWith('_op_symbol')) return symbolName(named(n)[0]?.type ?? n.text);
     if (n.type === 'nat_number_set') return 'Nat';
     if (n.type === 'int_number_set') return 'Int';
     if (n.type === 'real_number_set') return 'Real';
@@ -474,7 +483,7 @@ class Converter {
         const sym = n.childForFieldName('symbol')!;
         const lhs = this.expr(n.childForFieldName('lhs')!);
         if (sym.type === 'prime') return { k: 'prime', expr: lhs, loc };
-        return { k: 'apply', name: sym.type, text: sym.text, args: [lhs], loc };
+        return { k: 'apply', name: symbolName(sym.type), text: sym.text, args: [lhs], loc };
       }
       case 'conj_list':
         return { k: 'and', items: named(n).map((i) => this.expr(named(i)[1])), loc };
@@ -689,7 +698,7 @@ class Converter {
     }
     return {
       k: 'apply',
-      name: op,
+      name: symbolName(op),
       text: sym.text,
       args: [this.expr(n.childForFieldName('lhs')!), this.expr(n.childForFieldName('rhs')!)],
       loc,
@@ -721,9 +730,9 @@ class Converter {
       case 'negative':
         // A literal -5 is a number, so that -2147483648 and printing behave as in TLC.
         if (rhs.k === 'num') return { k: 'num', value: -rhs.value, loc };
-        return { k: 'apply', name: 'negative', text: '-', args: [rhs], loc };
+        return { k: 'apply', name: symbolName('negative'), text: '-', args: [rhs], loc };
       default:
-        return { k: 'apply', name: sym.type, text: sym.text, args: [rhs], loc };
+        return { k: 'apply', name: symbolName(sym.type), text: sym.text, args: [rhs], loc };
     }
   }
 

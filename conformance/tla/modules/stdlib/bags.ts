@@ -158,14 +158,14 @@ export const BAGS: StdModule = {
       impl: ([e, b]) => copies(expectBag('CopiesIn', 1, b), expectValue('CopiesIn', 0, e)),
     },
     {
-      name: 'oplus',
+      name: '$oplus',
       text: '(+)',
       arity: 2,
       impl: ([b1, b2]) =>
         bagOf([...pairsOf(expectBag('(+)', 0, b1)), ...pairsOf(expectBag('(+)', 1, b2))]),
     },
     {
-      name: 'ominus',
+      name: '$ominus',
       text: '(-)',
       arity: 2,
       impl: ([b1, b2]) => bagDiff(expectBag('(-)', 0, b1), expectBag('(-)', 1, b2)),
@@ -183,7 +183,7 @@ export const BAGS: StdModule = {
       },
     },
     {
-      name: 'sqsubseteq',
+      name: '$sqsubseteq',
       text: '\\sqsubseteq',
       arity: 2,
       impl: ([b1, b2]) => {

@@ -13,7 +13,7 @@ export const INTEGERS: StdModule = {
   ops: [
     { name: 'Int', arity: 0, impl: () => INT },
     {
-      name: 'negative',
+      name: '$negative',
       text: '-',
       arity: 1,
       impl: ([x]) => {

@@ -115,6 +115,6 @@ export const SEQUENCES: StdModule = {
         return kept.length === elems.length ? asTuple(s, elems) : new TupleValue(kept);
       },
     },
-    { name: 'circ', text: '\\o', arity: 2, impl: ([s, t]) => concat(s, t) },
+    { name: '$circ', text: '\\o', arity: 2, impl: ([s, t]) => concat(s, t) },
   ],
 };

@@ -135,13 +135,13 @@ export const TLC: StdModule = {
   extends: ['Naturals', 'Sequences', 'FiniteSets'],
   ops: [
     {
-      name: 'map_to',
+      name: '$map_to',
       text: ':>',
       arity: 2,
       impl: ([d, e]) => fcnFromPairs([[expectValue(':>', 0, d), expectValue(':>', 1, e)]]),
     },
     {
-      name: 'compose',
+      name: '$compose',
       text: '@@',
       arity: 2,
       impl: ([f, g]) => combine(expectValue('@@', 0, f), expectValue('@@', 1, g)),

@@ -27,6 +27,17 @@ function constants(exprs: Record<string, string>, defs = '', extra: Record<strin
 }
 
 describe('expressions', () => {
+  it('keeps operator symbols apart from identifiers of the same internal name', () => {
+    // `+` is the symbol $plus: a definition named plus (or a bound variable) must not capture it.
+    expect(
+      constants({ A: '1 + 2', B: 'plus', C: '\\E eq \\in {3} : eq = 3' }, 'plus == 5'),
+    ).toEqual({
+      A: '3',
+      B: '5',
+      C: 'TRUE',
+    });
+  });
+
   it('integer arithmetic, with \\div and % rounding towards negative infinity', () => {
     expect(
       constants({

@@ -28,7 +28,9 @@ import type {
 } from '../../../../conformance/tla/modules/stdlib/native.ts';
 
 /** Finds an operator in a module or, depth first, in the modules it extends. */
-function op(module: string, name: string): NativeOp {
+/** Finds an operator by identifier (`Len`) or by symbol name without its `$` (`plus` for `$plus`). */
+function op(module: string, lookup: string): NativeOp {
+  const name = /^[a-z]/.test(lookup) ? `$${lookup}` : lookup;
   const find = (m: string): NativeOp | undefined => {
     const mod = STANDARD_MODULES.get(m);
     if (!mod) throw new Error(`no module ${m}`);
@@ -120,7 +122,7 @@ describe('module structure', () => {
       expect(new Set(names).size).toBe(names.length);
     }
     const integers = STANDARD_MODULES.get('Integers')!.ops.map((o) => o.name);
-    expect(integers).toEqual(['Int', 'negative']);
+    expect(integers).toEqual(['Int', '$negative']);
   });
 
   it('marks impure operators', () => {

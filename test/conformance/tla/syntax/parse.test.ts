@@ -44,8 +44,9 @@ function expr(text: string): Expr {
 // Small builders for expected trees.
 const id = (name: string): Expr => ({ k: 'ident', name }) as Expr;
 const num = (value: number): Expr => ({ k: 'num', value }) as Expr;
+/** An application; symbols (written differently from their name) get the `$` of symbol names. */
 const app = (name: string, text: string, ...args: Expr[]): Expr =>
-  ({ k: 'apply', name, text, args }) as Expr;
+  ({ k: 'apply', name: name === text ? name : `$${name}`, text, args }) as Expr;
 const eq = (a: Expr, b: Expr) => app('eq', '=', a, b);
 const plus = (a: Expr, b: Expr) => app('plus', '+', a, b);
 const range = (a: number, b: number) => app('dots_2', '..', num(a), num(b));
@@ -144,13 +145,13 @@ describe('definitions', () => {
       ),
     );
     expect(expr('Fold(+, 0)')).toEqual(
-      app('Fold', 'Fold', { k: 'opsym', name: 'plus', text: '+' } as Expr, num(0)),
+      app('Fold', 'Fold', { k: 'opsym', name: '$plus', text: '+' } as Expr, num(0)),
     );
   });
 
   it('infix operator definitions get the canonical symbol name, as do their uses', () => {
     const m = parse('a ++ b == a * b\nUse == 1 ++ 2');
-    expect(noLoc(unit(m, 'plusplus'))).toMatchObject({
+    expect(noLoc(unit(m, '$plusplus'))).toMatchObject({
       k: 'opdef',
       params: [
         { name: 'a', arity: 0 },
