@@ -13,74 +13,64 @@
 (***************************************************************************)
 EXTENDS Timestamps
 
-vars == <<acc, msgs, learned, fresh, tsvc, req, served>>
+CONSTANT MaxCrashes   \* how many crash-restarts a behaviour may contain
+
+VARIABLE crashes      \* how many have happened (bounds the model)
+
+vars == <<acc, msgs, learned, fresh, tsvc, req, served, crashes>>
 
 Init ==
     /\ PaxosInit
     /\ ElectionInit
     /\ TimestampsInit
+    /\ crashes = 0
 
 (* Crash and restart of s: everything but the acceptor's durable state is *)
 (* lost (learned values, timestamp-service instances).                    *)
 Restart(s) ==
+    /\ crashes < MaxCrashes
     /\ \/ learned[s] # [L \in Logs |-> [q \in Seqs |-> None]]
        \/ \E c \in Clients : tsvc[s][c] # Off
+    /\ crashes' = crashes + 1
     /\ learned' = [learned EXCEPT ![s] = [L \in Logs |-> [q \in Seqs |-> None]]]
     /\ tsvc' = [tsvc EXCEPT ![s] = [c \in Clients |-> Off]]
     /\ UNCHANGED <<acc, msgs, fresh, req, served>>
 
 (* The layers below frame only their own variables; these frame the rest. *)
-PaxosFrame == UNCHANGED <<fresh, tsvc, req, served>>
-ElectionFrame == UNCHANGED <<tsvc, req, served>>
+PaxosFrame == UNCHANGED <<fresh, tsvc, req, served, crashes>>
+ElectionFrame == UNCHANGED <<tsvc, req, served, crashes>>
+TimestampsFrame == UNCHANGED crashes
 
-(* Acceptor steps, over every log: handle a prepare, an accept, a ping.   *)
-AcceptorStep(a) ==
-    \/ \E m \in msgs :
-          /\ m.type = "prepare"
-          /\ Promise(a, m.log, m.seq, m.bal)
-          /\ PaxosFrame
-    \/ \E m \in msgs :
-          /\ m.type = "accept"
-          /\ Accept(a, m.log, m.seq, m.bal, m.val)
-          /\ PaxosFrame
-    \/ \E m \in msgs :
-          /\ m.type = "ping"
-          /\ Pong(a, m.from, m.log, m.id)
-          /\ ElectionFrame
+(* Server s handles message m: as acceptor (prepare, accept, ping), as     *)
+(* learner (accepted), or as the proposer of its own leader ballot.        *)
+HandleMessage(s, m) ==
+    \/ m.type = "prepare" /\ Promise(s, m.log, m.seq, m.bal) /\ PaxosFrame
+    \/ m.type = "accept" /\ Accept(s, m.log, m.seq, m.bal, m.val) /\ PaxosFrame
+    \/ m.type = "ping" /\ Pong(s, m.from, m.log, m.id) /\ ElectionFrame
+    \/ m.type = "accepted" /\ Learn(s, m.log, m.seq, m.val) /\ PaxosFrame
+    \/ m.type = "prepare" /\ m.log = LeaderLog /\ SendLeaderAccept(s, m.seq, m.bal) /\ ElectionFrame
+    \/ m.type = "prepare" /\ m.log \in Clients /\ SendBoundAccept(s, m.log, m.seq, m.bal) /\ TimestampsFrame
 
-LearnerStep(s) ==
-    \E m \in msgs :
-        /\ m.type = "accepted"
-        /\ Learn(s, m.log, m.seq, m.val)
-        /\ PaxosFrame
-
-ProposerStep(s) ==
-    \/ \E q \in Seqs, n \in 1..MaxBallot :
-          ProposeLeadership(s, q, n) /\ ElectionFrame
-    \/ \E m \in msgs :
-          /\ m.type = "prepare" /\ m.log = LeaderLog
-          /\ SendLeaderAccept(s, m.seq, m.bal)
-          /\ ElectionFrame
-    \/ CheckLeadership(s) /\ ElectionFrame
-    \/ \E c \in Clients :
-          \/ StartService(s, c)
-          \/ Recover(s, c)
-          \/ FinishForcing(s, c)
-          \/ Extend(s, c)
-          \/ \E q \in Seqs, n \in 1..MaxBallot : ProposeBound(s, c, q, n)
-          \/ \E m \in msgs :
-                /\ m.type = "prepare" /\ m.log = c
-                /\ SendBoundAccept(s, c, m.seq, m.bal)
-          \/ BoundAgreed(s, c)
-          \/ \E k \in 1..MaxFresh : Serve(s, c, k)
-
-ClientStep(c) ==
-    \/ \E s \in Servers : Request(c, s)
-    \/ GiveUp(c)
+(* Decisions of s's timestamp-service instance for client c.              *)
+TimestampStep(s, c) ==
+    \/ StartService(s, c)
+    \/ Recover(s, c)
+    \/ FinishForcing(s, c)
+    \/ Extend(s, c)
+    \/ \E q \in Seqs, n \in 1..MaxBallot : ProposeBound(s, c, q, n)
+    \/ BoundAgreed(s, c)
+    \/ \E k \in 1..MaxFresh : Serve(s, c, k)
 
 Next ==
-    \/ \E s \in Servers : AcceptorStep(s) \/ LearnerStep(s) \/ ProposerStep(s) \/ Restart(s)
-    \/ \E c \in Clients : ClientStep(c)
+    \/ \E s \in Servers, m \in msgs : HandleMessage(s, m)
+    \/ \E s \in Servers :
+          \/ \E q \in Seqs, n \in 1..MaxBallot : ProposeLeadership(s, q, n) /\ ElectionFrame
+          \/ CheckLeadership(s) /\ ElectionFrame
+          \/ \E c \in Clients : TimestampStep(s, c) /\ TimestampsFrame
+          \/ Restart(s)
+    \/ \E c \in Clients :
+          \/ \E s \in Servers : Request(c, s) /\ TimestampsFrame
+          \/ GiveUp(c) /\ TimestampsFrame
 
 Spec == Init /\ [][Next]_vars
 

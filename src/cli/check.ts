@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { checkModel, InputError } from '../../conformance/tla/check/run.ts';
+import { checkModel, InputError, simulateModel } from '../../conformance/tla/check/run.ts';
 import {
   exitCode,
   formatProgress,
@@ -19,6 +19,8 @@ interface CheckFlags {
   workers?: string;
   depth?: string;
   json?: boolean;
+  simulate?: string | boolean;
+  seed?: string;
 }
 
 export function registerCheck(program: Command): void {
@@ -34,6 +36,11 @@ export function registerCheck(program: Command): void {
     .option('--workers <n>', 'accepted for TLC compatibility; the engine explores with one thread')
     .option('--depth <n>', 'stop exploring below this BFS level')
     .option('--json', 'print the result as one JSON object instead of TLC-style text')
+    .option(
+      '--simulate [num]',
+      'instead of exhausting the state graph, check num random behaviours (default 1000); TLC spelling -simulate',
+    )
+    .option('--seed <n>', 'seed for --simulate (same seed, same behaviours)', '0')
     .addHelpText(
       'after',
       `
@@ -61,13 +68,27 @@ function runCheck(specArg: string, flags: CheckFlags): number {
     say(`Note: -workers ${flags.workers} accepted; this engine explores with one thread.`);
   }
   try {
-    const result = checkModel(spec, config, {
+    const common = {
       checkDeadlock: flags.deadlock ? false : undefined,
-      maxDepth: flags.depth ? Number(flags.depth) : undefined,
-      print: (line) => say(line),
-      onProgress: (p) => say(formatProgress(p)),
-      progressIntervalMs: 3000,
-    });
+      print: (line: string) => say(line),
+    };
+    const result =
+      flags.simulate === undefined
+        ? checkModel(spec, config, {
+            ...common,
+            maxDepth: flags.depth ? positive(flags.depth, '--depth') : undefined,
+            onProgress: (p) => say(formatProgress(p)),
+            progressIntervalMs: 3000,
+          })
+        : simulateModel(spec, config, {
+            ...common,
+            traces:
+              flags.simulate === true
+                ? 1000
+                : positive(String(flags.simulate).replace(/^num=/, ''), '--simulate'),
+            depth: flags.depth ? positive(flags.depth, '--depth') : 100,
+            seed: Number.parseInt(flags.seed ?? '0', 10) || 0,
+          });
     if (flags.json) process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');
     else say(formatTlc(result));
     return exitCode(result);
@@ -87,4 +108,11 @@ function runCheck(specArg: string, flags: CheckFlags): number {
     }
     throw e;
   }
+}
+
+function positive(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError(`${option} needs a positive whole number, not '${text}'`, 1);
+  return n;
 }

@@ -4,10 +4,11 @@
 import { Command, Option } from 'commander';
 import { registerCheck } from './check.ts';
 import { registerParity } from './parity.ts';
+import { registerSimulate } from './simulate.ts';
 
 /** TLC spells its long options with one dash (`-config`); accept that spelling too. */
 export function normaliseTlcFlags(argv: string[]): string[] {
-  const tlcFlags = new Set(['-config', '-deadlock', '-workers', '-depth']);
+  const tlcFlags = new Set(['-config', '-deadlock', '-workers', '-depth', '-simulate', '-seed']);
   return argv.map((a) => (tlcFlags.has(a) ? `-${a}` : a));
 }
 
@@ -20,6 +21,7 @@ const program = new Command('timelock')
 
 registerCheck(program);
 registerParity(program);
+registerSimulate(program);
 
 program.parseAsync(normaliseTlcFlags(process.argv)).catch((e: unknown) => {
   process.stderr.write(`timelock: ${(e as Error).message}\n`);

@@ -3,7 +3,8 @@
  * names, cfg) come back as a {@link InputError} with the place, never as a stack trace.
  */
 import { CfgError, readCfg } from './cfg.ts';
-import { ModelError, buildModel, type ModelOptions } from './model.ts';
+import { type Model, ModelError, buildModel, type ModelOptions } from './model.ts';
+import { type SimulateOptions, simulate } from './simulate.ts';
 import { type CheckResult, type ExploreOptions, explore } from './explorer.ts';
 import { TlaSyntaxError } from '../syntax/parse.ts';
 import { TlaSemanticError } from '../modules/loader.ts';
@@ -29,6 +30,30 @@ export function checkModel(
   cfgFile: string,
   opts: CheckOptions = {},
 ): CheckResult & { unsupportedProperties: string[] } {
+  const model = loadModel(tlaFile, cfgFile, opts);
+  try {
+    return { ...explore(model, opts), unsupportedProperties: model.unsupportedProperties };
+  } catch (e) {
+    throw asInputError(e); // a name in an instantiated module is resolved on first use
+  }
+}
+
+/** Generates random behaviours of the model (TLC's -simulate). Throws {@link InputError} for bad input. */
+export function simulateModel(
+  tlaFile: string,
+  cfgFile: string,
+  opts: ModelOptions & SimulateOptions,
+): CheckResult {
+  const model = loadModel(tlaFile, cfgFile, opts);
+  try {
+    return simulate(model, opts);
+  } catch (e) {
+    throw asInputError(e);
+  }
+}
+
+/** Parses and binds a model, refusing cfg features the engine cannot check yet. */
+export function loadModel(tlaFile: string, cfgFile: string, opts: ModelOptions = {}): Model {
   try {
     const cfg = readCfg(cfgFile);
     const model = buildModel(tlaFile, cfg, opts);
@@ -39,11 +64,11 @@ export function checkModel(
     ];
     if (unsupported.length > 0) {
       throw new InputError(
-        `${cfgFile}: this engine does not check ${unsupported.join(', ')} yet; remove ${unsupported.length > 1 ? 'them' : 'it'} from the cfg to check the rest, or run real TLC (--engine tlc)`,
+        `${cfgFile}: this engine does not check ${unsupported.join(', ')} yet; remove ${unsupported.length > 1 ? 'them' : 'it'} from the cfg to check the rest, or run real TLC`,
         EXIT.cfgError,
       );
     }
-    return { ...explore(model, opts), unsupportedProperties: model.unsupportedProperties };
+    return model;
   } catch (e) {
     throw asInputError(e);
   }

@@ -1,0 +1,376 @@
+/**
+ * The deterministic simulator: N servers and M clients in one process, on virtual time, with
+ * one seeded generator per concern (network, faults, each client, each server). It owns the
+ * timeline, the network, the servers' storage and every fault, so one configuration replays
+ * one run exactly, trace for trace. The {@link Checker} watches every run.
+ */
+import { quorumSize } from '../paxos/quorum.ts';
+import type { ServerId } from '../paxos/types.ts';
+import { MemoryAcceptorStorage } from '../memory-storage.ts';
+import { ServerHost } from '../server/host.ts';
+import type { Envelope, TimestampOutcome, TimestampRequest } from '../server/messages.ts';
+import { SPEC_RULES, type ServerRules } from '../server/server.ts';
+import { DEFAULT_TIMINGS, type Timings } from '../server/timings.ts';
+import { NdjsonLines } from '../trace/ndjson.ts';
+import { Checker, type Violation } from './checker.ts';
+import { SimClient, type ClientCounts, type RequestRecord } from './client.ts';
+import { NO_FAULTS, type FaultRates, type ScheduledFault } from './faults.ts';
+import { SharedIdCounter } from './id-counter.ts';
+import { Network, type NetworkCounts } from './network.ts';
+import { Prng } from './prng.ts';
+import { Scheduler } from './scheduler.ts';
+
+/** Everything that determines a run. */
+export interface SimulationConfig {
+  readonly seed: number;
+  /** How many events (message deliveries, timers, client actions, faults) to process. */
+  readonly steps: number;
+  readonly servers: number;
+  readonly clients: number;
+  readonly faults: FaultRates;
+  readonly schedule: readonly ScheduledFault[];
+  /** Timestamps each request asks for. */
+  readonly batch: number;
+  /** The spec's `Step`: how far a bound is extended at a time. */
+  readonly boundStep: number;
+  /** Whether to build traces (costs time and memory). */
+  readonly trace?: boolean;
+  /** The protocol rules; tests substitute faulty ones. */
+  readonly rules?: ServerRules;
+  readonly timings?: Timings;
+}
+
+/** The defaults of `timelock simulate`. */
+export const DEFAULT_SIMULATION: SimulationConfig = {
+  seed: 1,
+  steps: 10_000,
+  servers: 3,
+  clients: 2,
+  faults: NO_FAULTS,
+  schedule: [],
+  batch: 1,
+  boundStep: 100,
+};
+
+/** Faults the simulator injected, for the summary. */
+export interface FaultCounts extends NetworkCounts {
+  crashes: number;
+  partitions: number;
+}
+
+/** What a run did and whether it was safe. */
+export interface SimulationResult {
+  readonly config: SimulationConfig;
+  readonly steps: number;
+  /** Virtual time at the end, in milliseconds. */
+  readonly virtualTime: number;
+  readonly requests: ClientCounts;
+  /** Leader-log sequences agreed: how many times a leader was elected. */
+  readonly elections: number;
+  /** ProposeLeadership steps taken. */
+  readonly proposals: number;
+  readonly faults: FaultCounts;
+  readonly violation: Violation | null;
+  readonly responsesChecked: number;
+  /** Each client's requests, as it saw them. */
+  readonly histories: ReadonlyArray<readonly RequestRecord[]>;
+  /** Each server's trace as NDJSON lines (index 0 is server 1), if traces were asked for. */
+  readonly traces: ReadonlyArray<readonly string[]> | null;
+}
+
+type SimEvent =
+  | { readonly kind: 'deliver'; readonly envelope: Envelope }
+  | { readonly kind: 'invoke'; readonly client: number }
+  | {
+      readonly kind: 'request';
+      readonly server: ServerId;
+      readonly request: TimestampRequest;
+      readonly clock: number;
+      readonly client: number;
+    }
+  | {
+      readonly kind: 'reply';
+      readonly client: number;
+      readonly id: number;
+      readonly outcome: TimestampOutcome | null;
+      readonly clock: number;
+    }
+  | { readonly kind: 'wake'; readonly server: ServerId; readonly generation: number }
+  | { readonly kind: 'crash'; readonly server: ServerId; readonly duration: number }
+  | { readonly kind: 'restart'; readonly server: ServerId }
+  | {
+      readonly kind: 'partition';
+      readonly groups: readonly (readonly ServerId[])[];
+      readonly duration: number;
+    }
+  | { readonly kind: 'heal'; readonly id: number };
+
+/** Random streams, one per concern, so that one drawing more does not shift the others. */
+const STREAM = { network: 1, faults: 2, client: 100, server: 1000 } as const;
+
+/** How long random crashes and partitions last, in virtual ms. */
+const CRASH_MS = { min: 20, max: 300 } as const;
+const PARTITION_MS = { min: 50, max: 500 } as const;
+
+/** Client think time after a response, and backoff after a refusal or failure. */
+const THINK_MS = { min: 0, max: 1 } as const;
+const RETRY_MS = { min: 1, max: 10 } as const;
+
+/** Runs one simulation. */
+export function runSimulation(config: SimulationConfig): SimulationResult {
+  return new Simulation(config).run();
+}
+
+class Simulation {
+  private readonly queue = new Scheduler<SimEvent>();
+  private readonly network: Network;
+  private readonly faultRandom: Prng;
+  private readonly checker: Checker;
+  private readonly hosts: ServerHost[] = [];
+  private readonly clients: SimClient[] = [];
+  private readonly clientRandom: Prng[] = [];
+  private readonly sinks: NdjsonLines[] = [];
+  private readonly wakes: Array<{ at: number; generation: number; pending: boolean }> = [];
+  private readonly faultCounts = { crashes: 0, partitions: 0 };
+  private now = 0;
+  private proposals = 0;
+
+  constructor(private readonly config: SimulationConfig) {
+    const { seed, servers, clients } = config;
+    this.network = new Network(config.faults, new Prng(seed, STREAM.network));
+    this.faultRandom = new Prng(seed, STREAM.faults);
+    this.checker = new Checker(quorumSize(servers));
+    const ids = new SharedIdCounter();
+    const rules = config.rules ?? SPEC_RULES;
+    for (let s = 1; s <= servers; s++) {
+      const sink = new NdjsonLines();
+      this.sinks.push(sink);
+      this.wakes.push({ at: Infinity, generation: 0, pending: false });
+      this.hosts.push(
+        new ServerHost(
+          {
+            self: s,
+            serverCount: servers,
+            boundStep: config.boundStep,
+            timings: config.timings ?? DEFAULT_TIMINGS,
+          },
+          rules,
+          {
+            storage: new MemoryAcceptorStorage(),
+            transport: {
+              send: (envelope) => this.send(envelope),
+              reply: (reply, clock) =>
+                this.queue.at(this.network.clientDelay(this.now), {
+                  kind: 'reply',
+                  client: this.clientIndex(reply.client),
+                  id: reply.id,
+                  outcome: reply.outcome,
+                  clock,
+                }),
+            },
+            clock: { now: () => this.now },
+            random: new Prng(seed, STREAM.server + s),
+            ids,
+            trace: config.trace ? sink : undefined,
+            observe: (server, action) => {
+              if (action.name === 'Accept') {
+                const { a, L, q, b, v } = action.params;
+                this.checker.onAccepted(
+                  { type: 'accepted', log: L, seq: q, bal: b, from: a, val: v },
+                  this.now,
+                );
+              } else if (action.name === 'Learn') {
+                const { L, q, v } = action.params;
+                this.checker.onLearn(server, L, q, v, this.now);
+              } else if (action.name === 'ProposeLeadership') {
+                this.proposals++;
+              }
+            },
+          },
+        ),
+      );
+    }
+    for (let c = 1; c <= clients; c++) {
+      const random = new Prng(seed, STREAM.client + c);
+      this.clientRandom.push(random);
+      this.clients.push(new SimClient(`c${c}`, servers, random));
+      this.queue.at(random.int(0, 5), { kind: 'invoke', client: c - 1 });
+    }
+    for (const f of config.schedule) {
+      this.queue.at(
+        f.at,
+        f.kind === 'crash'
+          ? { kind: 'crash', server: f.server, duration: f.duration }
+          : { kind: 'partition', groups: f.groups, duration: f.duration },
+      );
+    }
+  }
+
+  run(): SimulationResult {
+    for (const host of this.hosts) this.settled(host);
+    let steps = 0;
+    while (steps < this.config.steps && this.checker.violation === null) {
+      const next = this.queue.pop();
+      if (next === null) break;
+      if (next.event.kind === 'wake' && !this.isCurrentWake(next.event)) continue;
+      this.now = next.time;
+      steps++;
+      this.injectRandomFaults();
+      this.handle(next.event);
+    }
+    const requests: ClientCounts = { invoked: 0, served: 0, refused: 0, failed: 0, timestamps: 0 };
+    for (const client of this.clients) {
+      for (const k of Object.keys(requests) as (keyof ClientCounts)[])
+        requests[k] += client.counts[k];
+    }
+    return {
+      config: this.config,
+      steps,
+      virtualTime: this.now,
+      requests,
+      elections: this.checker.chosenCount(),
+      proposals: this.proposals,
+      faults: { ...this.network.counts, ...this.faultCounts },
+      violation: this.checker.violation,
+      responsesChecked: this.checker.responsesChecked,
+      histories: this.clients.map((c) => c.history),
+      traces: this.config.trace ? this.sinks.map((s) => s.lines) : null,
+    };
+  }
+
+  private handle(event: SimEvent): void {
+    switch (event.kind) {
+      case 'deliver': {
+        const host = this.host(event.envelope.dst);
+        host.receive(event.envelope);
+        return this.settled(host);
+      }
+      case 'invoke':
+        return this.invoke(event.client);
+      case 'request': {
+        const host = this.host(event.server);
+        if (!host.up) return this.failRequest(event.client, event.request.id, 0);
+        host.request(event.request, event.clock);
+        return this.settled(host);
+      }
+      case 'reply':
+        return this.answer(event.client, event.id, event.outcome, event.clock);
+      case 'wake': {
+        const host = this.host(event.server);
+        this.wakes[event.server - 1]!.pending = false;
+        host.wake();
+        return this.settled(host);
+      }
+      case 'crash':
+        return this.crash(event.server, event.duration);
+      case 'restart': {
+        const host = this.host(event.server);
+        host.restart();
+        return this.settled(host);
+      }
+      case 'partition': {
+        const id = this.network.partition(event.groups);
+        this.faultCounts.partitions++;
+        return this.queue.at(this.now + event.duration, { kind: 'heal', id });
+      }
+      case 'heal':
+        return this.network.heal(event.id);
+    }
+  }
+
+  private send(envelope: Envelope): void {
+    for (const at of this.network.route(envelope.src, envelope.dst, this.now)) {
+      this.queue.at(at, { kind: 'deliver', envelope });
+    }
+  }
+
+  private invoke(index: number): void {
+    const client = this.clients[index]!;
+    const floor = this.checker.onInvoke(client.name);
+    const out = client.freshTimestamps(this.config.batch, this.now, floor);
+    this.queue.at(this.network.clientDelay(this.now), {
+      kind: 'request',
+      server: out.server,
+      request: out.request,
+      clock: client.lamport.tick(),
+      client: index,
+    });
+  }
+
+  private answer(index: number, id: number, outcome: TimestampOutcome | null, clock: number): void {
+    const client = this.clients[index]!;
+    const done = client.answer(id, outcome, clock, this.now);
+    if (done === null) return;
+    if (outcome?.kind === 'served') {
+      this.checker.onServed(client.name, outcome.first, outcome.last, done.floor, this.now);
+    }
+    const random = this.clientRandom[index]!;
+    const pause = outcome?.kind === 'served' ? THINK_MS : RETRY_MS;
+    this.queue.at(this.now + random.int(pause.min, pause.max), { kind: 'invoke', client: index });
+  }
+
+  private failRequest(index: number, id: number, clock: number): void {
+    this.queue.at(this.network.clientDelay(this.now), {
+      kind: 'reply',
+      client: index,
+      id,
+      outcome: null,
+      clock,
+    });
+  }
+
+  private crash(server: ServerId, duration: number): void {
+    const host = this.host(server);
+    if (!host.up) return;
+    this.faultCounts.crashes++;
+    for (const r of host.crash()) this.failRequest(this.clientIndex(r.client), r.id, host.clock);
+    this.queue.at(this.now + duration, { kind: 'restart', server });
+  }
+
+  private injectRandomFaults(): void {
+    const { crash, partition } = this.config.faults;
+    const random = this.faultRandom;
+    if (random.chance(crash)) {
+      const up = this.hosts.filter((h) => h.up);
+      if (up.length > 0) this.crash(random.pick(up).self, random.int(CRASH_MS.min, CRASH_MS.max));
+    }
+    if (!this.network.partitioned && this.config.servers > 1 && random.chance(partition)) {
+      const order = this.hosts.map((h) => h.self);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = random.int(0, i);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const cut = random.int(1, order.length - 1);
+      this.handle({
+        kind: 'partition',
+        groups: [order.slice(0, cut), order.slice(cut)],
+        duration: random.int(PARTITION_MS.min, PARTITION_MS.max),
+      });
+    }
+  }
+
+  /** Schedules the host's next wake-up if it moved earlier or the last one fired. */
+  private settled(host: ServerHost): void {
+    const wake = this.wakes[host.self - 1]!;
+    const next = host.nextWakeup();
+    if (next === null) return;
+    const at = next > this.now ? next : this.now + 1;
+    if (wake.pending && wake.at <= at) return;
+    wake.at = at;
+    wake.pending = true;
+    wake.generation++;
+    this.queue.at(at, { kind: 'wake', server: host.self, generation: wake.generation });
+  }
+
+  private isCurrentWake(event: { server: ServerId; generation: number }): boolean {
+    return this.wakes[event.server - 1]!.generation === event.generation;
+  }
+
+  private host(s: ServerId): ServerHost {
+    return this.hosts[s - 1]!;
+  }
+
+  private clientIndex(name: string): number {
+    return Number(name.slice(1)) - 1;
+  }
+}

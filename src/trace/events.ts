@@ -1,0 +1,107 @@
+/**
+ * Trace events: one per spec action a server takes, named and parameterised exactly as in
+ * `spec/Timelock.tla` and the modules it extends. {@link SPEC_ACTIONS} is the one source of
+ * truth: the TypeScript types below are derived from it, and so is the JSON Schema
+ * ({@link ./schema.ts}).
+ */
+import type { AcceptorRecord, Ballot, LogName, LogValue, Seq, ServerId } from '../paxos/types.ts';
+import type { ClientId } from '../server/messages.ts';
+import type { Tsvc } from '../timestamp/tsvc.ts';
+
+/** What a parameter denotes; each kind has one JSON shape. */
+export interface ParamKinds {
+  /** A server, 1..N. */
+  server: ServerId;
+  /** A log: "leader" or a client's name. */
+  log: LogName;
+  /** A client's name. */
+  client: ClientId;
+  /** A sequence number, from 1. */
+  seq: Seq;
+  /** A ballot number, from 1. */
+  ballotNumber: number;
+  /** A ballot, `[number, proposer id]`. */
+  ballot: Ballot;
+  /** A check's fresh id, from 1. */
+  checkId: number;
+  /** A log value: a server (leader log) or `{bound, pid}` (client log). */
+  value: LogValue;
+}
+
+/** One of the {@link ParamKinds}. */
+export type ParamKind = keyof ParamKinds;
+
+/** Every spec action a server takes, with its parameters in the spec's order and names. */
+export const SPEC_ACTIONS = {
+  Promise: { a: 'server', L: 'log', q: 'seq', b: 'ballot' },
+  Accept: { a: 'server', L: 'log', q: 'seq', b: 'ballot', v: 'value' },
+  Pong: { a: 'server', s: 'server', L: 'log', k: 'checkId' },
+  Learn: { s: 'server', L: 'log', q: 'seq', v: 'value' },
+  ProposeLeadership: { s: 'server', q: 'seq', n: 'ballotNumber' },
+  SendLeaderAccept: { s: 'server', q: 'seq', b: 'ballot' },
+  CheckLeadership: { s: 'server' },
+  StartService: { s: 'server', c: 'client' },
+  Recover: { s: 'server', c: 'client' },
+  FinishForcing: { s: 'server', c: 'client' },
+  Extend: { s: 'server', c: 'client' },
+  ProposeBound: { s: 'server', c: 'client', q: 'seq', n: 'ballotNumber' },
+  SendBoundAccept: { s: 'server', c: 'client', q: 'seq', b: 'ballot' },
+  BoundAgreed: { s: 'server', c: 'client' },
+  Serve: { s: 'server', c: 'client', k: 'checkId' },
+  Request: { c: 'client', s: 'server' },
+  GiveUp: { c: 'client' },
+  Restart: { s: 'server' },
+} as const satisfies Record<string, Record<string, ParamKind>>;
+
+/** The name of a spec action. */
+export type ActionName = keyof typeof SPEC_ACTIONS;
+
+/** The parameters of action `A`, typed by their kinds. */
+export type ActionParams<A extends ActionName> = {
+  -readonly [P in keyof (typeof SPEC_ACTIONS)[A]]: ParamKinds[(typeof SPEC_ACTIONS)[A][P] &
+    ParamKind];
+};
+
+/** A spec action with its parameters bound. */
+export type SpecAction = {
+  [A in ActionName]: { readonly name: A; readonly params: ActionParams<A> };
+}[ActionName];
+
+/** Builds a {@link SpecAction}, checking the parameters against the action's. */
+export function specAction<A extends ActionName>(name: A, params: ActionParams<A>): SpecAction {
+  return { name, params } as SpecAction;
+}
+
+/**
+ * A server's own part of the spec state: `acc[s]`, `learned[s]` and `tsvc[s]`. Entries still
+ * at the spec's initial value (`EmptyAcceptor`, `None`, `Off`) are left out.
+ */
+export interface ServerSpecState {
+  readonly acc: Record<LogName, Record<string, AcceptorRecord>>;
+  readonly learned: Record<LogName, Record<string, LogValue>>;
+  readonly tsvc: Record<ClientId, Tsvc>;
+}
+
+/** What every event carries besides the action. */
+export interface EventContext {
+  /** The server that took the step. */
+  readonly server: ServerId;
+  /** Its Lamport clock at the step: above every event that causally precedes it. */
+  readonly clock: number;
+  /** Simulated time in milliseconds, for people reading the trace. */
+  readonly time: number;
+  /** The server's part of the spec state after the step. */
+  readonly state: ServerSpecState;
+  /** Serve only: the timestamps handed out, first and last (more than one for a batch). */
+  readonly served?: readonly [number, number];
+}
+
+/** One line of a trace. */
+export type TraceEvent = {
+  [A in ActionName]: { readonly action: A; readonly params: ActionParams<A> } & EventContext;
+}[ActionName];
+
+/** Where a server's events go. */
+export interface TraceSink {
+  write(event: TraceEvent): void;
+}
