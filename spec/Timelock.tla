@@ -93,4 +93,25 @@ Safety ==
 
 (* Durable acceptor state never goes backwards: an action property.       *)
 DurableMonotone == [][DurableNeverBackwards]_vars
+
+-----------------------------------------------------------------------------
+(* Liveness: a draft, to be validated when the engine checks temporal     *)
+(* properties (next engine issue). Faults stop on their own in every      *)
+(* model (crashes are bounded by MaxCrashes), and the fairness below makes *)
+(* messages that stay deliverable be delivered. Then a leader is          *)
+(* eventually elected, and a request is eventually answered. A request is *)
+(* answered by Serve or given up by the client; GiveUp gets no fairness,  *)
+(* so RequestsAnswered is not satisfied by giving up. Models must leave   *)
+(* room (MaxBound, MaxSeq, MaxFresh) for the bound to be extended.        *)
+Fairness ==
+    /\ \A s \in Servers : WF_vars(\E m \in msgs : HandleMessage(s, m))
+    /\ \A s \in Servers : WF_vars(CheckLeadership(s) /\ ElectionFrame)
+    /\ \A s \in Servers, c \in Clients : WF_vars(TimestampStep(s, c) /\ TimestampsFrame)
+    /\ WF_vars(\E s \in Servers, q \in Seqs, n \in 1..MaxBallot : ProposeLeadership(s, q, n) /\ ElectionFrame)
+
+FairSpec == Spec /\ Fairness
+
+EventuallyLeader == <>(\E s \in Servers : LeaderOf(s) = s)
+
+RequestsAnswered == \A c \in Clients : (req[c].st = "pending") ~> (req[c].st = "idle")
 =============================================================================
