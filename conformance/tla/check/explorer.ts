@@ -187,29 +187,18 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       if (isNew) store(s, from, actionIdx, lvl);
     }
     if (!isNew) return;
+    // A state outside the constraints is not stored: the trace then ends with it explicitly.
+    const at = inModel ? states.length - 1 : from;
+    const extra = inModel ? undefined : s;
     let bad: string | undefined;
     try {
       bad = violated(s);
     } catch (e) {
       if (e instanceof EvalError)
-        throw new Violation(
-          'eval-error',
-          undefined,
-          inModel ? states.length - 1 : from,
-          inModel ? undefined : s,
-          actionIdx,
-          e,
-        );
+        throw new Violation('eval-error', undefined, at, extra, actionIdx, e);
       throw e;
     }
-    if (bad !== undefined)
-      throw new Violation(
-        'invariant',
-        bad,
-        inModel ? states.length - 1 : from,
-        inModel ? undefined : s,
-        actionIdx,
-      );
+    if (bad !== undefined) throw new Violation('invariant', bad, at, extra, actionIdx);
   };
 
   let lastReport = started;

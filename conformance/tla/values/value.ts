@@ -57,6 +57,33 @@ function fmix32(h: number): number {
 const SEED1 = 0x2f6b3a1d;
 const SEED2 = 0x7a1c9e55;
 
+type HashPair = readonly [number, number];
+const SET_TAG = 0x5e7;
+const FCN_TAG = 0xf7;
+
+/**
+ * The hash pair of a set's elements (no keys) or of a function's values with their keys. A tuple
+ * hashes with keys 1..n (`'index'`), exactly as the equal function over 1..n would.
+ */
+function hashValues(
+  tag: number,
+  keys: readonly Value[] | 'index' | undefined,
+  vals: readonly Value[],
+): HashPair {
+  let a = SEED1 ^ tag,
+    b = SEED2 ^ tag;
+  for (let i = 0; i < vals.length; i++) {
+    if (keys !== undefined) {
+      const k = keys === 'index' ? i + 1 : keys[i];
+      a = mix32(a, hash1(k));
+      b = mix32(b, hash2(k));
+    }
+    a = mix32(a, hash1(vals[i]));
+    b = mix32(b, hash2(vals[i]));
+  }
+  return [fmix32(a ^ vals.length), fmix32(b ^ vals.length)];
+}
+
 function hashText(text: string, seed: number): number {
   let h = seed;
   for (let i = 0; i < text.length; i++) h = mix32(h, text.charCodeAt(i));
@@ -159,9 +186,7 @@ export abstract class SetValue {
 
 /** A finite set held as a sorted array of distinct elements. */
 export class EnumSet extends SetValue implements Hashed {
-  private _h1 = 0;
-  private _h2 = 0;
-  private hashed = false;
+  private hashes: HashPair | undefined;
 
   /** `elems` must already be sorted and free of duplicates; use {@link setOf} otherwise. */
   constructor(readonly elems: readonly Value[]) {
@@ -169,24 +194,10 @@ export class EnumSet extends SetValue implements Hashed {
   }
 
   get h1(): number {
-    if (!this.hashed) this.computeHash();
-    return this._h1;
+    return (this.hashes ??= hashValues(SET_TAG, undefined, this.elems))[0];
   }
   get h2(): number {
-    if (!this.hashed) this.computeHash();
-    return this._h2;
-  }
-
-  private computeHash(): void {
-    let a = SEED1 ^ 0x5e7,
-      b = SEED2 ^ 0x5e7;
-    for (const e of this.elems) {
-      a = mix32(a, hash1(e));
-      b = mix32(b, hash2(e));
-    }
-    this._h1 = fmix32(a ^ this.elems.length);
-    this._h2 = fmix32(b ^ this.elems.length);
-    this.hashed = true;
+    return (this.hashes ??= hashValues(SET_TAG, undefined, this.elems))[1];
   }
 
   contains(v: Value): boolean {
@@ -268,30 +279,15 @@ export function setPrintHook(p: (v: Value) => string): void {
 
 /** A function with domain 1..n (also the empty function): a tuple or sequence. */
 export class TupleValue extends FcnLike implements Hashed {
-  private _h1 = 0;
-  private _h2 = 0;
-  private hashed = false;
+  private hashes: HashPair | undefined;
   constructor(readonly elems: readonly Value[]) {
     super();
   }
   get h1(): number {
-    if (!this.hashed) this.computeHash();
-    return this._h1;
+    return (this.hashes ??= hashValues(FCN_TAG, 'index', this.elems))[0];
   }
   get h2(): number {
-    if (!this.hashed) this.computeHash();
-    return this._h2;
-  }
-  private computeHash(): void {
-    let a = SEED1 ^ 0xf7,
-      b = SEED2 ^ 0xf7;
-    for (let i = 0; i < this.elems.length; i++) {
-      a = mix32(mix32(a, hash1(i + 1)), hash1(this.elems[i]));
-      b = mix32(mix32(b, hash2(i + 1)), hash2(this.elems[i]));
-    }
-    this._h1 = fmix32(a ^ this.elems.length);
-    this._h2 = fmix32(b ^ this.elems.length);
-    this.hashed = true;
+    return (this.hashes ??= hashValues(FCN_TAG, 'index', this.elems))[1];
   }
   apply(arg: Value): Value {
     if (typeof arg === 'number' && arg >= 1 && arg <= this.elems.length) return this.elems[arg - 1];
@@ -321,9 +317,7 @@ export function setIntervalHook(f: (lo: number, hi: number) => SetValue): void {
 
 /** A function whose domain is not 1..n, held as a table sorted by argument. */
 export class FcnValue extends FcnLike implements Hashed {
-  private _h1 = 0;
-  private _h2 = 0;
-  private hashed = false;
+  private hashes: HashPair | undefined;
   /** `dom` sorted canonically and duplicate-free; `vals[i]` is the value at `dom[i]`. */
   constructor(
     readonly dom: readonly Value[],
@@ -332,23 +326,10 @@ export class FcnValue extends FcnLike implements Hashed {
     super();
   }
   get h1(): number {
-    if (!this.hashed) this.computeHash();
-    return this._h1;
+    return (this.hashes ??= hashValues(FCN_TAG, this.dom, this.vals))[0];
   }
   get h2(): number {
-    if (!this.hashed) this.computeHash();
-    return this._h2;
-  }
-  private computeHash(): void {
-    let a = SEED1 ^ 0xf7,
-      b = SEED2 ^ 0xf7;
-    for (let i = 0; i < this.dom.length; i++) {
-      a = mix32(mix32(a, hash1(this.dom[i])), hash1(this.vals[i]));
-      b = mix32(mix32(b, hash2(this.dom[i])), hash2(this.vals[i]));
-    }
-    this._h1 = fmix32(a ^ this.dom.length);
-    this._h2 = fmix32(b ^ this.dom.length);
-    this.hashed = true;
+    return (this.hashes ??= hashValues(FCN_TAG, this.dom, this.vals))[1];
   }
   /** Index of `arg` in the domain, or -1. */
   indexOf(arg: Value): number {
