@@ -30,6 +30,11 @@ export interface TraceStep {
 
 export interface CheckResult {
   kind: ResultKind;
+  /** How the states were visited: breadth-first (complete) or random behaviours (-simulate). */
+  mode?: 'bfs' | 'simulate';
+  /** For simulation: how many behaviours were generated, with which seed. */
+  behaviours?: number;
+  seed?: number;
   /** The violated invariant's name. */
   property?: string;
   /** Error message for eval-error and assume. */

@@ -59,6 +59,11 @@ function formatTrace(names: readonly string[], trace: TraceStep[]): string[] {
 }
 
 function counts(r: CheckResult): string[] {
+  if (r.mode === 'simulate') {
+    return [
+      `${r.generated} states generated in ${r.behaviours} behaviours of at most ${r.depth} states (simulation, seed ${r.seed}).`,
+    ];
+  }
   return [
     `${r.generated} states generated, ${r.distinct} distinct states found, ${r.queueLeft} states left on queue.`,
     `The depth of the complete state graph search is ${r.depth}.`,
@@ -70,7 +75,12 @@ export function formatTlc(r: CheckResult): string {
   const out: string[] = [];
   switch (r.kind) {
     case 'ok':
-      out.push('Model checking completed. No error has been found.', ...counts(r));
+      out.push(
+        r.mode === 'simulate'
+          ? 'Simulation completed. No error has been found.'
+          : 'Model checking completed. No error has been found.',
+        ...counts(r),
+      );
       break;
     case 'assume':
       out.push(`Error: ${r.message}`);

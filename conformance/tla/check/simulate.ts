@@ -52,12 +52,16 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
       (inv) => !expectBool(inv.fn(null, new Ctx(s, null, rt)), () => `The invariant ${inv.name}`),
     )?.name;
 
+  let behaviours = 0;
   const finish = (
     kind: CheckResult['kind'],
     path: Step[],
     extra: Partial<CheckResult> = {},
   ): CheckResult => ({
     kind,
+    mode: 'simulate',
+    behaviours,
+    seed: opts.seed,
     generated,
     distinct: 0,
     queueLeft: 0,
@@ -93,6 +97,7 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
   if (inits.length === 0) return finish('ok', []);
 
   for (let t = 0; t < opts.traces; t++) {
+    behaviours = t + 1;
     const path: Step[] = [{ state: inits[Math.floor(random() * inits.length)], action: -1 }];
     try {
       const bad = violated(path[0].state);
