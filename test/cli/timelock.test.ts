@@ -71,6 +71,12 @@ describe('timelock check', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses a liveness property it cannot check yet, saying so (never a false success)', () => {
+    const r = timelock(['check', join(fixtures, 'Live.tla')]);
+    expect(r.code).toBe(151);
+    expect(r.err).toContain('does not check PROPERTY Reaches3 (a liveness property) yet');
+  });
+
   it('explains a missing cfg file', () => {
     const r = timelock([
       'check',
@@ -88,6 +94,7 @@ describe('timelock parity', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parity-'));
     cpSync(fixtures, join(dir, 'lamp'), { recursive: true });
     cpSync(fixtures, join(dir, 'lamp-wrong'), { recursive: true });
+    cpSync(fixtures, join(dir, 'live'), { recursive: true });
     const base = {
       module: 'Lamp.tla',
       config: 'Lamp.cfg',
@@ -103,7 +110,17 @@ describe('timelock parity', () => {
       JSON.stringify([
         { ...base, case: 'lamp', distinct: 4, depth: 4 },
         { ...base, case: 'lamp-wrong', distinct: 5, depth: 4 },
-        { ...base, case: 'live', scope: 'temporal', distinct: 1, depth: 1 },
+        {
+          ...base,
+          case: 'live',
+          module: 'Live.tla',
+          config: 'Live.cfg',
+          result: 'ok',
+          property: null,
+          scope: 'temporal',
+          distinct: 4,
+          depth: 4,
+        },
       ]),
     );
     const r = timelock(['parity', dir]);

@@ -10,6 +10,7 @@
 import { EvalError, describeRange } from '../values/errors.ts';
 import type { Loc } from '../syntax/ast.ts';
 import { type Value, fingerprint } from '../values/value.ts';
+import { permuteValue } from '../values/permute.ts';
 import { Ctx, type PartialState } from '../eval/runtime.ts';
 import { actionLabel } from '../eval/actions.ts';
 import { expectBool } from '../eval/builtins.ts';
@@ -17,7 +18,7 @@ import { FingerprintSet } from './fpset.ts';
 import type { Model, NamedPredicate } from './model.ts';
 
 /** How a run ended. */
-export type ResultKind = 'ok' | 'invariant' | 'deadlock' | 'assume' | 'eval-error';
+export type ResultKind = 'ok' | 'invariant' | 'temporal' | 'deadlock' | 'assume' | 'eval-error';
 
 /** One state of an error trace and the step that led to it. */
 export interface TraceStep {
@@ -167,7 +168,28 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     if (lvl > maxLevel) maxLevel = lvl;
   };
 
-  /** Handles one generated state: constraint, dedupe, invariants. */
+  /**
+   * The fingerprint that decides whether a state was seen: of the state, of its VIEW, and under
+   * SYMMETRY the least over all its permutations (so symmetric states count once).
+   */
+  const candidate = new Int32Array(2);
+  const stateFingerprint = (s: Value[]): void => {
+    const view = model.view;
+    const print = (c: Value[], out: Int32Array) =>
+      fingerprint(view ? [view.fn(null, new Ctx(c, null, rt))] : c, out);
+    print(s, fp);
+    for (const p of model.symmetry ?? []) {
+      print(
+        s.map((v) => permuteValue(v, p)),
+        candidate,
+      );
+      const a = candidate[0] >>> 0,
+        b = fp[0] >>> 0;
+      if (a < b || (a === b && candidate[1] >>> 0 < fp[1] >>> 0)) fp.set(candidate);
+    }
+  };
+
+  /** Handles one generated state: constraint, dedupe, invariants, action properties. */
   const consider = (
     s: Value[],
     from: number,
@@ -181,29 +203,36 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       inModel =
         satisfies(model.constraints, s, null) &&
         (prev === null || satisfies(model.actionConstraints, prev, s));
+      if (inModel) stateFingerprint(s);
     } catch (e) {
       if (e instanceof EvalError)
         throw new Violation('eval-error', undefined, from, s, actionIdx, e);
       throw e;
     }
     if (inModel) {
-      fingerprint(s, fp);
       isNew = seen.putIfAbsent(fp[0], fp[1], states.length) === -1;
       if (isNew) store(s, from, actionIdx, lvl);
     }
-    if (!isNew) return;
     // A state outside the constraints is not stored: the trace then ends with it explicitly.
-    const at = inModel ? states.length - 1 : from;
-    const extra = inModel ? undefined : s;
-    let bad: string | undefined;
+    const at = inModel && isNew ? states.length - 1 : from;
+    const extra = inModel && isNew ? undefined : s;
     try {
-      bad = violated(s);
+      const bad = isNew ? violated(s) : undefined;
+      if (bad !== undefined) throw new Violation('invariant', bad, at, extra, actionIdx);
+      // Action properties hold of every step, also one that reaches a state seen before.
+      if (prev !== null) {
+        const ctx = new Ctx(prev, s, rt);
+        for (const p of model.actionProperties) {
+          if (!expectBool(p.fn(null, ctx), () => `The action property ${p.name}`)) {
+            throw new Violation('temporal', p.name, from, s, actionIdx);
+          }
+        }
+      }
     } catch (e) {
       if (e instanceof EvalError)
         throw new Violation('eval-error', undefined, at, extra, actionIdx, e);
       throw e;
     }
-    if (bad !== undefined) throw new Violation('invariant', bad, at, extra, actionIdx);
   };
 
   let lastReport = started;
@@ -273,7 +302,13 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     const initialState = e.kind === 'invariant' && trace.length === 1;
     return result(e.kind, {
       property: e.property,
-      message: e.cause?.message ?? (e.kind === 'deadlock' ? 'Deadlock reached.' : undefined),
+      message:
+        e.cause?.message ??
+        (e.kind === 'deadlock'
+          ? 'Deadlock reached.'
+          : e.kind === 'temporal'
+            ? `Action property ${e.property} is violated.`
+            : undefined),
       errorTrail: e.cause?.trail.map(describeRange).reverse(),
       errorKind: e.cause?.kind,
       trace,

@@ -11,7 +11,17 @@ import { type SubAction, compileAction, splitActions } from '../eval/actions.ts'
 import { type ActFn, Ctx, type Fn, type Runtime } from '../eval/runtime.ts';
 import { type ConstDef, NamespaceBuilder, type ModuleInstance, Scope } from '../eval/scope.ts';
 import type { CfgName, CfgPos, CfgValue, ModelConfig } from './cfg.ts';
-import { type Value, modelValue, setOf, str } from '../values/value.ts';
+import {
+  FcnLike,
+  FcnValue,
+  ModelValue,
+  SetValue,
+  type Value,
+  modelValue,
+  setOf,
+  str,
+} from '../values/value.ts';
+import type { Permutation } from '../values/permute.ts';
 import { printValue } from '../values/print.ts';
 
 /** An error in binding a cfg file to a spec, reported at the cfg line. */
@@ -46,8 +56,14 @@ export interface Model {
   invariants: NamedPredicate[];
   constraints: NamedPredicate[];
   actionConstraints: NamedPredicate[];
-  /** PROPERTY entries the safety checker cannot check (temporal formulas). */
+  /** PROPERTY entries of the form [][A]_v: checked on every step the explorer takes. */
+  actionProperties: NamedPredicate[];
+  /** PROPERTY entries the checker cannot check yet (liveness). */
   unsupportedProperties: string[];
+  /** VIEW: states are told apart by this expression's value only. */
+  view?: NamedPredicate;
+  /** SYMMETRY: the permutations of model values under which states are equivalent. */
+  symmetry?: Permutation[];
   assumptions: Array<{ fn: Fn; loc: Loc }>;
   checkDeadlock: boolean;
   runtime: Runtime;
@@ -141,16 +157,19 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   };
   const invariants = cfg.invariants.map((n) => predicate(n, 'INVARIANT'));
   const unsupportedProperties: string[] = [];
+  const actionProperties: NamedPredicate[] = [];
   for (const p of cfg.properties) {
-    // TLC checks a PROPERTY []P with P a state predicate as an invariant.
     const e = named(p, 'PROPERTY');
     const body = definitionBody(e, scope);
-    if (
+    if (body && body.k === 'always' && body.expr.k === 'actionBox') {
+      actionProperties.push({ name: p.name, fn: compiler.expr(body.expr, scope), loc: e.loc });
+    } else if (
       body &&
       body.k === 'always' &&
       !compiler.mentions(body.expr, scope, 'prime') &&
       !isTemporal(body.expr)
     ) {
+      // TLC checks a PROPERTY []P with P a state predicate as an invariant.
       invariants.push({ name: p.name, fn: compiler.expr(body.expr, scope), loc: e.loc });
     } else {
       unsupportedProperties.push(p.name);
@@ -158,6 +177,10 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   }
 
   const constCtx = new Ctx(null, null, runtime);
+  const view = cfg.view ? predicate(cfg.view, 'VIEW') : undefined;
+  const symmetry = cfg.symmetry
+    ? permutations(compiler.expr(named(cfg.symmetry, 'SYMMETRY'), scope)(null, constCtx), cfg)
+    : undefined;
   const actions = splitActions(compiler, nextExpr, scope, null, constCtx);
   return {
     rootFile: resolve(tlaFile),
@@ -171,11 +194,40 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     invariants,
     constraints: cfg.constraints.map((n) => predicate(n, 'CONSTRAINT')),
     actionConstraints: cfg.actionConstraints.map((n) => predicate(n, 'ACTION_CONSTRAINT')),
+    actionProperties,
     unsupportedProperties,
+    view,
+    symmetry,
     assumptions: ns.assumptions.map((a) => ({ fn: compiler.expr(a.expr, a.scope), loc: a.loc })),
     checkDeadlock: opts.checkDeadlock ?? cfg.checkDeadlock ?? true,
     runtime,
   };
+}
+
+/** The permutations a SYMMETRY definition denotes (a set of functions on model values). */
+function permutations(v: Value, cfg: ModelConfig): Permutation[] {
+  const bad = (): never => {
+    throw new ModelError(
+      cfg.file,
+      cfg.symmetry?.pos,
+      `SYMMETRY ${cfg.symmetry?.name} must be a set of permutations of model values, such as Permutations(Procs)`,
+    );
+  };
+  if (!(v instanceof SetValue) || !v.isFinite()) return bad();
+  const out: Permutation[] = [];
+  for (const f of v.elements()) {
+    if (!(f instanceof FcnLike)) return bad();
+    const table = f.explicit();
+    if (!(table instanceof FcnValue)) return bad();
+    const map = new Map<ModelValue, ModelValue>();
+    table.dom.forEach((k, i) => {
+      const to = table.vals[i];
+      if (!(k instanceof ModelValue) || !(to instanceof ModelValue)) bad();
+      if (k !== to) map.set(k as ModelValue, to as ModelValue);
+    });
+    if (map.size > 0) out.push(map);
+  }
+  return out;
 }
 
 function internCfg(cfg: ModelConfig): void {

@@ -34,6 +34,8 @@ export function exitCode(r: CheckResult): number {
       return EXIT.deadlock;
     case 'invariant':
       return EXIT.invariant;
+    case 'temporal':
+      return EXIT.temporal;
     case 'eval-error':
       return r.errorKind === 'assert'
         ? EXIT.assert
@@ -102,6 +104,9 @@ export function formatTlc(r: CheckResult): string {
       break;
     case 'deadlock':
       out.push('Error: Deadlock reached.', ...formatTrace(r.varNames, r.trace!), ...counts(r));
+      break;
+    case 'temporal':
+      out.push(`Error: ${r.message}`, ...formatTrace(r.varNames, r.trace!), ...counts(r));
       break;
     case 'eval-error':
       out.push(`Error: ${r.message}`);

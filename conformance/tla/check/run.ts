@@ -58,9 +58,7 @@ export function loadModel(tlaFile: string, cfgFile: string, opts: ModelOptions =
     const cfg = readCfg(cfgFile);
     const model = buildModel(tlaFile, cfg, opts);
     const unsupported = [
-      ...(cfg.symmetry ? [`SYMMETRY ${cfg.symmetry.name}`] : []),
-      ...(cfg.view ? [`VIEW ${cfg.view.name}`] : []),
-      ...model.unsupportedProperties.map((p) => `PROPERTY ${p} (a temporal property)`),
+      ...model.unsupportedProperties.map((p) => `PROPERTY ${p} (a liveness property)`),
     ];
     if (unsupported.length > 0) {
       throw new InputError(
