@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { checkModel, InputError, simulateModel } from '../../conformance/tla/check/run.ts';
+import { TlcUnavailable, runTlc } from '../../conformance/tlc/runner.ts';
 import {
   exitCode,
   formatProgress,
@@ -21,6 +22,7 @@ interface CheckFlags {
   json?: boolean;
   simulate?: string | boolean;
   seed?: string;
+  engine?: string;
 }
 
 export function registerCheck(program: Command): void {
@@ -41,6 +43,11 @@ export function registerCheck(program: Command): void {
       'instead of exhausting the state graph, check num random behaviours (default 1000); TLC spelling -simulate',
     )
     .option('--seed <n>', 'seed for --simulate (same seed, same behaviours)', '0')
+    .option(
+      '--engine <name>',
+      'ours (default), tlc (real TLC: needs TLA2TOOLS_JAR and java), or both (run both, fail if result, distinct states or depth differ)',
+      'ours',
+    )
     .addHelpText(
       'after',
       `
@@ -51,13 +58,60 @@ Example:
   timelock check -config spec/examples/BoundedCounter.cfg spec/examples/BoundedCounter.tla`,
     )
     .action((spec: string, flags: CheckFlags) => {
-      process.exitCode = runCheck(spec, flags);
+      if (flags.engine === 'ours') process.exitCode = runCheck(spec, flags);
+      else if (flags.engine === 'tlc' || flags.engine === 'both')
+        process.exitCode = runWithTlc(spec, flags, flags.engine);
+      else throw new Error(`--engine must be ours, tlc or both, not '${flags.engine}'`);
     });
 }
 
-function runCheck(specArg: string, flags: CheckFlags): number {
+function files(specArg: string, flags: CheckFlags): { spec: string; config: string } {
   const spec = specArg.endsWith('.tla') || existsSync(specArg) ? specArg : `${specArg}.tla`;
-  const config = flags.config ?? spec.replace(/\.tla$/, '') + '.cfg';
+  return { spec, config: flags.config ?? spec.replace(/\.tla$/, '') + '.cfg' };
+}
+
+/** `--engine tlc` passes TLC's output through; `--engine both` compares the two engines. */
+function runWithTlc(specArg: string, flags: CheckFlags, engine: 'tlc' | 'both'): number {
+  const { spec, config } = files(specArg, flags);
+  let tlc;
+  try {
+    tlc = runTlc(spec, config, { deadlock: flags.deadlock });
+  } catch (e) {
+    if (e instanceof TlcUnavailable) {
+      process.stderr.write(`Error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (engine === 'tlc') {
+    process.stdout.write(tlc.output);
+    return tlc.exitCode;
+  }
+  const ours = checkModel(spec, config, {
+    checkDeadlock: flags.deadlock ? false : undefined,
+    print: () => {},
+  });
+  const rows: Array<[string, unknown, unknown]> = [
+    ['result', ours.kind, tlc.kind],
+    ['property', ours.property ?? null, tlc.property],
+    ['distinct states', ours.distinct, tlc.distinct],
+    ['states generated', ours.generated, tlc.generated],
+    ['depth', ours.depth, tlc.depth],
+  ];
+  for (const [what, a, b] of rows)
+    process.stdout.write(`${what.padEnd(18)}ours ${String(a).padEnd(12)} TLC ${String(b)}\n`);
+  const differ =
+    ours.kind !== tlc.kind ||
+    ours.distinct !== (tlc.distinct ?? 0) ||
+    ours.depth !== (tlc.depth ?? 0);
+  process.stdout.write(
+    differ ? 'The engines DISAGREE on result, distinct states or depth.\n' : 'The engines agree.\n',
+  );
+  return differ ? 1 : 0;
+}
+
+function runCheck(specArg: string, flags: CheckFlags): number {
+  const { spec, config } = files(specArg, flags);
   const say = (line: string) => {
     if (!flags.json) process.stdout.write(line + '\n');
   };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const fixtures = join(import.meta.dirname, 'fixtures');
 
-function timelock(args: string[], cwd = root) {
+function timelock(args: string[], cwd = root, env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(process.execPath, [join(root, 'bin', 'timelock.js'), ...args], {
     cwd,
+    env,
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -86,6 +87,56 @@ describe('timelock check', () => {
     ]);
     expect(r.code).toBe(151);
     expect(r.err).toContain('Nope.cfg');
+  });
+});
+
+describe('timelock check --engine', () => {
+  const diners = join(
+    root,
+    'test',
+    'conformance',
+    'tla',
+    'fixtures',
+    'parity',
+    '30-deadlock',
+    'Diners.tla',
+  );
+  const tlcOutputs = join(root, 'test', 'conformance', 'tlc', 'fixtures');
+
+  /** A stand-in for java that prints a recorded TLC run. */
+  function fakeTlc(recorded: string): NodeJS.ProcessEnv {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-tlc-'));
+    const java = join(dir, 'java');
+    writeFileSync(
+      java,
+      `#!/bin/sh\nif [ "$1" = "-version" ]; then exit 0; fi\ncat ${join(tlcOutputs, recorded)}\nexit 11\n`,
+    );
+    chmodSync(java, 0o755);
+    writeFileSync(join(dir, 'tla2tools.jar'), '');
+    return { ...process.env, JAVA: java, TLA2TOOLS_JAR: join(dir, 'tla2tools.jar') };
+  }
+
+  it('says how to get TLC when there is none', () => {
+    const r = timelock(['check', '--engine', 'tlc', diners], root, {
+      ...process.env,
+      TLA2TOOLS_JAR: '/nonexistent/tla2tools.jar',
+    });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('TLA2TOOLS_JAR points at /nonexistent/tla2tools.jar');
+  });
+
+  it('both: agrees with TLC on the deadlock case, and fails when TLC says otherwise', () => {
+    const agree = timelock(['check', '--engine', 'both', diners], root, fakeTlc('30-deadlock.txt'));
+    expect(agree.out).toMatch(/^distinct states\s+ours 14\s+TLC 14$/m);
+    expect(agree.out).toContain('The engines agree.');
+    expect(agree.code).toBe(0);
+    const disagree = timelock(
+      ['check', '--engine', 'both', diners],
+      root,
+      fakeTlc('01-arith-naturals.txt'),
+    );
+    expect(disagree.out).toContain('The engines DISAGREE');
+    expect(disagree.code).toBe(1);
   });
 });
 

@@ -1,0 +1,86 @@
+/**
+ * Running real TLC when the user has it: `tla2tools.jar` from `TLA2TOOLS_JAR` (or one of the
+ * documented default places) and `java` on the PATH (or `JAVA`).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type TlcOutcome, parseTlcOutput } from './output.ts';
+
+/** Places we look for the jar when TLA2TOOLS_JAR is not set, in order. */
+export function defaultJarLocations(cwd = process.cwd()): string[] {
+  return [
+    join(cwd, 'tla2tools.jar'),
+    join(cwd, 'tools', 'tla2tools.jar'),
+    join(homedir(), '.tlaplus', 'tla2tools.jar'),
+  ];
+}
+
+/** Why real TLC cannot run here, or undefined when it can. */
+export class TlcUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TlcUnavailable';
+  }
+}
+
+/** Finds the jar and java, or explains what is missing and how to get it. */
+export function locateTlc(env: NodeJS.ProcessEnv = process.env): { jar: string; java: string } {
+  const jar = env.TLA2TOOLS_JAR
+    ? resolve(env.TLA2TOOLS_JAR)
+    : defaultJarLocations().find((p) => existsSync(p));
+  if (!jar || !existsSync(jar)) {
+    throw new TlcUnavailable(
+      [
+        env.TLA2TOOLS_JAR
+          ? `TLA2TOOLS_JAR points at ${env.TLA2TOOLS_JAR}, which does not exist.`
+          : 'Real TLC (tla2tools.jar) was not found.',
+        "Download tla2tools.jar from the TLA+ project's releases,",
+        `then set TLA2TOOLS_JAR=/path/to/tla2tools.jar, or put it at one of: ${defaultJarLocations().join(', ')}.`,
+        'TLC also needs Java 11 or later on the PATH (or JAVA=/path/to/java).',
+      ].join('\n'),
+    );
+  }
+  const java = env.JAVA ?? 'java';
+  const probe = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new TlcUnavailable(
+      `Found ${jar}, but cannot run '${java}': install Java 11+ or set JAVA=/path/to/java.`,
+    );
+  }
+  return { jar, java };
+}
+
+export interface TlcRun extends TlcOutcome {
+  exitCode: number;
+  output: string;
+}
+
+/** Runs TLC on a spec and cfg with one worker, as the parity suite was recorded. */
+export function runTlc(
+  spec: string,
+  cfg: string,
+  opts: { deadlock?: boolean; env?: NodeJS.ProcessEnv } = {},
+): TlcRun {
+  const { jar, java } = locateTlc(opts.env);
+  const args = [
+    '-XX:+UseParallelGC',
+    '-cp',
+    jar,
+    'tlc2.TLC',
+    '-workers',
+    '1',
+    '-config',
+    resolve(cfg),
+    ...(opts.deadlock ? ['-deadlock'] : []),
+    basename(spec),
+  ];
+  const r = spawnSync(java, args, {
+    cwd: dirname(resolve(spec)),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const output = (r.stdout ?? '') + (r.stderr ?? '');
+  return { ...parseTlcOutput(output), exitCode: r.status ?? -1, output };
+}
