@@ -72,10 +72,12 @@ describe('timelock check', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses a liveness property it cannot check yet, saying so (never a false success)', () => {
+  it('refuses a temporal formula it cannot check, saying so (never a false success)', () => {
     const r = timelock(['check', join(fixtures, 'Live.tla')]);
     expect(r.code).toBe(151);
-    expect(r.err).toContain('does not check PROPERTY Reaches3 (a liveness property) yet');
+    expect(r.err).toContain(
+      'does not check PROPERTY Stable (a temporal formula outside the forms it checks',
+    );
   });
 
   it('explains a missing cfg file', () => {

@@ -15,6 +15,7 @@ import { Ctx, type PartialState } from '../eval/runtime.ts';
 import { actionLabel } from '../eval/actions.ts';
 import { expectBool } from '../eval/builtins.ts';
 import { FingerprintSet } from './fpset.ts';
+import { type Lasso, findViolation } from './liveness.ts';
 import type { Model, NamedPredicate } from './model.ts';
 
 /** How a run ended. */
@@ -51,6 +52,8 @@ export interface CheckResult {
   queueLeft: number;
   depth: number;
   trace?: TraceStep[];
+  /** For a liveness counterexample: the trace loops back to state `backTo` (1-based), or stutters. */
+  lasso?: { backTo?: number; stuttering?: boolean };
   varNames: string[];
   elapsedMs: number;
 }
@@ -95,6 +98,11 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
   const viaAction: number[] = [];
   const level: number[] = [];
   const seen = new FingerprintSet();
+  // The state graph's edges, kept only when liveness needs the complete graph.
+  const keepEdges = model.liveness.length > 0;
+  const succ: number[][] = [];
+  const succAction: number[][] = [];
+  const initial: number[] = [];
   const fp = new Int32Array(2);
   let generated = 0;
   let head = 0;
@@ -161,6 +169,10 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
   };
 
   const store = (s: Value[], from: number, actionIdx: number, lvl: number): void => {
+    if (keepEdges) {
+      succ.push([]);
+      succAction.push([]);
+    }
     states.push(s);
     parent.push(from);
     viaAction.push(actionIdx);
@@ -210,8 +222,16 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       throw e;
     }
     if (inModel) {
-      isNew = seen.putIfAbsent(fp[0], fp[1], states.length) === -1;
+      const existing = seen.putIfAbsent(fp[0], fp[1], states.length);
+      isNew = existing === -1;
       if (isNew) store(s, from, actionIdx, lvl);
+      if (keepEdges) {
+        const target = isNew ? states.length - 1 : existing;
+        if (from >= 0) {
+          succ[from].push(target);
+          succAction[from].push(actionIdx);
+        } else if (!initial.includes(target)) initial.push(target);
+      }
     }
     // A state outside the constraints is not stored: the trace then ends with it explicitly.
     const at = inModel && isNew ? states.length - 1 : from;
@@ -219,6 +239,17 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     try {
       const bad = isNew ? violated(s) : undefined;
       if (bad !== undefined) throw new Violation('invariant', bad, at, extra, actionIdx);
+      // A temporal property's initial-state part (a refinement's Init) holds of each initial state.
+      if (prev === null) {
+        const ctx = new Ctx(s, null, rt);
+        for (const prop of model.liveness) {
+          for (const p of prop.initial) {
+            if (!expectBool(p.fn(p.env, ctx), () => `The initial condition of ${prop.name}`)) {
+              throw new Violation('temporal', prop.name, at, extra, actionIdx);
+            }
+          }
+        }
+      }
       // Action properties hold of every step, also one that reaches a state seen before.
       if (prev !== null) {
         const ctx = new Ctx(prev, s, rt);
@@ -307,13 +338,42 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
         (e.kind === 'deadlock'
           ? 'Deadlock reached.'
           : e.kind === 'temporal'
-            ? `Action property ${e.property} is violated.`
+            ? trace.length === 1
+              ? `Temporal property ${e.property} is violated by the initial state.`
+              : `Action property ${e.property} is violated.`
             : undefined),
       errorTrail: e.cause?.trail.map(describeRange).reverse(),
       errorKind: e.cause?.kind,
       trace,
       initialState,
     });
+  }
+  for (const prop of model.liveness) {
+    let lasso: Lasso | undefined;
+    try {
+      lasso = findViolation({ states, succ, initial }, prop, model.fairness, rt);
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+      return result('eval-error', {
+        message: e.message,
+        errorTrail: e.trail.map(describeRange).reverse(),
+        errorKind: e.kind,
+      });
+    }
+    if (lasso) {
+      const trace = lasso.path.map((idx, k) => {
+        if (k === 0) return step(states[idx], -1);
+        const from = lasso!.path[k - 1];
+        const edge = succ[from].indexOf(idx);
+        return step(states[idx], edge >= 0 ? succAction[from][edge] : -1);
+      });
+      return result('temporal', {
+        property: prop.name,
+        message: `Temporal property ${prop.name} was violated.`,
+        trace,
+        lasso: lasso.loopStart < 0 ? { stuttering: true } : { backTo: lasso.loopStart + 1 },
+      });
+    }
   }
   return result('ok');
 

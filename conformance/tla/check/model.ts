@@ -22,6 +22,12 @@ import {
   str,
 } from '../values/value.ts';
 import type { Permutation } from '../values/permute.ts';
+import {
+  type Fairness,
+  type LivenessProperty,
+  compileLiveness,
+  containsTemporal,
+} from './liveness.ts';
 import { printValue } from '../values/print.ts';
 
 /** An error in binding a cfg file to a spec, reported at the cfg line. */
@@ -58,7 +64,11 @@ export interface Model {
   actionConstraints: NamedPredicate[];
   /** PROPERTY entries of the form [][A]_v: checked on every step the explorer takes. */
   actionProperties: NamedPredicate[];
-  /** PROPERTY entries the checker cannot check yet (liveness). */
+  /** Liveness PROPERTY entries, checked over the complete state graph. */
+  liveness: LivenessProperty[];
+  /** The fairness conjuncts of SPECIFICATION (used only for liveness). */
+  fairness: Fairness[];
+  /** PROPERTY entries the checker cannot check (formulas outside the supported forms). */
   unsupportedProperties: string[];
   /** VIEW: states are told apart by this expression's value only. */
   view?: NamedPredicate;
@@ -138,10 +148,12 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
 
   let initExpr: Expr;
   let nextExpr: Expr;
+  let fairnessExprs: Expr[] = [];
   if (cfg.specification) {
     const parts = specParts(named(cfg.specification, 'SPECIFICATION'), scope, cfg);
     initExpr = parts.init;
     nextExpr = parts.next;
+    fairnessExprs = parts.fairness;
   } else {
     if (!cfg.init)
       throw new ModelError(cfg.file, undefined, 'the cfg names no INIT (or SPECIFICATION)');
@@ -158,6 +170,8 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   const invariants = cfg.invariants.map((n) => predicate(n, 'INVARIANT'));
   const unsupportedProperties: string[] = [];
   const actionProperties: NamedPredicate[] = [];
+  const liveness: LivenessProperty[] = [];
+  const livenessCtx = new Ctx(null, null, runtime);
   for (const p of cfg.properties) {
     const e = named(p, 'PROPERTY');
     const body = definitionBody(e, scope);
@@ -167,14 +181,33 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
       body &&
       body.k === 'always' &&
       !compiler.mentions(body.expr, scope, 'prime') &&
-      !isTemporal(body.expr)
+      !containsTemporal(body.expr)
     ) {
       // TLC checks a PROPERTY []P with P a state predicate as an invariant.
       invariants.push({ name: p.name, fn: compiler.expr(body.expr, scope), loc: e.loc });
+    } else if (body) {
+      try {
+        const prop = compileLiveness(compiler, p.name, body, scope, livenessCtx, e.loc);
+        liveness.push(prop);
+        // A refinement's [][Next]_v is checked on every step, like any action property.
+        for (const st of prop.steps)
+          actionProperties.push({
+            name: p.name,
+            fn: (_env, ctx) => st.fn(st.env, ctx),
+            loc: e.loc,
+          });
+      } catch (err) {
+        if (!(err instanceof TlaSemanticError)) throw err;
+        unsupportedProperties.push(p.name);
+      }
     } else {
       unsupportedProperties.push(p.name);
     }
   }
+  const fairness =
+    liveness.length > 0
+      ? fairnessExprs.flatMap((f) => compileFairness(compiler, f, scope, livenessCtx))
+      : [];
 
   const constCtx = new Ctx(null, null, runtime);
   const view = cfg.view ? predicate(cfg.view, 'VIEW') : undefined;
@@ -195,6 +228,8 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     constraints: cfg.constraints.map((n) => predicate(n, 'CONSTRAINT')),
     actionConstraints: cfg.actionConstraints.map((n) => predicate(n, 'ACTION_CONSTRAINT')),
     actionProperties,
+    liveness,
+    fairness,
     unsupportedProperties,
     view,
     symmetry,
@@ -202,6 +237,35 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     checkDeadlock: opts.checkDeadlock ?? cfg.checkDeadlock ?? true,
     runtime,
   };
+}
+
+/** WF_v(A) / SF_v(A), possibly under `\A x \in S`, compiled for the liveness checker. */
+function compileFairness(c: Compiler, e: Expr, sc: Scope, constCtx: Ctx): Fairness[] {
+  if (e.k === 'quant' && e.q === 'A') {
+    const b = c.bounds(e.bounds, sc);
+    const out: Fairness[] = [];
+    b.each(null, constCtx, (env) => {
+      out.push(
+        ...compileFairness(c, e.body, b.scope, constCtx).map((f) => ({
+          ...f,
+          env,
+          step: { ...f.step, env },
+        })),
+      );
+      return false;
+    });
+    return out;
+  }
+  if (e.k !== 'fair') return [];
+  const step: Expr = { k: 'actionBox', action: e.action, sub: e.sub, stutter: false, loc: e.loc };
+  return [
+    {
+      strong: e.strong,
+      step: { onStep: true, fn: c.expr(step, sc), env: null },
+      enabled: c.expr({ k: 'enabled', expr: step, loc: e.loc }, sc),
+      env: null,
+    },
+  ];
 }
 
 /** The permutations a SYMMETRY definition denotes (a set of functions on model values). */
@@ -300,9 +364,14 @@ function isTemporal(e: Expr): boolean {
 }
 
 /** Finds Init and Next in `Init /\ [][Next]_vars /\ fairness...`. */
-function specParts(spec: Expr, sc: Scope, cfg: ModelConfig): { init: Expr; next: Expr } {
+function specParts(
+  spec: Expr,
+  sc: Scope,
+  cfg: ModelConfig,
+): { init: Expr; next: Expr; fairness: Expr[] } {
   let init: Expr | undefined;
   let next: Expr | undefined;
+  const fairness: Expr[] = [];
   const visit = (e: Expr, depth: number): void => {
     if (depth > 20) return;
     if (e.k === 'and') {
@@ -313,7 +382,11 @@ function specParts(spec: Expr, sc: Scope, cfg: ModelConfig): { init: Expr; next:
       next = e.expr.action;
       return;
     }
-    if (e.k === 'fair' || e.k === 'always' || e.k === 'eventually' || e.k === 'leadsTo') return;
+    if (e.k === 'fair' || (e.k === 'quant' && e.q === 'A' && e.body.k === 'fair')) {
+      fairness.push(e);
+      return;
+    }
+    if (e.k === 'always' || e.k === 'eventually' || e.k === 'leadsTo') return;
     if (e.k === 'ident') {
       const body = definitionBody(e, sc);
       if (body && (body.k === 'and' || isTemporal(body))) {
@@ -338,5 +411,5 @@ function specParts(spec: Expr, sc: Scope, cfg: ModelConfig): { init: Expr; next:
       `SPECIFICATION ${cfg.specification?.name} must have the form Init /\\ [][Next]_vars (/\\ fairness): could not find ${!init ? 'Init' : 'Next'}`,
     );
   }
-  return { init, next };
+  return { init, next, fairness };
 }

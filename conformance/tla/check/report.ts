@@ -106,7 +106,27 @@ export function formatTlc(r: CheckResult): string {
       out.push('Error: Deadlock reached.', ...formatTrace(r.varNames, r.trace!), ...counts(r));
       break;
     case 'temporal':
-      out.push(`Error: ${r.message}`, ...formatTrace(r.varNames, r.trace!), ...counts(r));
+      if (r.lasso) {
+        out.push(
+          `Error: ${r.message}`,
+          '',
+          'Error: The following behavior constitutes a counter-example:',
+          '',
+        );
+        r.trace!.forEach((s, i) => {
+          const label = s.loc ? `<${s.action} ${describeRange(s.loc)}>` : `<${s.action}>`;
+          out.push(`State ${i + 1}: ${label}`, formatState(r.varNames, s.state), '');
+        });
+        out.push(
+          r.lasso.stuttering
+            ? `State ${r.trace!.length + 1}: Stuttering`
+            : `Back to state ${r.lasso.backTo}.`,
+          '',
+        );
+      } else {
+        out.push(`Error: ${r.message}`, ...formatTrace(r.varNames, r.trace!));
+      }
+      out.push(...counts(r));
       break;
     case 'eval-error':
       out.push(`Error: ${r.message}`);

@@ -58,7 +58,10 @@ export function loadModel(tlaFile: string, cfgFile: string, opts: ModelOptions =
     const cfg = readCfg(cfgFile);
     const model = buildModel(tlaFile, cfg, opts);
     const unsupported = [
-      ...model.unsupportedProperties.map((p) => `PROPERTY ${p} (a liveness property)`),
+      ...model.unsupportedProperties.map(
+        (p) =>
+          `PROPERTY ${p} (a temporal formula outside the forms it checks: <>P, []<>P, <>[]P, P ~> Q, WF/SF, and conjunctions and disjunctions of them)`,
+      ),
     ];
     if (unsupported.length > 0) {
       throw new InputError(

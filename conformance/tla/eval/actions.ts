@@ -164,6 +164,17 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
     }
     case 'unchanged':
       return unchanged(c, e.expr, sc, mode, e.loc);
+    case 'actionBox': {
+      // <<A>>_v: the A steps that change v; [A]_v: the A steps, or a step leaving v unchanged.
+      const act = compileAction(c, e.action, sc, mode);
+      const sub = c.expr(e.sub, sc);
+      const changed = (ctx: Ctx, env: Env) =>
+        !equals(sub(env, new Ctx(ctx.nxt, null, ctx.rt)), sub(env, ctx));
+      if (!e.stutter)
+        return (env, ctx, k) => act(env, ctx, (next) => (changed(next, env) ? k(next) : false));
+      const keep = unchanged(c, e.sub, sc, mode, e.loc);
+      return (env, ctx, k) => act(env, ctx, k) || keep(env, ctx, k);
+    }
   }
   // Anything else is a condition on the states built so far.
   const f = c.expr(e, sc);
