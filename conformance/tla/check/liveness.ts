@@ -233,14 +233,7 @@ function violateClause(
   const allowed = new Uint8Array(n);
   for (let i = 0; i < n; i++) allowed[i] = stateOk(d.never, i) ? 1 : 0;
   const parent = new Int32Array(n).fill(-2);
-  const queue: number[] = [];
-  for (const i of graph.initial)
-    if (allowed[i] && parent[i] === -2) ((parent[i] = -1), queue.push(i));
-  for (let h = 0; h < queue.length; h++) {
-    const i = queue[h];
-    for (const j of succ[i]) if (allowed[j] && parent[j] === -2) ((parent[j] = i), queue.push(j));
-  }
-  let region = queue;
+  let region = reachable(graph.initial, succ, (j) => allowed[j] === 1, parent);
 
   // With a leads-to, the loop must lie after a state with P and not Q, in not-Q states.
   const parent2 = new Int32Array(n).fill(-2);
@@ -248,14 +241,7 @@ function violateClause(
     const { p, q } = d.phase;
     const notQ = (i: number) => !holdsState(q, states[i], rt);
     const starts = region.filter((i) => holdsState(p, states[i], rt) && notQ(i));
-    const q2: number[] = [];
-    for (const i of starts) if (parent2[i] === -2) ((parent2[i] = -1), q2.push(i));
-    for (let h = 0; h < q2.length; h++) {
-      const i = q2[h];
-      for (const j of succ[i])
-        if (allowed[j] && notQ(j) && parent2[j] === -2) ((parent2[j] = i), q2.push(j));
-    }
-    region = q2;
+    region = reachable(starts, succ, (j) => allowed[j] === 1 && notQ(j), parent2);
   }
 
   // Candidate loop states and steps.
@@ -288,6 +274,19 @@ function violateClause(
     states,
     rt,
   );
+}
+
+/** Breadth-first from `starts` through states that pass `ok`, recording each one's parent (-1 for a start). */
+function reachable(starts: number[], succ: number[][], ok: (j: number) => boolean, parent: Int32Array): number[] {
+  const order: number[] = [];
+  const visit = (j: number, from: number) => {
+    if (parent[j] !== -2 || !ok(j)) return;
+    parent[j] = from;
+    order.push(j);
+  };
+  for (const i of starts) visit(i, -1);
+  for (let h = 0; h < order.length; h++) for (const j of succ[order[h]]) visit(j, order[h]);
+  return order;
 }
 
 /**
