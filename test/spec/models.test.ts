@@ -82,6 +82,24 @@ function checkMutant(
   return checkModel(join(dir, 'Timelock.tla'), join(dir, cfg), { print: () => {} });
 }
 
+describe('liveness', () => {
+  it('a leader is elected under fairness, and not without it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'timelock-live-'));
+    const cfg = readFileSync(join(specDir, 'models', 'LeaderLive.cfg'), 'utf8');
+    expect(cfg).toContain('SPECIFICATION FairSpec');
+    writeFileSync(
+      join(dir, 'NoFairness.cfg'),
+      cfg.replace('SPECIFICATION FairSpec', 'SPECIFICATION Spec'),
+    );
+    const r = checkModel(join(specDir, 'Timelock.tla'), join(dir, 'NoFairness.cfg'), {
+      print: () => {},
+    });
+    expect(r.kind).toBe('temporal');
+    expect(r.property).toBe('EventuallyLeader');
+    expect(r.lasso).toBeDefined();
+  }, 120_000);
+});
+
 describe('guards that matter', () => {
   it('a proposer that does not adopt the highest accepted value breaks Agreement', () => {
     const r = checkMutant(
