@@ -277,7 +277,12 @@ function violateClause(
 }
 
 /** Breadth-first from `starts` through states that pass `ok`, recording each one's parent (-1 for a start). */
-function reachable(starts: number[], succ: number[][], ok: (j: number) => boolean, parent: Int32Array): number[] {
+function reachable(
+  starts: number[],
+  succ: number[][],
+  ok: (j: number) => boolean,
+  parent: Int32Array,
+): number[] {
   const order: number[] = [];
   const visit = (j: number, from: number) => {
     if (parent[j] !== -2 || !ok(j)) return;

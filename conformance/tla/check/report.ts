@@ -179,5 +179,6 @@ export function resultJson(r: CheckResult): object {
         state: Object.fromEntries(r.varNames.map((n, i) => [n, printValue(s.state[i])])),
       })) ?? null,
     elapsedMs: r.elapsedMs,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
