@@ -83,3 +83,25 @@ export type {
   VarDef,
   SubstDef,
 } from './eval/scope.ts';
+export { simulate, seededRandom, type SimulateOptions } from './check/simulate.ts';
+export { simulateModel, loadModel } from './check/run.ts';
+export {
+  compileLiveness,
+  findViolation,
+  containsTemporal,
+  type LivenessProperty,
+  type Fairness,
+  type Atom,
+  type Pred,
+  type Lasso,
+  type StateGraph,
+} from './check/liveness.ts';
+export { permuteValue, type Permutation } from './values/permute.ts';
+export { parseTlcOutput, type TlcOutcome } from '../tlc/output.ts';
+export {
+  runTlc,
+  locateTlc,
+  defaultJarLocations,
+  TlcUnavailable,
+  type TlcRun,
+} from '../tlc/runner.ts';
