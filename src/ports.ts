@@ -3,7 +3,7 @@
  * draw random numbers themselves: a driver hands them these ports, and the simulator
  * implements each one deterministically.
  */
-import type { AcceptorRecord, LogName, Seq } from './paxos/types.ts';
+import type { AcceptorRecord, Ballot, LogName, LogValue, Seq } from './paxos/types.ts';
 import type { Envelope, TimestampReply } from './server/messages.ts';
 
 /**
@@ -17,10 +17,22 @@ export interface AcceptorStorage {
   save(log: LogName, seq: Seq, record: AcceptorRecord): void;
   /** The spec's `LatestTouched(a, L)`: the greatest sequence with a promise, or 0. */
   latestTouched(log: LogName): Seq;
-  /** The records of `log` from sequence `from` on, ascending, at most `limit` of them. */
-  recordsFrom(log: LogName, from: Seq, limit: number): Array<[Seq, AcceptorRecord]>;
+  /**
+   * Every acceptance (ballot and value) ever saved for `log` at sequences `from` and above,
+   * for at most `limit` sequences, ascending. Kept durably so that a value chosen at one ballot
+   * stays learnable after later ballots overwrote some of its acceptances: each entry stands
+   * for an accepted message this acceptor really sent.
+   */
+  acceptancesFrom(log: LogName, from: Seq, limit: number): Acceptance[];
   /** Every record saved, log by log, for traces. */
   snapshot(): Record<LogName, Record<string, AcceptorRecord>>;
+}
+
+/** One acceptance an acceptor made: it accepted `val` at ballot `bal` for sequence `seq`. */
+export interface Acceptance {
+  readonly seq: Seq;
+  readonly bal: Ballot;
+  readonly val: LogValue;
 }
 
 /** Sends messages; delivery may fail, repeat, or come late and out of order. */

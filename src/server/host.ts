@@ -3,7 +3,9 @@
  * out each step through the ports, in the order safety needs: persist the acceptor record,
  * then record the spec action in the trace, then send. It also keeps the Lamport clock, runs
  * the core's own decisions until there are none, and delivers the server's messages to itself
- * first and at once (see {@link nextBallotNumber} for why).
+ * at once, before the step's input is done: a proposer's own acceptor then always holds the
+ * durable promise that keeps a restarted proposer from reusing a ballot (see `nextBallotNumber`
+ * in ../paxos/proposer.ts).
  */
 import type { ServerId } from '../paxos/types.ts';
 import type {
@@ -14,13 +16,11 @@ import type {
   SharedIdSource,
   Transport,
 } from '../ports.ts';
-import type { SpecAction, TraceEvent, TraceSink } from '../trace/events.ts';
+import { specAction, type SpecAction, type TraceEvent, type TraceSink } from '../trace/events.ts';
 import { LamportClock } from '../trace/lamport.ts';
 import type { Envelope, ServerMsg, TimestampRequest } from './messages.ts';
 import { Server, type PendingRequest, type ServerConfig, type ServerRules } from './server.ts';
-import type { Step, StepEnv } from './step.ts';
-import { makeStep } from './step.ts';
-import { specAction } from '../trace/events.ts';
+import { makeStep, type Step, type StepEnv } from './step.ts';
 
 /** The ports a host works through. */
 export interface HostPorts {
@@ -53,11 +53,10 @@ export class ServerHost {
     private readonly ports: HostPorts,
   ) {
     this.core = new Server(config, rules, ports.clock.now());
-    const host = this;
     const shared = 'lamport' in ports.ids ? ports.ids : null;
     const touch = () => {
-      if (shared) host.lamport.receive(shared.lamport);
-      host.idsTouched = true;
+      if (shared) this.lamport.receive(shared.lamport);
+      this.idsTouched = true;
     };
     this.env = {
       get now() {

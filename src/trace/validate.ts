@@ -45,12 +45,12 @@ function check(
   if (Array.isArray(s.enum) && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
     fail(`expected one of ${JSON.stringify(s.enum)}`);
   }
-  if (s.not !== undefined && validate(withDefs(s.not as JsonSchema, root), value).length === 0) {
+  if (s.not !== undefined && errorsOf(s.not as JsonSchema, value, root).length === 0) {
     fail(`must not match ${JSON.stringify(s.not)}`);
   }
   if (Array.isArray(s.oneOf)) {
     const candidates = s.oneOf.filter((sub: JsonSchema) => !discriminatedOut(sub, value));
-    const results = candidates.map((sub: JsonSchema) => validate(withDefs(sub, root), value));
+    const results = candidates.map((sub: JsonSchema) => errorsOf(sub, value, root));
     if (results.length === 0) return void fail('matches none of the alternatives');
     const matching = results.filter((r) => r.length === 0).length;
     if (matching !== 1) {
@@ -149,6 +149,9 @@ function hasType(value: unknown, type: string | string[]): boolean {
   });
 }
 
-function withDefs(schema: JsonSchema, root: JsonSchema): JsonSchema {
-  return { ...schema, $defs: root.$defs };
+/** The errors of `value` against a subschema of `root`, apart from the caller's errors. */
+function errorsOf(schema: JsonSchema, value: unknown, root: JsonSchema): SchemaError[] {
+  const errors: SchemaError[] = [];
+  check(schema, value, '', root, errors);
+  return errors;
 }
