@@ -52,9 +52,12 @@ StartCheck(s, L) ==
     /\ fresh' = fresh + 1
     /\ Send(PingMsg(s, L, fresh + 1))
 
-(* s begins a leadership check (it believes it is the leader).            *)
-CheckLeadership(s) ==
+(* s begins a leadership check because it holds a pending request and     *)
+(* believes it is the leader (CheckFor, in Timestamps, says which requests *)
+(* need one).                                                              *)
+CheckLeadershipIf(s, needed) ==
     /\ LeaderOf(s) = s
+    /\ needed
     /\ StartCheck(s, LeaderLog)
     /\ UNCHANGED <<acc, learned>>
 

@@ -65,7 +65,7 @@ Next ==
     \/ \E s \in Servers, m \in msgs : HandleMessage(s, m)
     \/ \E s \in Servers :
           \/ \E q \in Seqs, n \in 1..MaxBallot : ProposeLeadership(s, q, n) /\ ElectionFrame
-          \/ CheckLeadership(s) /\ ElectionFrame
+          \/ CheckLeadership(s) /\ TimestampsFrame
           \/ \E c \in Clients : TimestampStep(s, c) /\ TimestampsFrame
           \/ Restart(s)
     \/ \E c \in Clients :
@@ -95,17 +95,15 @@ Safety ==
 DurableMonotone == [][DurableNeverBackwards]_vars
 
 -----------------------------------------------------------------------------
-(* Liveness: a draft, to be validated when the engine checks temporal     *)
-(* properties (next engine issue). Faults stop on their own in every      *)
-(* model (crashes are bounded by MaxCrashes), and the fairness below makes *)
-(* messages that stay deliverable be delivered. Then a leader is          *)
-(* eventually elected, and a request is eventually answered. A request is *)
-(* answered by Serve or given up by the client; GiveUp gets no fairness,  *)
-(* so RequestsAnswered is not satisfied by giving up. Models must leave   *)
-(* room (MaxBound, MaxSeq, MaxFresh) for the bound to be extended.        *)
+(* Liveness, checked by the engine on the LeaderLive and RequestLive       *)
+(* models. Faults stop on their own in every model (crashes are bounded    *)
+(* by MaxCrashes), and the fairness below makes messages that stay         *)
+(* deliverable be delivered. Then a leader is eventually elected, and a    *)
+(* pending request is eventually answered. GiveUp (a timeout or a refusal) *)
+(* gets no fairness, so requests are not "answered" by giving up.          *)
 Fairness ==
     /\ \A s \in Servers : WF_vars(\E m \in msgs : HandleMessage(s, m))
-    /\ \A s \in Servers : WF_vars(CheckLeadership(s) /\ ElectionFrame)
+    /\ \A s \in Servers : WF_vars(CheckLeadership(s) /\ NeedsCheck(s) /\ TimestampsFrame)
     /\ \A s \in Servers, c \in Clients : WF_vars(TimestampStep(s, c) /\ TimestampsFrame)
     /\ WF_vars(\E s \in Servers, q \in Seqs, n \in 1..MaxBallot : ProposeLeadership(s, q, n) /\ ElectionFrame)
 
@@ -113,5 +111,13 @@ FairSpec == Spec /\ Fairness
 
 EventuallyLeader == <>(\E s \in Servers : LeaderOf(s) = s)
 
-RequestsAnswered == \A c \in Clients : (req[c].st = "pending") ~> (req[c].st = "idle")
+(* A model runs out of room when it has used every fresh identity (no new *)
+(* leadership check can start) or every instance of c has used its        *)
+(* bounds up to MaxBound: requests cannot be served then, by construction.*)
+OutOfRoom(c) ==
+    \/ fresh = MaxFresh
+    \/ \A s \in Servers : tsvc[s][c].counter = tsvc[s][c].limit /\ tsvc[s][c].limit + Step > MaxBound
+
+RequestsAnswered ==
+    \A c \in Clients : (req[c].st = "pending") ~> (req[c].st = "idle" \/ OutOfRoom(c))
 =============================================================================

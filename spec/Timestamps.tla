@@ -152,6 +152,22 @@ GiveUp(c) ==
     /\ UNCHANGED <<acc, msgs, learned, fresh, tsvc, served>>
 
 (***************************************************************************)
+(* s starts a leadership check for the requests it holds. Checks are       *)
+(* coalesced: a request needs one only if no check of s started after it   *)
+(* arrived; a check that timed out may be retried, so a new check is also  *)
+(* allowed while any request is pending (fairness asks only for the first).*)
+(***************************************************************************)
+HasPendingRequest(s) == \E c \in Clients : req[c].st = "pending" /\ req[c].srv = s
+
+NeedsCheck(s) ==
+    \E c \in Clients :
+        /\ req[c].st = "pending"
+        /\ req[c].srv = s
+        /\ ~\E m \in msgs : m.type = "ping" /\ m.from = s /\ m.log = LeaderLog /\ m.id > req[c].after
+
+CheckLeadership(s) == CheckLeadershipIf(s, HasPendingRequest(s)) /\ UNCHANGED <<tsvc, req, served>>
+
+(***************************************************************************)
 (* s answers c's request from memory, after a leadership check (k) that    *)
 (* started after the request arrived confirmed s as leader.                *)
 (***************************************************************************)

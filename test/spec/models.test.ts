@@ -100,6 +100,20 @@ describe('liveness', () => {
   }, 120_000);
 });
 
+describe('liveness of serving', () => {
+  it('a pending request is answered under fairness, and not without fairness of the timestamp service', () => {
+    const r = checkMutant(
+      'Timelock.tla',
+      '    /\\ \\A s \\in Servers, c \\in Clients : WF_vars(TimestampStep(s, c) /\\ TimestampsFrame)\n',
+      '',
+      'models/RequestLive.cfg',
+      ['TypeOK', 'Safety'],
+    );
+    expect(r.kind).toBe('temporal');
+    expect(r.property).toBe('RequestsAnswered');
+  }, 120_000);
+});
+
 describe('guards that matter', () => {
   it('a proposer that does not adopt the highest accepted value breaks Agreement', () => {
     const r = checkMutant(
