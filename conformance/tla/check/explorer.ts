@@ -290,6 +290,12 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     while (head < states.length) {
       const idx = head++;
       const cur = states[idx];
+      const stats = rt.stats;
+      stats.level = level[idx];
+      stats.distinct = seen.size;
+      stats.generated = generated;
+      stats.queue = states.length - head;
+      stats.diameter = maxLevel;
       if (opts.maxDepth !== undefined && level[idx] >= opts.maxDepth) continue;
       let anySuccessor = false;
       for (let a = 0; a < model.actions.length; a++) {

@@ -8,7 +8,8 @@ import type { Expr, Loc } from '../syntax/ast.ts';
 import { ModuleLoader, TlaSemanticError } from '../modules/loader.ts';
 import { Compiler } from '../eval/compile.ts';
 import { type SubAction, compileAction, splitActions } from '../eval/actions.ts';
-import { type ActFn, Ctx, type Fn, type Runtime } from '../eval/runtime.ts';
+import { type ActFn, Ctx, type Fn, type Runtime, type SearchStats } from '../eval/runtime.ts';
+import { EvalError } from '../values/errors.ts';
 import { type ConstDef, NamespaceBuilder, type ModuleInstance, Scope } from '../eval/scope.ts';
 import type { CfgName, CfgPos, CfgValue, ModelConfig } from './cfg.ts';
 import {
@@ -16,6 +17,7 @@ import {
   FcnValue,
   ModelValue,
   SetValue,
+  StrValue,
   type Value,
   modelValue,
   setOf,
@@ -115,14 +117,35 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   const compiler = new Compiler(ns, varNames);
   const registers = new Map<string, Value>();
   const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
+  const stats: SearchStats = {
+    level: 1,
+    distinct: 0,
+    generated: 0,
+    queue: 0,
+    diameter: 0,
+    startedMs: Date.now(),
+  };
   const runtime: Runtime = {
     varNames,
     print,
+    stats,
     tlcGet: (key) => {
+      if (key instanceof StrValue) {
+        // The statistics TLC exposes while model checking.
+        const stat: Record<string, () => number> = {
+          level: () => stats.level,
+          distinct: () => stats.distinct,
+          generated: () => stats.generated,
+          queue: () => stats.queue,
+          diameter: () => stats.diameter,
+          duration: () => Math.floor((Date.now() - stats.startedMs) / 1000),
+        };
+        if (key.text in stat) return stat[key.text]();
+      }
       const k = printValue(key);
       const v = registers.get(k);
       if (v === undefined)
-        throw new TlaSemanticError(undefined, `TLCGet(${k}): no value was set with TLCSet`);
+        throw new EvalError(`TLCGet(${k}): no value was set with TLCSet(${k}, ...)`);
       return v;
     },
     tlcSet: (key, v) => {

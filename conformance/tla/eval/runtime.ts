@@ -12,6 +12,20 @@ export type PartialState = Array<Value | undefined>;
 export interface Runtime extends NativeRuntime {
   /** Variable names by index, for messages. */
   readonly varNames: readonly string[];
+  /** What TLCGet("level"), TLCGet("distinct") etc. report; the explorer keeps it current. */
+  readonly stats: SearchStats;
+}
+
+/** The search statistics TLC's TLCGet exposes during model checking. */
+export interface SearchStats {
+  /** BFS level of the state being expanded (1 for initial states). */
+  level: number;
+  distinct: number;
+  generated: number;
+  queue: number;
+  /** The deepest level reached so far. */
+  diameter: number;
+  startedMs: number;
 }
 
 /**

@@ -461,3 +461,30 @@ describe('successor enumeration', () => {
     expect(r.message).toContain('initial predicate');
   });
 });
+
+describe('TLC module statistics', () => {
+  it('TLCGet("level") is the level of the state being expanded; TLCSet/TLCGet keep registers', () => {
+    const r = runSpec(
+      [
+        'EXTENDS Naturals, TLC',
+        'VARIABLE x',
+        'ASSUME TLCSet(1, 7)',
+        'Init == x = 0',
+        'Next == x < 3 /\\ x\' = TLCGet("level") /\\ TLCGet(1) = 7',
+      ].join('\n'),
+      'INIT Init\nNEXT Next\nCHECK_DEADLOCK FALSE\n',
+    );
+    expect(r.kind).toBe('ok');
+    expect(r.distinct).toBe(4); // x = 0, 1, 2, 3: each step sets x to the level it came from
+    expect(r.depth).toBe(4);
+  });
+
+  it('TLCGet of a register nobody set is an evaluation error naming it', () => {
+    const r = runSpec(
+      'EXTENDS TLC\nVARIABLE x\nInit == x = TLCGet(42)\nNext == UNCHANGED x',
+      'INIT Init\nNEXT Next\n',
+    );
+    expect(r.kind).toBe('eval-error');
+    expect(r.message).toContain('TLCGet(42)');
+  });
+});

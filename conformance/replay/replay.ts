@@ -1,0 +1,157 @@
+/**
+ * Replaying merged trace events on the spec. Starting from the spec's initial states, each
+ * event's action (parameters bound from the event) is taken from every candidate state; the
+ * successors whose server projection matches what the event logged become the new candidates,
+ * and each new one is checked against the spec's invariants. The first event that leaves no
+ * candidate is diagnosed.
+ */
+import { Ctx, EvalError, printValue, type Model, type Value } from '../tla/index.ts';
+import { CandidateSet } from './candidate-set.ts';
+import { diagnoseRejection } from './diagnose.ts';
+import type { LoggedEvent } from './trace-input.ts';
+import { normaliseLogged, projectionMatches, projectServer } from './projection.ts';
+import type { CandidateDiagnosis, CandidateStats, EventPlace, Failure } from './report.ts';
+import { SpecActions } from './spec-actions.ts';
+import { actionArguments } from './tla-values.ts';
+
+/** The default bound on the candidate set. */
+export const DEFAULT_MAX_CANDIDATES = 10_000;
+
+/** How a replay ended. */
+export interface ReplayOutcome {
+  /** How many events (a prefix of the merged order) conformed. */
+  readonly matched: number;
+  readonly candidates: CandidateStats;
+  readonly failure?: Failure;
+}
+
+/** How a replay runs. */
+export interface ReplayOptions {
+  /** Bound on the candidate set (default {@link DEFAULT_MAX_CANDIDATES}). */
+  readonly maxCandidates?: number;
+  /**
+   * Check the invariants on the states matched after every `invariantEvery`-th event and after
+   * the last one (default 1: every matched state; 0: never). Safety quantifies over every
+   * message sent, so on long traces it costs far more than the replay itself.
+   */
+  readonly invariantEvery?: number;
+}
+
+/** Replays `events` (already merged) on `model`. */
+export function replayEvents(
+  model: Model,
+  events: readonly LoggedEvent[],
+  options: ReplayOptions = {},
+): ReplayOutcome {
+  const maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
+  const invariantEvery = options.invariantEvery ?? 1;
+  const checksInvariantsAfter = (index: number) =>
+    invariantEvery > 0 && (index % invariantEvery === 0 || index === events.length);
+  const actions = new SpecActions(model);
+  let candidates = initialStates(model, maxCandidates);
+  const stats = { max: candidates.size, maxAfterEvent: 0, cutAfterEvents: [] as number[] };
+  const outcome = (matched: number, failure?: Failure): ReplayOutcome => ({
+    matched,
+    candidates: { ...stats, final: candidates.size, bound: maxCandidates },
+    failure,
+  });
+
+  for (let i = 0; i < events.length; i++) {
+    const logged = events[i];
+    const place = eventPlace(logged, i + 1);
+    const args = actionArguments(logged.event.action, logged.event.params);
+    const expected = normaliseLogged(logged.event.state);
+    const next = new CandidateSet(maxCandidates);
+    try {
+      for (const state of candidates.states) {
+        for (const successor of actions.successors(logged.event.action, args, state)) {
+          const projection = projectServer(successor, model.varNames, logged.event.server);
+          if (!projectionMatches(expected, projection) || !next.add(successor)) continue;
+          const broken = checksInvariantsAfter(i + 1)
+            ? violatedInvariant(model, successor)
+            : undefined;
+          if (broken)
+            return outcome(i, {
+              kind: 'invariant',
+              event: place,
+              reason: `the step reaches a state that violates the invariant ${broken}`,
+              invariant: broken,
+              closest: [],
+              candidatesTried: candidates.size,
+            });
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+      return outcome(i, {
+        kind: 'eval-error',
+        event: place,
+        reason: `the spec cannot evaluate this step: ${e.message}`,
+        closest: [],
+        candidatesTried: candidates.size,
+      });
+    }
+    if (next.size === 0) {
+      const closest = diagnoseRejection(actions, candidates.states, logged.event, args);
+      return outcome(i, {
+        kind: 'rejected',
+        event: place,
+        reason: rejectionReason(closest),
+        closest,
+        candidatesTried: candidates.size,
+      });
+    }
+    if (next.cut) stats.cutAfterEvents.push(i + 1);
+    if (next.size > stats.max) {
+      stats.max = next.size;
+      stats.maxAfterEvent = i + 1;
+    }
+    candidates = next;
+  }
+  return outcome(events.length);
+}
+
+function initialStates(model: Model, bound: number): CandidateSet {
+  const set = new CandidateSet(bound);
+  const n = model.varNames.length;
+  model.init(
+    null,
+    new Ctx(new Array<Value | undefined>(n).fill(undefined), null, model.runtime),
+    (ctx) => {
+      set.add(ctx.cur as Value[]);
+      return false;
+    },
+  );
+  return set;
+}
+
+function violatedInvariant(model: Model, state: Value[]): string | undefined {
+  const ctx = new Ctx(state, null, model.runtime);
+  return model.invariants.find((inv) => inv.fn(null, ctx) !== true)?.name;
+}
+
+function eventPlace(logged: LoggedEvent, index: number): EventPlace {
+  const { event } = logged;
+  const args = actionArguments(event.action, event.params);
+  return {
+    index,
+    file: logged.file,
+    line: logged.line,
+    action: `${event.action}(${args.map(printValue).join(', ')})`,
+    logged: logged.text,
+  };
+}
+
+/** One line summarising the closest candidate's diagnosis. */
+function rejectionReason(closest: readonly CandidateDiagnosis[]): string {
+  const best = closest[0];
+  if (!best) return 'no candidate state';
+  if (best.enabled) {
+    const fields = best.diff.map((d) => d.path).join(', ');
+    return `the action is enabled, but the spec's successor differs from the logged state at ${fields}`;
+  }
+  const fc = best.falseConjunct;
+  if (!fc) return 'the action is not enabled';
+  const text = fc.text.length > 120 ? fc.text.slice(0, 117) + '...' : fc.text;
+  return `the action is not enabled: in ${fc.within.join(' > ')}, ${text} (${fc.place}) is FALSE`;
+}

@@ -1,0 +1,128 @@
+/**
+ * What validation reports: per run, how far the trace conformed, how large the set of spec
+ * states consistent with it grew, and for a run that does not conform, the first event no
+ * candidate state accepts and why (plain data, so `--json` prints it as is).
+ */
+import type { FalseConjunct } from './false-conjunct.ts';
+import type { FieldDiff } from './projection.ts';
+import type { ReplayConstants } from './replay-model.ts';
+
+/** An event as a report names it. */
+export interface EventPlace {
+  /** 1-based position in the merged order. */
+  readonly index: number;
+  readonly file: string;
+  readonly line: number;
+  /** The spec action with its parameters, e.g. `Promise(1, "leader", 1, <<1, 2>>)`. */
+  readonly action: string;
+  /** The line as logged. */
+  readonly logged: string;
+}
+
+/** How one candidate state fails to explain the event. */
+export interface CandidateDiagnosis {
+  /** Whether the action is enabled in the candidate (then the logged state is what differs). */
+  readonly enabled: boolean;
+  /** For a disabled action: the conjunct that was false. */
+  readonly falseConjunct?: FalseConjunct;
+  /**
+   * Where the logged state differs from what the spec allows: from the closest successor when
+   * the action is enabled, else from the candidate's own state (what the step would change).
+   */
+  readonly diff: readonly FieldDiff[];
+}
+
+/** Why a run does not conform. */
+export type FailureKind =
+  /** No candidate state has a successor by the event's action that matches what it logged. */
+  | 'rejected'
+  /** A matched state violates an invariant of the spec. */
+  | 'invariant'
+  /** The spec could not be evaluated on the event (e.g. a value outside its domain). */
+  | 'eval-error';
+
+/** The first event the spec does not accept. */
+export interface Failure {
+  readonly kind: FailureKind;
+  readonly event: EventPlace;
+  /** One line: what went wrong. */
+  readonly reason: string;
+  /** For `invariant`: its name. */
+  readonly invariant?: string;
+  /** For `rejected`: the closest candidates, closest first. */
+  readonly closest: readonly CandidateDiagnosis[];
+  /** How many candidate states the event was tried from. */
+  readonly candidatesTried: number;
+}
+
+/** Candidate-set sizes over a run. */
+export interface CandidateStats {
+  /** The largest candidate set, and the 1-based event after which it was reached. */
+  readonly max: number;
+  readonly maxAfterEvent: number;
+  /** The size after the last matched event. */
+  readonly final: number;
+  /** Events after which the bound cut the set (the replay may then reject a good trace). */
+  readonly cutAfterEvents: readonly number[];
+  /** The bound. */
+  readonly bound: number;
+}
+
+/** The outcome for one run (the traces of one cluster, merged). */
+export interface RunReport {
+  readonly ok: boolean;
+  readonly files: readonly string[];
+  readonly events: number;
+  /** The longest prefix of the merged events that conforms. */
+  readonly matched: number;
+  readonly constants: ReplayConstants;
+  readonly candidates: CandidateStats;
+  readonly elapsedMs: number;
+  readonly failure?: Failure;
+}
+
+/** The outcome of validating several runs. */
+export interface ValidationReport {
+  readonly ok: boolean;
+  readonly runs: readonly RunReport[];
+}
+
+/** A report for people. */
+export function formatReport(report: ValidationReport): string {
+  return report.runs.map(formatRun).join('\n');
+}
+
+function formatRun(run: RunReport): string {
+  const c = run.candidates;
+  const lines = [
+    `${run.ok ? 'OK  ' : 'FAIL'} ${run.files.join(', ')}`,
+    `  events      ${run.matched} of ${run.events} conform (${(run.elapsedMs / 1000).toFixed(2)} s)`,
+    `  candidates  max ${c.max} (after event ${c.maxAfterEvent}), final ${c.final}, bound ${c.bound}` +
+      (c.cutAfterEvents.length > 0
+        ? `; the bound cut candidates after ${c.cutAfterEvents.length} event(s), first ${c.cutAfterEvents[0]}`
+        : ''),
+  ];
+  const f = run.failure;
+  if (!f) return lines.join('\n');
+  lines.push(
+    `  event       #${f.event.index} at ${f.event.file}:${f.event.line}: ${f.event.action}`,
+    `  logged      ${f.event.logged}`,
+    `  reason      ${f.reason}`,
+  );
+  f.closest.forEach((d, i) => {
+    lines.push(`  candidate ${i + 1} (of ${f.candidatesTried} tried):`);
+    if (d.falseConjunct) {
+      const fc = d.falseConjunct;
+      lines.push(
+        `    false conjunct ${fc.position} of ${fc.of} in ${fc.within.join(' > ')} (${fc.place}): ${fc.text}`,
+      );
+      for (const v of fc.values) lines.push(`      ${v.expr} = ${v.value}`);
+    }
+    if (d.diff.length > 0)
+      lines.push(
+        d.enabled ? "    logged vs the spec's successor:" : '    logged vs the state before:',
+      );
+    for (const x of d.diff) lines.push(`      ${x.path}: logged ${x.logged}, spec ${x.spec}`);
+  });
+  return lines.join('\n');
+}

@@ -1,0 +1,65 @@
+/**
+ * Trace JSON to TLA+ values, exactly as the spec and the replay model spell them: the leader
+ * log is the string "leader", clients are model values named as in the trace (as in the
+ * spec's models, e.g. `Clients = {c1}`), ballots are tuples `<<number, proposer id>>`, bound
+ * values are records `[bound |-> b, pid |-> p]`, and JSON `null` is the model value `None`.
+ */
+import { modelValue, recordOf, str, TupleValue, type Value } from '../tla/index.ts';
+import { LEADER_LOG } from '../../src/paxos/types.ts';
+import { SPEC_ACTIONS, type ActionName, type ParamKind } from '../../src/trace/events.ts';
+
+/** The spec's `None` (a model value of the replay model). */
+export function none(): Value {
+  return modelValue('None');
+}
+
+/** A client as the spec sees it: a model value named as in the trace. */
+export function clientValue(name: string): Value {
+  return modelValue(name);
+}
+
+/** A log: "leader" (a string in the spec) or a client's log (the client itself). */
+export function logValue(name: string): Value {
+  return name === LEADER_LOG ? str(LEADER_LOG) : clientValue(name);
+}
+
+/** A ballot `[n, id]` as the tuple `<<n, id>>`. */
+export function ballotValue(ballot: readonly [number, number]): Value {
+  return new TupleValue([ballot[0], ballot[1]]);
+}
+
+/** A log value: a server (leader log), `{bound, pid}` (client log), or `null` for None. */
+export function logEntryValue(v: unknown): Value {
+  if (v === null) return none();
+  if (typeof v === 'number') return v;
+  const { bound, pid } = v as { bound: number; pid: number };
+  return recordOf([
+    ['bound', bound],
+    ['pid', pid],
+  ]);
+}
+
+/** Converts one parameter of the given kind. */
+export function paramValue(kind: ParamKind, json: unknown): Value {
+  switch (kind) {
+    case 'log':
+      return logValue(json as string);
+    case 'client':
+      return clientValue(json as string);
+    case 'ballot':
+      return ballotValue(json as [number, number]);
+    case 'value':
+      return logEntryValue(json);
+    case 'server':
+    case 'seq':
+    case 'ballotNumber':
+    case 'checkId':
+      return json as number;
+  }
+}
+
+/** An action's parameters as TLA+ values, in the spec's parameter order. */
+export function actionArguments(action: ActionName, params: Record<string, unknown>): Value[] {
+  const kinds = SPEC_ACTIONS[action] as Record<string, ParamKind>;
+  return Object.entries(kinds).map(([name, kind]) => paramValue(kind, params[name]));
+}

@@ -1,0 +1,62 @@
+/**
+ * Simulator runs as trace streams, and mutations of them, for the replay tests. A mutation
+ * edits events as JSON objects per server and re-serialises them, so that line numbers in
+ * reports are those of the mutated files.
+ */
+import { parseTrace, type TraceStream } from '../../../conformance/replay/index.ts';
+import { parseFaults } from '../../../src/sim/faults.ts';
+import { DEFAULT_SIMULATION, runSimulation } from '../../../src/sim/simulation.ts';
+import type { TraceEvent } from '../../../src/trace/events.ts';
+
+/** Every fault kind on, at rates that still let a short run elect a leader and serve. */
+export const ALL_FAULTS = 'loss=0.1,dup=0.05,delay=0.05,crash=0.01,partition=0.01';
+
+/** The spec's Step the test runs use (small, so that bounds are extended often). */
+export const TEST_STEP = 3;
+
+/** A simulator run with every fault kind, batch 1: one event list per server. */
+export function simulatedRun(seed: number, steps: number): TraceEvent[][] {
+  const result = runSimulation({
+    ...DEFAULT_SIMULATION,
+    seed,
+    steps,
+    batch: 1,
+    boundStep: TEST_STEP,
+    faults: parseFaults(ALL_FAULTS),
+    trace: true,
+  });
+  return result.traces!.map((lines) => lines.map((line) => JSON.parse(line) as TraceEvent));
+}
+
+/** Per-server events as the streams `validateRun` reads (files named `server-N.ndjson`). */
+export function asStreams(perServer: readonly (readonly TraceEvent[])[]): TraceStream[] {
+  return perServer.map((events, i) =>
+    parseTrace(events.map((e) => JSON.stringify(e)).join('\n'), `server-${i + 1}.ndjson`),
+  );
+}
+
+/** A deep copy, so that a mutation never touches the baseline run. */
+export function copyRun(perServer: readonly (readonly TraceEvent[])[]): TraceEvent[][] {
+  return perServer.map((events) => events.map((e) => structuredClone(e)));
+}
+
+/** The events of all servers in Lamport order, each with its server's index and position. */
+export function located(
+  perServer: readonly (readonly TraceEvent[])[],
+): Array<{ event: TraceEvent; server: number; position: number }> {
+  return perServer
+    .flatMap((events, s) => events.map((event, position) => ({ event, server: s, position })))
+    .sort(
+      (x, y) => x.event.clock - y.event.clock || x.server - y.server || x.position - y.position,
+    );
+}
+
+/** The first event satisfying `test`, in Lamport order; fails the test when there is none. */
+export function firstEvent(
+  perServer: readonly (readonly TraceEvent[])[],
+  test: (e: TraceEvent) => boolean,
+): { event: TraceEvent; server: number; position: number } {
+  const found = located(perServer).find((x) => test(x.event));
+  if (!found) throw new Error('the baseline run has no such event; pick another seed');
+  return found;
+}
