@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { registerCheck } from './check.ts';
 import { registerParity } from './parity.ts';
 import { registerSimulate } from './simulate.ts';
+import { registerValidate } from './validate.ts';
 
 /** TLC spells its long options with one dash (`-config`); accept that spelling too. */
 export function normaliseTlcFlags(argv: string[]): string[] {
@@ -22,6 +23,7 @@ const program = new Command('timelock')
 registerCheck(program);
 registerParity(program);
 registerSimulate(program);
+registerValidate(program);
 
 program.parseAsync(normaliseTlcFlags(process.argv)).catch((e: unknown) => {
   process.stderr.write(`timelock: ${(e as Error).message}\n`);
