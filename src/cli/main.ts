@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import { registerCheck } from './check.ts';
 import { registerParity } from './parity.ts';
+import { registerPipeline } from './pipeline.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerValidate } from './validate.ts';
 
@@ -22,6 +23,7 @@ const program = new Command('timelock')
 
 registerCheck(program);
 registerParity(program);
+registerPipeline(program);
 registerSimulate(program);
 registerValidate(program);
 

@@ -1,0 +1,261 @@
+/**
+ * Action coverage: over a set of validated traces, how often each spec action was taken, per
+ * disjunct of `Next` and per parameter shape (the leader log or a client's log, for actions
+ * that take a log), and which were never taken. The actions are read from the spec's `Next`,
+ * not from the traces, so that an action no trace mentions is still listed as never taken.
+ *
+ * Only events that conformed are counted: coverage says which spec behaviour the validated
+ * traces exercised, and an event after a run's first rejection was never validated.
+ */
+import type { Expr, Model } from '../tla/index.ts';
+import { LEADER_LOG } from '../../src/paxos/types.ts';
+import { SPEC_ACTIONS, type ActionName, type TraceEvent } from '../../src/trace/events.ts';
+import { validateRun, type ValidateOptions } from './index.ts';
+import { mergeByLamportClock } from './merge.ts';
+import type { RunReport, ValidationReport } from './report.ts';
+import { buildReplayModel, constantsFor, defaultSpecFile } from './replay-model.ts';
+import { sourcePlace, sourceText } from './source-text.ts';
+import { readTraceFile, runsOf, type TraceStream } from './trace-input.ts';
+
+/** A disjunct of `Next` (after entering the operators it calls) and the action it takes. */
+export interface NextDisjunct {
+  /** The spec action, e.g. `Promise`. */
+  readonly action: string;
+  /** Where the disjunct is, e.g. `Timelock.tla:47`. */
+  readonly place: string;
+  /** Its source text, e.g. `m.type = "prepare" /\ Promise(s, m.log, m.seq, m.bal) /\ PaxosFrame`. */
+  readonly text: string;
+}
+
+/** How often one parameter shape of an action was taken. */
+export interface ShapeCount {
+  /** The action with its shape, e.g. `Promise(leader log)`; the bare name for shapeless actions. */
+  readonly label: string;
+  readonly taken: number;
+}
+
+/** How often one action (one disjunct of `Next`) was taken. */
+export interface ActionCount {
+  readonly action: string;
+  /** The disjunct of `Next` that takes it. */
+  readonly place: string;
+  readonly text: string;
+  readonly taken: number;
+  /** Per parameter shape; a single entry for actions whose parameters have one shape. */
+  readonly shapes: readonly ShapeCount[];
+}
+
+/** Coverage of the spec's actions by a set of traces. */
+export interface ActionCoverage {
+  /** Conforming events counted. */
+  readonly events: number;
+  /** One entry per disjunct of `Next`, in the spec's order. */
+  readonly actions: readonly ActionCount[];
+  /** Actions never taken (names), in the spec's order. */
+  readonly neverTakenActions: readonly string[];
+  /** Shapes never taken (labels), including those of actions never taken. */
+  readonly neverTakenShapes: readonly string[];
+  /** Actions the traces named that `Next` does not take (should be empty; counted, not covered). */
+  readonly outsideNext: readonly ShapeCount[];
+}
+
+/**
+ * The disjuncts of `model`'s `Next`, each with the one spec action it takes. `Next` is walked
+ * through its disjunctions and existential quantifiers; a call of a spec operator whose body is
+ * itself a disjunction (`HandleMessage(s, m)`, `TimestampStep(s, c)`) is entered, and a call of
+ * any other operator with parameters is the disjunct's action. Zero-arity operators (the
+ * frames) and built-in operators are conditions, not actions.
+ */
+export function nextDisjuncts(model: Model): NextDisjunct[] {
+  const next = model.root.defs.get('Next');
+  if (!next || next.kind !== 'op') throw new Error(`${model.rootFile} defines no operator Next`);
+  const out: NextDisjunct[] = [];
+  const specOperator = (name: string) => {
+    const def = model.root.defs.get(name);
+    return def && def.kind === 'op' && def.params.length > 0 ? def : undefined;
+  };
+  /** The actions `e` takes, entering disjunctive operators; `disjunct` is the innermost one. */
+  const walk = (e: Expr, disjunct: Expr): void => {
+    switch (e.k) {
+      case 'or':
+        for (const item of e.items) walk(item, item);
+        return;
+      case 'quant':
+        if (e.q === 'E') walk(e.body, disjunct);
+        return;
+      case 'and':
+        for (const item of e.items) walk(item, disjunct);
+        return;
+      case 'apply': {
+        const def = specOperator(e.name);
+        if (!def) return;
+        if (def.body.k === 'or') walk(def.body, disjunct);
+        else
+          out.push({
+            action: def.name,
+            place: sourcePlace(disjunct.loc),
+            text: sourceText(disjunct.loc),
+          });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  walk(next.body, next.body);
+  return out;
+}
+
+const disjunctsOfFile = new Map<string, readonly NextDisjunct[]>();
+
+/**
+ * The disjuncts of `Next` in `specFile` (default: this repository's `spec/Timelock.tla`),
+ * read once per file. `Next`'s shape does not depend on the constants, so any replay model of
+ * the spec will do; the smallest one is built.
+ */
+export function specNextDisjuncts(specFile = defaultSpecFile()): readonly NextDisjunct[] {
+  let found = disjunctsOfFile.get(specFile);
+  if (!found) {
+    found = nextDisjuncts(buildReplayModel(specFile, constantsFor([], { step: 1 })));
+    disjunctsOfFile.set(specFile, found);
+  }
+  return found;
+}
+
+/** The parameter shapes an action can take: by log kind when it has a log parameter. */
+function shapesOf(action: string): readonly string[] {
+  const kinds = SPEC_ACTIONS[action as ActionName] as Record<string, string> | undefined;
+  const takesLog = kinds !== undefined && Object.values(kinds).includes('log');
+  return takesLog ? [`${action}(leader log)`, `${action}(client log)`] : [action];
+}
+
+/** The shape label of one event (see {@link shapesOf}). */
+function shapeOf(event: TraceEvent): string {
+  const kinds = SPEC_ACTIONS[event.action] as Record<string, string>;
+  const logParam = Object.keys(kinds).find((name) => kinds[name] === 'log');
+  if (logParam === undefined) return event.action;
+  const log = (event.params as Record<string, unknown>)[logParam];
+  return `${event.action}(${log === LEADER_LOG ? 'leader' : 'client'} log)`;
+}
+
+/**
+ * Counts actions as runs are validated, so that a pipeline need not keep the traces:
+ * {@link CoverageTally.addRun} after each run, {@link CoverageTally.coverage} at the end.
+ */
+export class CoverageTally {
+  private readonly byShape = new Map<string, number>();
+  private events = 0;
+
+  /** @param disjuncts the spec's actions (default: those of `spec/Timelock.tla`). */
+  constructor(private readonly disjuncts: readonly NextDisjunct[] = specNextDisjuncts()) {}
+
+  /** Counts `events`, each a step that conformed. */
+  addEvents(events: Iterable<TraceEvent>): void {
+    for (const event of events) {
+      const shape = shapeOf(event);
+      this.byShape.set(shape, (this.byShape.get(shape) ?? 0) + 1);
+      this.events++;
+    }
+  }
+
+  /**
+   * Counts the events of a validated run that conformed: the first `report.matched` of its
+   * streams merged as the replay merged them.
+   */
+  addRun(streams: readonly TraceStream[], report: RunReport): void {
+    const merged = mergeByLamportClock(streams).slice(0, report.matched);
+    this.addEvents(merged.map((logged) => logged.event));
+  }
+
+  /** The coverage so far. */
+  coverage(): ActionCoverage {
+    const inNext = new Set<string>();
+    const actions = this.disjuncts.map((d): ActionCount => {
+      const shapes = shapesOf(d.action).map((label) => {
+        inNext.add(label);
+        return { label, taken: this.byShape.get(label) ?? 0 };
+      });
+      return { ...d, taken: shapes.reduce((sum, s) => sum + s.taken, 0), shapes };
+    });
+    return {
+      events: this.events,
+      actions,
+      neverTakenActions: actions.filter((a) => a.taken === 0).map((a) => a.action),
+      neverTakenShapes: actions
+        .flatMap((a) => a.shapes.filter((s) => s.taken === 0))
+        .map((s) => s.label),
+      outsideNext: [...this.byShape]
+        .filter(([label]) => !inNext.has(label))
+        .map(([label, taken]) => ({ label, taken })),
+    };
+  }
+}
+
+/**
+ * The coverage of runs already validated: each run's streams with its report (only the
+ * conforming prefix counts).
+ */
+export function coverageOfRuns(
+  runs: ReadonlyArray<{ readonly streams: readonly TraceStream[]; readonly report: RunReport }>,
+  disjuncts?: readonly NextDisjunct[],
+): ActionCoverage {
+  const tally = new CoverageTally(disjuncts);
+  for (const { streams, report } of runs) tally.addRun(streams, report);
+  return tally.coverage();
+}
+
+/**
+ * Validates the runs named by `paths` as `validateTraces` does, and also returns the
+ * action coverage of their conforming events. Throws {@link TraceInputError} as it does.
+ */
+export function validateTracesWithCoverage(
+  paths: readonly string[],
+  options: ValidateOptions = {},
+): { readonly report: ValidationReport; readonly coverage: ActionCoverage } {
+  const tally = new CoverageTally(specNextDisjuncts(options.specFile));
+  const reports = runsOf(paths).map((files) => {
+    const streams = files.map(readTraceFile);
+    const report = validateRun(streams, options);
+    tally.addRun(streams, report);
+    return report;
+  });
+  return {
+    report: { ok: reports.every((r) => r.ok), runs: reports },
+    coverage: tally.coverage(),
+  };
+}
+
+/** Coverage for people: one line per action (and per shape when it has several). */
+export function formatCoverage(coverage: ActionCoverage): string {
+  // Shapes are indented two more than actions; their counts line up with the actions'.
+  const width = Math.max(
+    ...coverage.actions.flatMap((a) => [
+      a.action.length,
+      ...a.shapes.map((s) => s.label.length + 2),
+    ]),
+  );
+  const count = (n: number) => String(n).padStart(8);
+  const lines = [`action coverage (${coverage.events} conforming events)`];
+  for (const a of coverage.actions) {
+    lines.push(`  ${a.action.padEnd(width)} ${count(a.taken)}  ${a.place}`);
+    if (a.shapes.length > 1)
+      for (const s of a.shapes) lines.push(`    ${s.label.padEnd(width - 2)} ${count(s.taken)}`);
+  }
+  const total = coverage.actions.length;
+  const taken = total - coverage.neverTakenActions.length;
+  lines.push(
+    `  taken: ${taken} of ${total} actions of Next` +
+      (coverage.neverTakenActions.length > 0
+        ? `; never taken: ${coverage.neverTakenActions.join(', ')}`
+        : ''),
+  );
+  const shapesOnly = coverage.neverTakenShapes.filter(
+    (label) => !coverage.neverTakenActions.includes(label.replace(/\(.*$/, '')),
+  );
+  if (shapesOnly.length > 0) lines.push(`  shapes never taken: ${shapesOnly.join(', ')}`);
+  if (coverage.outsideNext.length > 0)
+    lines.push(
+      `  not actions of Next: ${coverage.outsideNext.map((s) => `${s.label} (${s.taken})`).join(', ')}`,
+    );
+  return lines.join('\n');
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CoverageTally,
+  formatCoverage,
+  nextDisjuncts,
+  specNextDisjuncts,
+  validateTracesWithCoverage,
+} from '../../../conformance/replay/coverage.ts';
+import { validateRun } from '../../../conformance/replay/index.ts';
+import {
+  buildReplayModel,
+  constantsFor,
+  defaultSpecFile,
+} from '../../../conformance/replay/replay-model.ts';
+import { writeTraces } from '../../../src/trace/ndjson.ts';
+import { SPEC_ACTIONS, type TraceEvent } from '../../../src/trace/events.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_STEP, asStreams, copyRun, simulatedRun } from './support.ts';
+
+describe("the spec's actions, read from Next", () => {
+  it('are exactly the actions the implementation traces, one disjunct each', () => {
+    const actions = specNextDisjuncts().map((d) => d.action);
+    expect([...actions].sort()).toEqual(Object.keys(SPEC_ACTIONS).sort());
+  });
+
+  it('name the disjunct of Next that takes each action, with its place', () => {
+    const promise = specNextDisjuncts().find((d) => d.action === 'Promise')!;
+    expect(promise.text).toBe(
+      'm.type = "prepare" /\\ Promise(s, m.log, m.seq, m.bal) /\\ PaxosFrame',
+    );
+    expect(promise.place).toMatch(/^Timelock\.tla:\d+$/);
+  });
+
+  it('do not depend on the constants', () => {
+    const model = buildReplayModel(defaultSpecFile(), {
+      ...constantsFor([], { step: 5, minServers: 3 }),
+      clients: ['c1', 'c2'],
+    });
+    expect(nextDisjuncts(model)).toEqual(specNextDisjuncts());
+  });
+});
+
+const event = (e: Partial<TraceEvent> & Pick<TraceEvent, 'action' | 'params'>) =>
+  ({ server: 1, clock: 1, time: 0, state: { acc: {}, learned: {}, tsvc: {} }, ...e }) as TraceEvent;
+
+describe('coverage counts', () => {
+  it('each action and log shape taken, and lists every other action as never taken', () => {
+    const tally = new CoverageTally();
+    tally.addEvents([
+      event({ action: 'Request', params: { c: 'c1', s: 1 } }),
+      event({ action: 'Request', params: { c: 'c1', s: 2 } }),
+      event({ action: 'Promise', params: { a: 1, L: 'leader', q: 1, b: [1, 1] } }),
+    ]);
+    const coverage = tally.coverage();
+    expect(coverage.events).toBe(3);
+    expect(coverage.actions.find((a) => a.action === 'Request')!.taken).toBe(2);
+    expect(coverage.actions.find((a) => a.action === 'Promise')!.shapes).toEqual([
+      { label: 'Promise(leader log)', taken: 1 },
+      { label: 'Promise(client log)', taken: 0 },
+    ]);
+    expect(coverage.neverTakenActions).toHaveLength(Object.keys(SPEC_ACTIONS).length - 2);
+    expect(coverage.neverTakenActions).toContain('GiveUp');
+    expect(coverage.neverTakenShapes).toContain('Promise(client log)');
+    expect(coverage.neverTakenShapes).not.toContain('Request');
+    const text = formatCoverage(coverage);
+    expect(text).toContain('taken: 2 of 18 actions of Next; never taken: ');
+    expect(text).toContain('shapes never taken: Promise(client log)');
+  });
+
+  it('only the conforming prefix of a rejected run', () => {
+    const run = copyRun(simulatedRun(2, 300));
+    // A second, identical ProposeLeadership reuses a ballot: rejected there.
+    const s = run.findIndex((events) => events.some((e) => e.action === 'ProposeLeadership'));
+    const at = run[s].findIndex((e) => e.action === 'ProposeLeadership');
+    run[s].splice(at + 1, 0, structuredClone(run[s][at]));
+    const streams = asStreams(run);
+    const report = validateRun(streams, { step: TEST_STEP });
+    expect(report.ok).toBe(false);
+
+    const tally = new CoverageTally();
+    tally.addRun(streams, report);
+    expect(tally.coverage().events).toBe(report.matched);
+    expect(report.matched).toBeLessThan(report.events);
+  });
+
+  it('over trace folders, with validation, as `validate --coverage` prints', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coverage-'));
+    try {
+      const run = simulatedRun(3, 400);
+      writeTraces(
+        dir,
+        run.map((events) => events.map((e) => JSON.stringify(e))),
+      );
+      const { report, coverage } = validateTracesWithCoverage([dir], { step: TEST_STEP });
+      expect(report.ok).toBe(true);
+      expect(coverage.events).toBe(run.flat().length);
+      const taken = coverage.actions.reduce((sum, a) => sum + a.taken, 0);
+      expect(taken).toBe(coverage.events);
+      expect(coverage.outsideNext).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
