@@ -7,7 +7,7 @@
  */
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   CoverageTally,
   formatCoverage,
@@ -24,7 +24,8 @@ import {
 import { defaultSpecFile } from '../../conformance/replay/replay-model.ts';
 import { checkModel, type CheckResult } from '../../conformance/tla/index.ts';
 import { simulateCommand } from '../sim/command-line.ts';
-import { FaultSyntaxError, formatFaults, parseFaults, type FaultRates } from '../sim/faults.ts';
+import { formatFaults, parseFaults, type FaultRates } from '../sim/faults.ts';
+import { faultRates, wholeNumber } from './simulate.ts';
 import {
   DEFAULT_SIMULATION,
   runSimulation,
@@ -376,22 +377,4 @@ Examples:
       );
       process.exitCode = summary.ok ? 0 : 1;
     });
-}
-
-function wholeNumber(flag: string, min: number): (text: string) => number {
-  return (text) => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text.trim()) || n < min)
-      throw new InvalidArgumentError(`${flag} takes a whole number of at least ${min}`);
-    return n;
-  };
-}
-
-function faultRates(text: string): FaultRates {
-  try {
-    return parseFaults(text);
-  } catch (e) {
-    if (e instanceof FaultSyntaxError) throw new InvalidArgumentError(e.message);
-    throw e;
-  }
 }

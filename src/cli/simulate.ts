@@ -156,7 +156,12 @@ function runSimulate(flags: SimulateFlags): number {
   return result.violation === null ? 0 : VIOLATION_EXIT_CODE;
 }
 
-function wholeNumber(option: string, min: number, max: number): (text: string) => number {
+/** A commander parser for a whole-number option within [min, max] (shared by the CLI commands). */
+export function wholeNumber(
+  option: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): (text: string) => number {
   return (text) => {
     const n = Number(text);
     if (!/^\d+$/.test(text.trim()) || n < min || n > max) {
@@ -166,7 +171,8 @@ function wholeNumber(option: string, min: number, max: number): (text: string) =
   };
 }
 
-function faultRates(text: string): FaultRates {
+/** A commander parser for `--faults` (shared by simulate and pipeline). */
+export function faultRates(text: string): FaultRates {
   try {
     return parseFaults(text);
   } catch (e) {
