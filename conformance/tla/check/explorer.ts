@@ -119,6 +119,14 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     ...extra,
   });
 
+  /** An evaluation error outside any state's exploration (no trace to show). */
+  const evalErrorResult = (e: EvalError): CheckResult =>
+    result('eval-error', {
+      message: e.message,
+      errorTrail: e.trail.map(describeRange).reverse(),
+      errorKind: e.kind,
+    });
+
   // ASSUME statements are checked before any state is computed.
   for (const a of model.assumptions) {
     let ok: boolean;
@@ -126,11 +134,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       ok = expectBool(a.fn(null, new Ctx(null, null, rt)), () => 'An ASSUME');
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
-      return result('eval-error', {
-        message: e.message,
-        errorTrail: e.trail.map(describeRange).reverse(),
-        errorKind: e.kind,
-      });
+      return evalErrorResult(e);
     }
     if (!ok) return result('assume', { message: `Assumption ${describeRange(a.loc)} is false.` });
   }
@@ -360,11 +364,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       lasso = findViolation({ states, succ, initial }, prop, model.fairness, rt);
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
-      return result('eval-error', {
-        message: e.message,
-        errorTrail: e.trail.map(describeRange).reverse(),
-        errorKind: e.kind,
-      });
+      return evalErrorResult(e);
     }
     if (lasso) {
       const trace = lasso.path.map((idx, k) => {
