@@ -6,21 +6,21 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ParityCase } from '../../../conformance/tla/check/parity.ts';
 import { parseTlcOutput } from '../../../conformance/tlc/output.ts';
 import { TlcUnavailable, locateTlc, runTlc } from '../../../conformance/tlc/runner.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
+/** TLC's recorded results, in the parity manifest's shape. */
+type Recorded = Pick<
+  ParityCase,
+  'result' | 'property' | 'distinct' | 'generated' | 'depth' | 'traceLength'
+> & {
+  lasso: string | null;
+};
 const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as Record<
   string,
-  {
-    result: string;
-    property: string | null;
-    distinct: number | null;
-    generated: number | null;
-    depth: number | null;
-    traceLength: number | null;
-    lasso: string | null;
-  }
+  Recorded
 >;
 
 describe('parseTlcOutput', () => {
