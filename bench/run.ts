@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchExplain } from './explain.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -115,7 +116,8 @@ function runOnce(m: BenchModel): Run {
     },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const j = JSON.parse(r.stdout) as {
+  // The --json stream's last record, `end`, carries the run's totals.
+  const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
     result: string;
     distinct: number;
     generated: number;
@@ -182,4 +184,8 @@ for (const m of models()) {
 if (!allCorrect) {
   process.stdout.write('\nSome counts differ from the expected ones: see the WRONG rows.\n');
   process.exitCode = 1;
+}
+if (!opts.only) {
+  process.stdout.write('\n');
+  benchExplain();
 }

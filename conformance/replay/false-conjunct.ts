@@ -8,9 +8,7 @@
 import {
   Ctx,
   EvalError,
-  SetValue,
   compileAction,
-  printValue,
   type ActFn,
   type Env,
   type Expr,
@@ -20,12 +18,9 @@ import {
 } from '../tla/index.ts';
 import type { SpecActions } from './spec-actions.ts';
 import { sourcePlace, sourceText } from './source-text.ts';
+import { type ValueShown, valuesShown } from '../tla/diagnostics/expr-values.ts';
 
-/** The value of a sub-expression of a false conjunct. */
-export interface ValueShown {
-  readonly expr: string;
-  readonly value: string;
-}
+export { describeValue, type ValueShown } from '../tla/diagnostics/expr-values.ts';
 
 /** The innermost conjunct that was false, and where it is. */
 export interface FalseConjunct {
@@ -42,10 +37,6 @@ export interface FalseConjunct {
   /** Values of its sub-expressions in the state it was evaluated in. */
   readonly values: readonly ValueShown[];
 }
-
-/** At most this many values are shown per conjunct, each at most this long. */
-const MAX_VALUES = 8;
-const MAX_VALUE_TEXT = 240;
 
 /** Finds the false conjunct of `def` (parameters bound in `env`), or null if the action is enabled. */
 export function findFalseConjunct(
@@ -104,7 +95,7 @@ function search(
     of: conjuncts.length,
     text: sourceText(failing.loc),
     place: sourcePlace(failing.loc),
-    values: valuesShown(actions, failing, scope, env, deepestCtx),
+    values: valuesShown(actions.model.compiler, failing, scope, env, deepestCtx),
   };
 }
 
@@ -142,103 +133,4 @@ function enteredOperator(
   } catch {
     return null;
   }
-}
-
-/**
- * The values of the conjunct's sub-expressions that can be evaluated where the conjunct is:
- * parameters, variables, operator calls, record fields and function applications, but none
- * that mention a name bound inside the conjunct (a quantified `Q`, a LET name).
- */
-function valuesShown(
-  actions: SpecActions,
-  conjunct: Expr,
-  scope: Scope,
-  env: Env,
-  ctx: Ctx,
-): ValueShown[] {
-  const shown: ValueShown[] = [];
-  const seen = new Set<string>();
-  for (const sub of subExpressions(conjunct)) {
-    if (shown.length >= MAX_VALUES) break;
-    const text = sourceText(sub.loc);
-    if (seen.has(text)) continue;
-    seen.add(text);
-    let value: Value;
-    try {
-      value = actions.model.compiler.expr(sub, scope)(env, ctx);
-    } catch {
-      continue; // primed or otherwise not evaluable before the step: nothing to show
-    }
-    if (typeof value === 'boolean') continue; // the conjunct's own verdict says enough
-    shown.push({ expr: text, value: describeValue(value) });
-  }
-  return shown;
-}
-
-/** A value for a report: printed, or summarised when too long to read. */
-export function describeValue(v: Value): string {
-  const text = printValue(v);
-  if (text.length <= MAX_VALUE_TEXT) return text;
-  if (v instanceof SetValue && v.isFinite()) return `a set of ${v.size()} elements`;
-  return text.slice(0, MAX_VALUE_TEXT) + ' ...';
-}
-
-const SHOWN_KINDS = new Set(['apply', 'fcnApp', 'dot', 'ident']);
-
-/** Sub-expressions worth showing, outermost first, skipping those under a binder's names. */
-function subExpressions(root: Expr): Expr[] {
-  const out: Expr[] = [];
-  const visit = (e: Expr, bound: ReadonlySet<string>, isRoot: boolean): void => {
-    const names = boundNames(e);
-    const inner = names.length > 0 ? new Set([...bound, ...names]) : bound;
-    const showable =
-      !isRoot &&
-      SHOWN_KINDS.has(e.k) &&
-      !(e.k === 'apply' && e.name.startsWith('$')) &&
-      !mentionsAny(e, inner);
-    if (showable) out.push(e);
-    for (const child of childExpressions(e)) visit(child, inner, false);
-  };
-  visit(root, new Set(), true);
-  return out;
-}
-
-/** Names a node binds for its sub-expressions (quantifiers, set forms, CHOOSE, LET). */
-function boundNames(e: Expr): string[] {
-  switch (e.k) {
-    case 'quant':
-    case 'setMap':
-    case 'fcn':
-      return e.bounds.flatMap((b) => b.names);
-    case 'setFilter':
-    case 'choose':
-      return e.bound.names;
-    case 'uquant':
-      return e.names;
-    case 'let':
-      return e.defs.flatMap((d) => ('name' in d && d.name ? [d.name] : []));
-    default:
-      return [];
-  }
-}
-
-function mentionsAny(e: Expr, names: ReadonlySet<string>): boolean {
-  if (names.size === 0) return false;
-  if ((e.k === 'ident' || e.k === 'apply') && names.has(e.name)) return true;
-  return childExpressions(e).some((c) => mentionsAny(c, names));
-}
-
-/** The expressions directly inside `e` (found generically: any nested object with a kind). */
-function childExpressions(e: Expr): Expr[] {
-  const out: Expr[] = [];
-  const collect = (x: unknown): void => {
-    if (Array.isArray(x)) x.forEach(collect);
-    else if (x !== null && typeof x === 'object') {
-      if ('k' in x && 'loc' in x && typeof (x as { k: unknown }).k === 'string')
-        out.push(x as Expr);
-      else Object.values(x).forEach(collect);
-    }
-  };
-  for (const [key, value] of Object.entries(e)) if (key !== 'loc') collect(value);
-  return out;
 }

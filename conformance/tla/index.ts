@@ -12,6 +12,7 @@ export type { NativeOp, NativeRuntime, OpValue, StdModule } from './modules/stdl
 export * from './values/value.ts';
 export * from './values/sets.ts';
 export { printValue, quote } from './values/print.ts';
+export { readValue, ValueSyntaxError } from './values/read.ts';
 export { EvalError, describeRange, type EvalErrorKind, type SourceRange } from './values/errors.ts';
 export { parseCfg, readCfg, CfgError } from './check/cfg.ts';
 export type {
@@ -43,10 +44,39 @@ export {
   EXIT,
   exitCode,
   formatTlc,
+  formatReadable,
   formatState,
   formatProgress,
-  resultJson,
 } from './check/report.ts';
+export { diffStates, type Change } from './check/trace-diff.ts';
+export { locationText, formatChanges } from './check/trace-text.ts';
+export {
+  ExplainError,
+  explainTrace,
+  formatExplanation,
+  type StateExplanation,
+} from './check/explain.ts';
+export { SavedTraceError, readSavedTrace, type SavedTrace } from './check/saved-trace.ts';
+export {
+  CheckStream,
+  STREAM_VERSION,
+  traceJson,
+  type RunRequest,
+  type StreamRecord,
+  type TraceStepRecord,
+} from './check/json-stream.ts';
+export {
+  ActionCounters,
+  summariseActions,
+  type ActionStat,
+  type ActionGroupStat,
+  type ActionStats,
+} from './check/stats.ts';
+export { formatCoverage } from './check/coverage-text.ts';
+export { WARNING_CODES, formatWarning } from './check/warnings.ts';
+export type { Diagnostic, DiagnosticLocation } from './diagnostics/diagnostic.ts';
+export { CODES, type DiagnosticCode } from './diagnostics/codes.ts';
+export { renderDiagnostic, type RenderOptions } from './diagnostics/render.ts';
 export {
   runParity,
   runParityCase,

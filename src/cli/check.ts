@@ -8,11 +8,15 @@ import type { Command } from 'commander';
 import { checkModel, InputError, simulateModel } from '../../conformance/tla/check/run.ts';
 import { TlcUnavailable, runTlc } from '../../conformance/tlc/runner.ts';
 import {
+  EXIT,
   exitCode,
   formatProgress,
+  formatReadable,
   formatTlc,
-  resultJson,
 } from '../../conformance/tla/check/report.ts';
+import { CheckStream, type RunRequest } from '../../conformance/tla/check/json-stream.ts';
+import { formatCoverage } from '../../conformance/tla/check/coverage-text.ts';
+import { renderDiagnostic } from '../../conformance/tla/diagnostics/render.ts';
 
 interface CheckFlags {
   config?: string;
@@ -20,6 +24,8 @@ interface CheckFlags {
   workers?: string;
   depth?: string;
   json?: boolean;
+  coverage?: string | boolean;
+  full?: boolean;
   simulate?: string | boolean;
   seed?: string;
   engine?: string;
@@ -37,7 +43,18 @@ export function registerCheck(program: Command): void {
     .option('--deadlock', "do not report deadlocks (as TLC's -deadlock)")
     .option('--workers <n>', 'accepted for TLC compatibility; the engine explores with one thread')
     .option('--depth <n>', 'stop exploring below this BFS level')
-    .option('--json', 'print the result as one JSON object instead of TLC-style text')
+    .option(
+      '--json',
+      'write the run as NDJSON records (docs/output.md; schema docs/schema/check-stream.v1.schema.json)',
+    )
+    .option(
+      '--coverage [minutes]',
+      'print per-action statistics at the end (TLC spelling -coverage; the minutes are ignored)',
+    )
+    .option(
+      '--full',
+      "print every variable of every trace state, in TLC's exact format (default: state 1, then only changes)",
+    )
     .option(
       '--simulate [num]',
       'instead of exhausting the state graph, check num random behaviours (default 1000); TLC spelling -simulate',
@@ -51,13 +68,18 @@ export function registerCheck(program: Command): void {
     .addHelpText(
       'after',
       `
-Exit codes follow TLC: 0 no error, 10 assumption false, 11 deadlock, 12 invariant violated,
-14 Assert failed, 75 evaluation error, 255 integer overflow, 150 spec error, 151 cfg error.
+Exit codes follow TLC (docs/output.md): 0 no error, 10 assumption false, 11 deadlock,
+12 invariant violated, 13 temporal or action property violated, 14 Assert failed,
+75 evaluation error, 255 integer overflow, 150 spec error, 151 cfg error; 1 bad usage, TLC
+not available, or (--engine both) the engines disagree. A run that found a violation never
+exits 0.
 
 Example:
   timelock check -config spec/examples/BoundedCounter.cfg spec/examples/BoundedCounter.tla`,
     )
     .action((spec: string, flags: CheckFlags) => {
+      if (flags.json && flags.engine !== 'ours')
+        throw new Error('--json works with --engine ours only');
       if (flags.engine === 'ours') process.exitCode = runCheck(spec, flags);
       else if (flags.engine === 'tlc' || flags.engine === 'both')
         process.exitCode = runWithTlc(spec, flags, flags.engine);
@@ -79,7 +101,7 @@ function runWithTlc(specArg: string, flags: CheckFlags, engine: 'tlc' | 'both'):
   } catch (e) {
     if (e instanceof TlcUnavailable) {
       process.stderr.write(`Error: ${e.message}\n`);
-      return 1;
+      return EXIT.failure;
     }
     throw e;
   }
@@ -107,13 +129,23 @@ function runWithTlc(specArg: string, flags: CheckFlags, engine: 'tlc' | 'both'):
   process.stdout.write(
     differ ? 'The engines DISAGREE on result, distinct states or depth.\n' : 'The engines agree.\n',
   );
-  return differ ? 1 : 0;
+  // Agreeing on a violation is still a violation: exit with its code, never 0.
+  return differ ? EXIT.failure : exitCode(ours);
 }
 
 function runCheck(specArg: string, flags: CheckFlags): number {
   const { spec, config } = files(specArg, flags);
   const say = (line: string) => {
     if (!flags.json) process.stdout.write(line + '\n');
+  };
+  const stream = flags.json
+    ? new CheckStream((line) => process.stdout.write(line), runRequest(spec, config, flags))
+    : undefined;
+  stream?.start();
+  const progress = {
+    onProgress: (p: Parameters<typeof formatProgress>[0]) =>
+      stream ? stream.progress(p) : say(formatProgress(p)),
+    progressIntervalMs: 3000,
   };
   say(
     `Timelock TLA+ engine: checking ${basename(spec)} with ${basename(config)} (breadth-first, 1 worker)`,
@@ -130,12 +162,12 @@ function runCheck(specArg: string, flags: CheckFlags): number {
       flags.simulate === undefined
         ? checkModel(spec, config, {
             ...common,
+            ...progress,
             maxDepth: flags.depth ? positive(flags.depth, '--depth') : undefined,
-            onProgress: (p) => say(formatProgress(p)),
-            progressIntervalMs: 3000,
           })
         : simulateModel(spec, config, {
             ...common,
+            ...progress,
             traces:
               flags.simulate === true
                 ? 1000
@@ -143,30 +175,57 @@ function runCheck(specArg: string, flags: CheckFlags): number {
             depth: flags.depth ? positive(flags.depth, '--depth') : 100,
             seed: Number.parseInt(flags.seed ?? '0', 10) || 0,
           });
-    if (flags.json) process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');
-    else say(formatTlc(result));
+    if (stream) stream.result(result);
+    else {
+      say(flags.full ? formatTlc(result) : formatReadable(result));
+      if (result.diagnostic) say('\n' + renderDiagnostic(result.diagnostic));
+      if (flags.coverage !== undefined && result.actionStats)
+        say(formatCoverage(result.actionStats));
+    }
     return exitCode(result);
   } catch (e) {
     if (e instanceof InputError) {
-      if (flags.json)
-        process.stdout.write(
-          JSON.stringify({
-            version: 1,
-            result: 'input-error',
-            message: e.message,
-            exitCode: e.exitCode,
-          }) + '\n',
-        );
-      else process.stderr.write(`Error: ${e.message}\n`);
+      if (stream) stream.inputError(e);
+      else {
+        process.stderr.write(`Error: ${e.message}\n`);
+        if (e.diagnostic) process.stderr.write(`\n${renderDiagnostic(e.diagnostic)}\n`);
+      }
       return e.exitCode;
     }
     throw e;
   }
 }
 
+/** The run as the JSON stream's start record describes it (flags not yet validated). */
+function runRequest(spec: string, config: string, flags: CheckFlags): RunRequest {
+  // Invalid values become null here; the run itself rejects them with an error record.
+  const positiveOrNull = (text: string | undefined) => {
+    const n = Number(text);
+    return Number.isInteger(n) && n > 0 ? n : null;
+  };
+  const simulate = flags.simulate !== undefined;
+  return {
+    spec,
+    config,
+    mode: simulate ? 'simulate' : 'bfs',
+    options: {
+      checkDeadlock: flags.deadlock ? false : null,
+      maxDepth: flags.depth ? positiveOrNull(flags.depth) : simulate ? 100 : null,
+      workers: flags.workers ?? null,
+      behaviours: !simulate
+        ? null
+        : flags.simulate === true
+          ? 1000
+          : positiveOrNull(String(flags.simulate).replace(/^num=/, '')),
+      seed: simulate ? Number.parseInt(flags.seed ?? '0', 10) || 0 : null,
+      coverage: flags.coverage !== undefined,
+    },
+  };
+}
+
 function positive(text: string, option: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1)
-    throw new InputError(`${option} needs a positive whole number, not '${text}'`, 1);
+    throw new InputError(`${option} needs a positive whole number, not '${text}'`, EXIT.failure);
   return n;
 }

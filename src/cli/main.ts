@@ -3,6 +3,7 @@
  */
 import { Command, Option } from 'commander';
 import { registerCheck } from './check.ts';
+import { registerExplain } from './explain.ts';
 import { registerParity } from './parity.ts';
 import { registerPipeline } from './pipeline.ts';
 import { registerSimulate } from './simulate.ts';
@@ -10,7 +11,15 @@ import { registerValidate } from './validate.ts';
 
 /** TLC spells its long options with one dash (`-config`); accept that spelling too. */
 export function normaliseTlcFlags(argv: string[]): string[] {
-  const tlcFlags = new Set(['-config', '-deadlock', '-workers', '-depth', '-simulate', '-seed']);
+  const tlcFlags = new Set([
+    '-config',
+    '-deadlock',
+    '-workers',
+    '-depth',
+    '-simulate',
+    '-seed',
+    '-coverage',
+  ]);
   return argv.map((a) => (tlcFlags.has(a) ? `-${a}` : a));
 }
 
@@ -22,6 +31,7 @@ const program = new Command('timelock')
   .addOption(new Option('--no-color', 'plain output').hideHelp());
 
 registerCheck(program);
+registerExplain(program);
 registerParity(program);
 registerPipeline(program);
 registerSimulate(program);

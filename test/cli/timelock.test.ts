@@ -36,7 +36,7 @@ describe('timelock check', () => {
   });
 
   it('runs from another folder, finding the cfg next to the spec', () => {
-    const r = timelock(['check', join(fixtures, 'Lamp.tla')], tmpdir());
+    const r = timelock(['check', '--full', join(fixtures, 'Lamp.tla')], tmpdir());
     expect(r.code).toBe(12);
     expect(r.out).toContain('Error: Invariant Small is violated.');
     expect(r.out).toContain('State 4: <Next line 6, col 9 to line 6, col 18 of module Lamp>');
@@ -50,19 +50,27 @@ describe('timelock check', () => {
     expect(r.out).toContain('3 states generated, 3 distinct states found');
   });
 
-  it('writes one JSON object with --json', () => {
+  it('writes NDJSON records with --json, and nothing else on stdout', () => {
     const r = timelock(['check', join(fixtures, 'Lamp.tla'), '--json']);
     expect(r.code).toBe(12);
-    const j = JSON.parse(r.out);
-    expect(j).toMatchObject({
+    const records = r.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(records.map((x) => x.type)).toEqual(['start', 'violation', 'coverage', 'end']);
+    expect(records.find((x) => x.type === 'violation')).toMatchObject({
       version: 1,
-      result: 'invariant',
+      kind: 'invariant',
       property: 'Small',
+    });
+    expect(records.at(-1)).toMatchObject({
+      result: 'invariant',
       distinct: 4,
       depth: 4,
       exitCode: 12,
     });
-    expect(j.trace.map((s: { state: { n: string } }) => s.state.n)).toEqual(['0', '1', '2', '3']);
+    const trace = records.find((x) => x.type === 'violation').trace;
+    expect(trace.map((s: { state: { n: string } }) => s.state.n)).toEqual(['0', '1', '2', '3']);
   });
 
   it('names file, line and column of an unknown identifier, without a stack trace', () => {
@@ -131,7 +139,7 @@ describe('timelock check --engine', () => {
     const agree = timelock(['check', '--engine', 'both', diners], root, fakeTlc('30-deadlock.txt'));
     expect(agree.out).toMatch(/^distinct states\s+ours 14\s+TLC 14$/m);
     expect(agree.out).toContain('The engines agree.');
-    expect(agree.code).toBe(0);
+    expect(agree.code, 'agreeing on a deadlock still exits with its code').toBe(11);
     const disagree = timelock(
       ['check', '--engine', 'both', diners],
       root,

@@ -16,6 +16,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 
 /** A 1-based position in a `.cfg` file (columns count characters, tabs count as one). */
 export interface CfgPos {
@@ -108,6 +109,7 @@ export class CfgError extends Error {
   readonly line: number;
   /** 1-based column of the offending token. */
   readonly col: number;
+  readonly diagnostic: Diagnostic;
 
   /**
    * @param file - file name to put in the message
@@ -115,14 +117,25 @@ export class CfgError extends Error {
    * @param col - 1-based column of the offending token
    * @param reason - what is wrong, without the location prefix
    */
-  constructor(file: string, line: number, col: number, reason: string) {
+  constructor(file: string, line: number, col: number, reason: string, hint?: string) {
     super(`${file}:${line}:${col}: ${reason}`);
     this.name = 'CfgError';
     this.file = file;
     this.line = line;
     this.col = col;
+    this.diagnostic = {
+      code: reason.startsWith('unknown keyword') ? 'TLA302' : 'TLA301',
+      severity: 'error',
+      summary: reason,
+      location: { file, line, col },
+      hint: hint ?? (reason.startsWith('unknown keyword') ? KEYWORD_HINT : undefined),
+    };
+    if (this.diagnostic.hint === undefined) delete this.diagnostic.hint;
   }
 }
+
+const KEYWORD_HINT =
+  'a cfg is a list of sections, each starting with a keyword: CONSTANT(S), INIT, NEXT, SPECIFICATION, INVARIANT(S), PROPERTY(PROPERTIES), CONSTRAINT(S), ACTION_CONSTRAINT(S), SYMMETRY, VIEW, CHECK_DEADLOCK, POSTCONDITION, ALIAS';
 
 /** Keywords taking exactly one operator name, mapped to the field they fill. */
 const SINGLE_NAME_KEYWORDS = {
@@ -518,8 +531,8 @@ class Parser {
     };
   }
 
-  private error(pos: CfgPos, reason: string): CfgError {
-    return new CfgError(this.file, pos.line, pos.col, reason);
+  private error(pos: CfgPos, reason: string, hint?: string): CfgError {
+    return new CfgError(this.file, pos.line, pos.col, reason, hint);
   }
 
   parse(): ModelConfig {
@@ -742,7 +755,11 @@ class Parser {
       default:
         break;
     }
-    throw this.error(t.pos, `expected a value after ${after}, found ${describe(t)}`);
+    throw this.error(
+      t.pos,
+      `expected a value after ${after}, found ${describe(t)}`,
+      t.text === '=' ? 'in a cfg a constant gets its value with one "=", as in N = 3' : undefined,
+    );
   }
 
   private set(open: Token): CfgValue {

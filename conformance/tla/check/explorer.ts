@@ -17,6 +17,16 @@ import { expectBool } from '../eval/builtins.ts';
 import { FingerprintSet } from './fpset.ts';
 import { type Lasso, findViolation } from './liveness.ts';
 import type { Model, NamedPredicate } from './model.ts';
+import { ActionCounters, type ActionStats, ProgressMeter, summariseActions } from './stats.ts';
+import { neverEnabledWarnings, reductionWarnings, vacuityWarnings } from './warnings.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { evalErrorDiagnostic } from '../diagnostics/eval-diagnostic.ts';
+import {
+  type Outcome,
+  assumptionDiagnostic,
+  outcomeDiagnostic,
+  unassignedDetails,
+} from '../diagnostics/violation.ts';
 
 /** How a run ended. */
 export type ResultKind = 'ok' | 'invariant' | 'temporal' | 'deadlock' | 'assume' | 'eval-error';
@@ -45,6 +55,8 @@ export interface CheckResult {
   errorTrail?: string[];
   /** The error's TLC category (assert, overflow, ...) for exit codes. */
   errorKind?: EvalError['kind'];
+  /** For a violation or an error: its cause, place and values, for people (docs/diagnostics.md). */
+  diagnostic?: Diagnostic;
   /** An invariant violated by an initial state (TLC prints no counts then). */
   initialState?: boolean;
   generated: number;
@@ -56,6 +68,10 @@ export interface CheckResult {
   lasso?: { backTo?: number; stuttering?: boolean };
   varNames: string[];
   elapsedMs: number;
+  /** Per sub-action of Next: successors produced and distinct states found first. */
+  actionStats?: ActionStats;
+  /** Reasons to doubt a success: actions never enabled, properties that hold trivially, ... */
+  warnings?: Diagnostic[];
 }
 
 /** Periodic progress report. */
@@ -65,6 +81,8 @@ export interface Progress {
   distinct: number;
   queue: number;
   elapsedMs: number;
+  /** States generated per second since the previous report. */
+  statesPerSecond: number;
 }
 
 export interface ExploreOptions {
@@ -107,6 +125,11 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
   let generated = 0;
   let head = 0;
   let maxLevel = 0;
+  const counters = new ActionCounters(model.actions.length);
+  const generatedBy = counters.generated;
+  const foundBy = counters.distinct;
+  // Warnings about actions never taken or premises never true need the complete graph.
+  let cutByDepth = false;
 
   const result = (kind: ResultKind, extra: Partial<CheckResult> = {}): CheckResult => ({
     kind,
@@ -116,6 +139,8 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     depth: maxLevel,
     varNames: model.varNames,
     elapsedMs: Date.now() - started,
+    actionStats: summariseActions(model.actions, counters),
+    warnings: reductionWarnings(model),
     ...extra,
   });
 
@@ -125,6 +150,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       message: e.message,
       errorTrail: e.trail.map(describeRange).reverse(),
       errorKind: e.kind,
+      diagnostic: evalErrorDiagnostic(e),
     });
 
   // ASSUME statements are checked before any state is computed.
@@ -136,7 +162,11 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       if (!(e instanceof EvalError)) throw e;
       return evalErrorResult(e);
     }
-    if (!ok) return result('assume', { message: `Assumption ${describeRange(a.loc)} is false.` });
+    if (!ok)
+      return result('assume', {
+        message: `Assumption ${describeRange(a.loc)} is false.`,
+        diagnostic: assumptionDiagnostic(a.loc),
+      });
   }
 
   const complete = (s: PartialState, from: number, actionIdx: number): Value[] => {
@@ -149,7 +179,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
         const e = new EvalError(
           `Successor state is not completely specified by ${where}: variable ${model.varNames[i]} is not assigned a value.`,
           'unspecified',
-        );
+        ).explain(unassignedDetails(where, model.varNames, s));
         throw new Violation('eval-error', undefined, from, undefined, actionIdx, e);
       }
     }
@@ -228,7 +258,11 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     if (inModel) {
       const existing = seen.putIfAbsent(fp[0], fp[1], states.length);
       isNew = existing === -1;
-      if (isNew) store(s, from, actionIdx, lvl);
+      if (isNew) {
+        store(s, from, actionIdx, lvl);
+        if (actionIdx >= 0) foundBy[actionIdx]++;
+        else counters.initialDistinct++;
+      }
       if (keepEdges) {
         const target = isNew ? states.length - 1 : existing;
         if (from >= 0) {
@@ -270,8 +304,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     }
   };
 
-  let lastReport = started;
-  const interval = opts.progressIntervalMs ?? 5000;
+  const meter = new ProgressMeter(started, opts.progressIntervalMs ?? 5000);
   try {
     // Initial states.
     const inits: PartialState[] = [];
@@ -287,6 +320,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
     }
     for (const s of inits) {
       generated++;
+      counters.initialGenerated++;
       consider(complete(s, -1, -1), -1, -1, 1, null);
     }
 
@@ -300,7 +334,10 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       stats.generated = generated;
       stats.queue = states.length - head;
       stats.diameter = maxLevel;
-      if (opts.maxDepth !== undefined && level[idx] >= opts.maxDepth) continue;
+      if (opts.maxDepth !== undefined && level[idx] >= opts.maxDepth) {
+        cutByDepth = true;
+        continue;
+      }
       let anySuccessor = false;
       for (let a = 0; a < model.actions.length; a++) {
         const action = model.actions[a];
@@ -310,6 +347,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
         try {
           action.act(action.env, new Ctx(cur, new Array(n).fill(undefined), rt), (ctx) => {
             generated++;
+            generatedBy[a]++;
             anySuccessor = true;
             consider(complete(ctx.nxt!, idx, a), idx, a, level[idx] + 1, cur);
             return false;
@@ -324,14 +362,14 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
         throw new Violation('deadlock', undefined, idx, undefined, -1);
       if (opts.onProgress && (idx & 1023) === 0) {
         const now = Date.now();
-        if (now - lastReport >= interval) {
-          lastReport = now;
+        if (meter.due(now)) {
           opts.onProgress({
             depth: maxLevel,
             generated,
             distinct: seen.size,
             queue: states.length - head,
             elapsedMs: now - started,
+            statesPerSecond: meter.perSecond(generated, now),
           });
         }
       }
@@ -356,6 +394,13 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       errorKind: e.cause?.kind,
       trace,
       initialState,
+      diagnostic: outcomeDiagnostic(model, {
+        kind: e.kind as Outcome['kind'],
+        property: e.property,
+        cause: e.cause,
+        state: trace[trace.length - 1]?.state,
+        actionIdx: e.extraAction,
+      }),
     });
   }
   for (const prop of model.liveness) {
@@ -376,12 +421,24 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       return result('temporal', {
         property: prop.name,
         message: `Temporal property ${prop.name} was violated.`,
+        diagnostic: outcomeDiagnostic(model, {
+          kind: 'temporal',
+          property: prop.name,
+          actionIdx: -1,
+        }),
         trace,
         lasso: lasso.loopStart < 0 ? { stuttering: true } : { backTo: lasso.loopStart + 1 },
       });
     }
   }
-  return result('ok');
+  const ok = result('ok');
+  if (!cutByDepth) {
+    ok.warnings!.push(
+      ...neverEnabledWarnings(ok.actionStats!, ok.distinct),
+      ...vacuityWarnings(model, states),
+    );
+  }
+  return ok;
 
   function step(s: Value[], actionIdx: number): TraceStep {
     if (actionIdx < 0) return { state: s, action: 'Initial predicate' };

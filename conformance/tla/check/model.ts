@@ -31,16 +31,32 @@ import {
   containsTemporal,
 } from './liveness.ts';
 import { printValue } from '../values/print.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { DiagnosticCode } from '../diagnostics/codes.ts';
+import { locationOf } from '../diagnostics/location.ts';
+import { closestName } from '../diagnostics/suggest.ts';
 
 /** An error in binding a cfg file to a spec, reported at the cfg line. */
 export class ModelError extends Error {
+  readonly diagnostic: Diagnostic;
+
   constructor(
     readonly file: string,
     readonly pos: CfgPos | undefined,
     detail: string,
+    /** The diagnostic's code, and its place when that is in the spec rather than the cfg. */
+    more: { code?: DiagnosticCode; location?: Loc; hint?: string } = {},
   ) {
     super(pos ? `${file}:${pos.line}:${pos.col}: ${detail}` : `${file}: ${detail}`);
     this.name = 'ModelError';
+    const location = more.location ?? (pos ? { file, ...pos } : undefined);
+    this.diagnostic = {
+      code: more.code ?? 'TLA309',
+      severity: 'error',
+      summary: detail,
+      ...(location ? { location: locationOf(location) } : {}),
+      ...(more.hint ? { hint: more.hint } : {}),
+    };
   }
 }
 
@@ -165,6 +181,7 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
         cfg.file,
         n.pos,
         `${what} ${n.name} is not defined in module ${rootModule.name}`,
+        { code: 'TLA304', hint: definedNameHint(n.name, root.defs.keys()) },
       );
     return { k: 'ident', name: n.name, loc: 'loc' in d ? (d.loc as Loc) : rootModule.loc };
   };
@@ -333,6 +350,14 @@ function bindConstants(cfg: ModelConfig, root: ModuleInstance, constants: ConstD
         cfg.file,
         c.pos,
         `the cfg gives a value to ${c.name}, which the spec does not declare or define`,
+        {
+          code: 'TLA304',
+          hint: definedNameHint(
+            c.name,
+            root.defs.keys(),
+            `declare it in the spec (CONSTANT ${c.name}) or remove it from the cfg`,
+          ),
+        },
       );
     const value = cfgValue(c.value);
     if (d.kind === 'const') d.value = value;
@@ -369,9 +394,24 @@ function bindConstants(cfg: ModelConfig, root: ModuleInstance, constants: ConstD
         cfg.file,
         undefined,
         `the constant ${c.name} (${c.loc.file.split('/').pop()}:${c.loc.line}:${c.loc.col}) has no value: add "CONSTANT ${c.name} = ..." or "${c.name} <- Definition" to the cfg`,
+        {
+          code: 'TLA303',
+          location: c.loc,
+          hint: `every CONSTANT the spec declares needs a value in the cfg: add a line "CONSTANT ${c.name} = 3" (a number, a string, a set such as {a, b}, or a model value), or "CONSTANT ${c.name} <- SomeDefinition"`,
+        },
       );
     }
   }
+}
+
+/** "Did you mean ...?" for a cfg name the spec does not define. */
+function definedNameHint(
+  name: string,
+  defined: Iterable<string>,
+  otherwise = 'the cfg may only name definitions and constants of the root module',
+): string {
+  const near = closestName(name, defined);
+  return near ? `did you mean ${near}? (names are case-sensitive)` : otherwise;
 }
 
 /** The body of the definition an identifier names (or the expression itself). */

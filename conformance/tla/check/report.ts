@@ -2,17 +2,21 @@
  * Turning a {@link CheckResult} into TLC's text (so a TLC user's scripts and eyes keep working),
  * into JSON for tools, and into TLC's exit codes.
  */
-import { describeRange } from '../values/errors.ts';
-import { printValue } from '../values/print.ts';
-import type { CheckResult, Progress, TraceStep } from './explorer.ts';
+import type { CheckResult, Progress } from './explorer.ts';
+import { type TraceStyle, formatState, readableStyle, tlcStyle } from './trace-text.ts';
+import { formatWarning } from './warnings.ts';
 
 /**
- * TLC's exit codes (tlc2.output.EC.ExitStatus): 0 success, 10 failed assumption, 11 deadlock,
- * 12 safety violation, 13 liveness or action property, 14 failed Assert, 75 evaluation error,
- * 255 integer overflow; and for errors before checking: 150 spec parse error, 151 cfg error.
+ * Exit codes, TLC's (tlc2.output.EC.ExitStatus) wherever TLC has one: 0 success, 10 failed
+ * assumption, 11 deadlock, 12 safety violation, 13 liveness or action property, 14 failed
+ * Assert, 75 evaluation error, 255 integer overflow; and for errors before checking: 150 spec
+ * parse error, 151 cfg error. 1 is ours: the command could not do its job (a bad flag value,
+ * TLC unavailable, or the two engines disagree). docs/output.md documents this table; a test
+ * keeps the two the same.
  */
 export const EXIT = {
   ok: 0,
+  failure: 1,
   assume: 10,
   deadlock: 11,
   invariant: 12,
@@ -45,20 +49,7 @@ export function exitCode(r: CheckResult): number {
   }
 }
 
-/** A state as TLC prints it: `/\ x = 1` lines, or `x = 1` for a single variable. */
-export function formatState(names: readonly string[], state: readonly unknown[]): string {
-  if (names.length === 1) return `${names[0]} = ${printValue(state[0] as never)}`;
-  return names.map((n, i) => `/\\ ${n} = ${printValue(state[i] as never)}`).join('\n');
-}
-
-function formatTrace(names: readonly string[], trace: TraceStep[]): string[] {
-  const out: string[] = ['Error: The behavior up to this point is:'];
-  trace.forEach((s, i) => {
-    const label = s.loc ? `<${s.action} ${describeRange(s.loc)}>` : `<${s.action}>`;
-    out.push(`State ${i + 1}: ${label}`, formatState(names, s.state), '');
-  });
-  return out;
-}
+export { formatState };
 
 function counts(r: CheckResult): string[] {
   if (r.mode === 'simulate') {
@@ -74,6 +65,15 @@ function counts(r: CheckResult): string[] {
 
 /** TLC's output for a finished run (from "Model checking completed" or "Error:" on). */
 export function formatTlc(r: CheckResult): string {
+  return formatResult(r, tlcStyle);
+}
+
+/** The same report with readable traces: state 1 in full, then only what each step changed. */
+export function formatReadable(r: CheckResult): string {
+  return formatResult(r, readableStyle);
+}
+
+function formatResult(r: CheckResult, style: TraceStyle): string {
   const out: string[] = [];
   switch (r.kind) {
     case 'ok':
@@ -91,46 +91,31 @@ export function formatTlc(r: CheckResult): string {
       if (r.initialState) {
         out.push(
           `Error: Invariant ${r.property} is violated by the initial state:`,
-          formatState(r.varNames, r.trace![0].state),
+          style.state(r.varNames, r.trace![0].state),
           '',
         );
       } else {
         out.push(
           `Error: Invariant ${r.property} is violated.`,
-          ...formatTrace(r.varNames, r.trace!),
+          ...style.trace(r.varNames, r.trace!),
           ...counts(r),
         );
       }
       break;
     case 'deadlock':
-      out.push('Error: Deadlock reached.', ...formatTrace(r.varNames, r.trace!), ...counts(r));
+      out.push('Error: Deadlock reached.', ...style.trace(r.varNames, r.trace!), ...counts(r));
       break;
     case 'temporal':
       if (r.lasso) {
-        out.push(
-          `Error: ${r.message}`,
-          '',
-          'Error: The following behavior constitutes a counter-example:',
-          '',
-        );
-        r.trace!.forEach((s, i) => {
-          const label = s.loc ? `<${s.action} ${describeRange(s.loc)}>` : `<${s.action}>`;
-          out.push(`State ${i + 1}: ${label}`, formatState(r.varNames, s.state), '');
-        });
-        out.push(
-          r.lasso.stuttering
-            ? `State ${r.trace!.length + 1}: Stuttering`
-            : `Back to state ${r.lasso.backTo}.`,
-          '',
-        );
+        out.push(`Error: ${r.message}`, ...style.lasso(r.varNames, r.trace!, r.lasso));
       } else {
-        out.push(`Error: ${r.message}`, ...formatTrace(r.varNames, r.trace!));
+        out.push(`Error: ${r.message}`, ...style.trace(r.varNames, r.trace!));
       }
       out.push(...counts(r));
       break;
     case 'eval-error':
       out.push(`Error: ${r.message}`);
-      if (r.trace && r.trace.length > 0) out.push(...formatTrace(r.varNames, r.trace));
+      if (r.trace && r.trace.length > 0) out.push(...style.trace(r.varNames, r.trace));
       if (r.errorTrail && r.errorTrail.length > 0) {
         out.push(
           'Error: The error occurred when TLC was evaluating the nested',
@@ -142,6 +127,7 @@ export function formatTlc(r: CheckResult): string {
       if (r.trace && r.trace.length > 0) out.push(...counts(r));
       break;
   }
+  out.push(...(r.warnings ?? []).map(formatWarning));
   out.push(`Finished in ${formatElapsed(r.elapsedMs)}`);
   return out.join('\n');
 }
@@ -153,32 +139,22 @@ function formatElapsed(ms: number): string {
     : `${Math.floor(s / 60)}min ${String(s % 60).padStart(2, '0')}s`;
 }
 
-/** TLC's periodic progress line. */
-export function formatProgress(p: Progress): string {
-  const perMinute = p.elapsedMs > 0 ? Math.round((p.generated / p.elapsedMs) * 60000) : 0;
-  return `Progress(${p.depth}) at ${new Date().toISOString().replace('T', ' ').slice(0, 19)}: ${p.generated} states generated (${perMinute} s/min), ${p.distinct} distinct states found, ${p.queue} states left on queue.`;
-}
-
-/** The result as plain data for `--json` (values printed in TLA+ syntax). */
-export function resultJson(r: CheckResult): object {
-  return {
-    version: 1,
-    result: r.kind,
-    property: r.property ?? null,
-    message: r.message ?? null,
-    generated: r.generated,
-    distinct: r.distinct,
-    queueLeft: r.queueLeft,
-    depth: r.depth,
-    exitCode: exitCode(r),
-    errorTrail: r.errorTrail ?? null,
-    trace:
-      r.trace?.map((s) => ({
-        action: s.action,
-        location: s.loc ? describeRange(s.loc) : null,
-        state: Object.fromEntries(r.varNames.map((n, i) => [n, printValue(s.state[i])])),
-      })) ?? null,
-    elapsedMs: r.elapsedMs,
-    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-  };
+/**
+ * TLC's periodic progress line, then the rate of the last interval and the time so far; tools
+ * that parse TLC's line up to "states left on queue." keep working.
+ */
+export function formatProgress(p: Progress & { behaviours?: number }, now = new Date()): string {
+  if (p.behaviours !== undefined) {
+    // TLC's simulation line, with the same additions.
+    return (
+      `Progress: ${p.generated} states checked, ${p.behaviours} traces generated. ` +
+      `${p.statesPerSecond} states/s, longest ${p.depth} states, ${formatElapsed(p.elapsedMs)} elapsed.`
+    );
+  }
+  const at = now.toISOString().replace('T', ' ').slice(0, 19);
+  return (
+    `Progress(${p.depth}) at ${at}: ${p.generated} states generated (${p.statesPerSecond * 60} s/min), ` +
+    `${p.distinct} distinct states found, ${p.queue} states left on queue. ` +
+    `${p.statesPerSecond} states/s, depth ${p.depth}, ${formatElapsed(p.elapsedMs)} elapsed.`
+  );
 }

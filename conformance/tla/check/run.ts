@@ -9,6 +9,8 @@ import { type CheckResult, type ExploreOptions, explore } from './explorer.ts';
 import { TlaSyntaxError } from '../syntax/parse.ts';
 import { TlaSemanticError } from '../modules/loader.ts';
 import { EXIT } from './report.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { misalignedBullets } from '../diagnostics/layout.ts';
 
 /** A problem with the spec or cfg that stops checking before it starts. */
 export class InputError extends Error {
@@ -16,6 +18,8 @@ export class InputError extends Error {
     message: string,
     /** TLC's exit code for it: 150 for the spec, 151 for the cfg. */
     readonly exitCode: number,
+    /** The diagnostic of the error it wraps, with code, place and hint. */
+    readonly diagnostic?: Diagnostic,
   ) {
     super(message);
     this.name = 'InputError';
@@ -32,7 +36,12 @@ export function checkModel(
 ): CheckResult & { unsupportedProperties: string[] } {
   const model = loadModel(tlaFile, cfgFile, opts);
   try {
-    return { ...explore(model, opts), unsupportedProperties: model.unsupportedProperties };
+    const result = explore(model, opts);
+    return {
+      ...result,
+      warnings: [...layoutWarnings(model), ...(result.warnings ?? [])],
+      unsupportedProperties: model.unsupportedProperties,
+    };
   } catch (e) {
     throw asInputError(e); // a name in an instantiated module is resolved on first use
   }
@@ -46,7 +55,8 @@ export function simulateModel(
 ): CheckResult {
   const model = loadModel(tlaFile, cfgFile, opts);
   try {
-    return simulate(model, opts);
+    const result = simulate(model, opts);
+    return { ...result, warnings: [...layoutWarnings(model), ...(result.warnings ?? [])] };
   } catch (e) {
     throw asInputError(e);
   }
@@ -67,6 +77,7 @@ export function loadModel(tlaFile: string, cfgFile: string, opts: ModelOptions =
       throw new InputError(
         `${cfgFile}: this engine does not check ${unsupported.join(', ')} yet; remove ${unsupported.length > 1 ? 'them' : 'it'} from the cfg to check the rest, or run real TLC`,
         EXIT.cfgError,
+        unsupportedDiagnostic(model, unsupported),
       );
     }
     return model;
@@ -75,17 +86,38 @@ export function loadModel(tlaFile: string, cfgFile: string, opts: ModelOptions =
   }
 }
 
+/** Misaligned bullets in the spec's files (the root module and the modules it extends). */
+function layoutWarnings(model: Model): Diagnostic[] {
+  const files = new Set([model.rootFile]);
+  for (const d of model.root.defs.values()) if ('loc' in d && d.loc) files.add(d.loc.file);
+  return misalignedBullets(files);
+}
+
+function unsupportedDiagnostic(model: Model, unsupported: string[]): Diagnostic {
+  const first = model.cfg.properties.find((p) => model.unsupportedProperties.includes(p.name));
+  return {
+    code: 'TLA305',
+    severity: 'error',
+    summary: `this engine does not check ${unsupported.join(', ')} yet`,
+    ...(first ? { location: { file: model.cfg.file, ...first.pos } } : {}),
+    hint: 'remove it from the cfg to check the rest, or run real TLC (--engine tlc)',
+  };
+}
+
 /** Converts the errors of parsing and binding into {@link InputError}; rethrows anything else. */
 export function asInputError(e: unknown): unknown {
   if (e instanceof TlaSyntaxError || e instanceof TlaSemanticError)
-    return new InputError(e.message, EXIT.specError);
+    return new InputError(e.message, EXIT.specError, e.diagnostic);
   if (e instanceof CfgError || e instanceof ModelError)
-    return new InputError(e.message, EXIT.cfgError);
+    return new InputError(e.message, EXIT.cfgError, e.diagnostic);
   if (e instanceof Error && 'code' in e && (e as NodeJS.ErrnoException).code === 'ENOENT') {
-    return new InputError(
-      `cannot read ${(e as NodeJS.ErrnoException).path}: no such file`,
-      EXIT.cfgError,
-    );
+    const path = (e as NodeJS.ErrnoException).path;
+    return new InputError(`cannot read ${path}: no such file`, EXIT.cfgError, {
+      code: 'TLA100',
+      severity: 'error',
+      summary: `cannot read ${path}: no such file`,
+      hint: 'check the path; without --config the cfg is the spec path with .cfg in place of .tla',
+    });
   }
   return e;
 }

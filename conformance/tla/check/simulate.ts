@@ -8,8 +8,9 @@ import type { Value } from '../values/value.ts';
 import { Ctx, type PartialState } from '../eval/runtime.ts';
 import { actionLabel } from '../eval/actions.ts';
 import { expectBool } from '../eval/builtins.ts';
-import type { CheckResult, TraceStep } from './explorer.ts';
+import type { CheckResult, Progress, TraceStep } from './explorer.ts';
 import type { Model, NamedPredicate } from './model.ts';
+import { ActionCounters, ProgressMeter, summariseActions } from './stats.ts';
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed gives the same behaviours. */
 export function seededRandom(seed: number): () => number {
@@ -28,7 +29,9 @@ export interface SimulateOptions {
   depth: number;
   /** How many behaviours to generate. */
   traces: number;
-  onProgress?: (tracesDone: number, generated: number) => void;
+  /** Called at most every `progressIntervalMs`, between behaviours. */
+  onProgress?: (p: Progress & { behaviours: number }) => void;
+  progressIntervalMs?: number;
 }
 
 interface Step {
@@ -44,6 +47,7 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
   const rt = model.runtime;
   let generated = 0;
   let maxDepth = 0;
+  const counters = new ActionCounters(model.actions.length);
 
   const holds = (preds: NamedPredicate[], ctx: Ctx): boolean =>
     preds.every((p) => expectBool(p.fn(null, ctx), () => `The constraint ${p.name}`));
@@ -69,6 +73,7 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
     varNames: model.varNames,
     elapsedMs: Date.now() - started,
     trace: path.length > 0 ? path.map(toTraceStep) : undefined,
+    actionStats: summariseActions(model.actions, counters, false),
     ...extra,
   });
   const toTraceStep = (s: Step): TraceStep =>
@@ -86,6 +91,7 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
     model.init(null, new Ctx(new Array(n).fill(undefined), null, rt), (ctx) => {
       const s = ctx.cur!;
       generated++;
+      counters.initialGenerated++;
       if (complete(s) && holds(model.constraints, new Ctx(s, null, rt))) inits.push(s);
       return false;
     });
@@ -95,6 +101,21 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
     throw e;
   }
   if (inits.length === 0) return finish('ok', []);
+
+  const meter = new ProgressMeter(started, opts.progressIntervalMs ?? 5000);
+  const reportProgress = (): void => {
+    const now = Date.now();
+    if (!opts.onProgress || !meter.due(now)) return;
+    opts.onProgress({
+      behaviours,
+      depth: maxDepth,
+      generated,
+      distinct: 0,
+      queue: 0,
+      elapsedMs: now - started,
+      statesPerSecond: meter.perSecond(generated, now),
+    });
+  };
 
   for (let t = 0; t < opts.traces; t++) {
     behaviours = t + 1;
@@ -111,6 +132,7 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
           action.act(action.env, new Ctx(cur, new Array(n).fill(undefined), rt), (ctx) => {
             const s = ctx.nxt!;
             generated++;
+            counters.generated[a]++;
             any = true;
             if (!complete(s)) {
               throw new EvalError(
@@ -146,7 +168,7 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
       }
       throw e;
     }
-    opts.onProgress?.(t + 1, generated);
+    reportProgress();
   }
   return finish('ok', []);
 }

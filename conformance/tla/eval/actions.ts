@@ -13,7 +13,7 @@ import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
 import { type Value, equals, TupleValue } from '../values/value.ts';
 import { expectBool, finiteElements } from './builtins.ts';
-import type { Compiler } from './compile.ts';
+import { type Compiler, definedAs } from './compile.ts';
 import {
   type ActFn,
   type ActionMode,
@@ -237,6 +237,8 @@ export function enterDef(
     throw new TlaSemanticError(
       loc,
       `the operator ${d.name} takes ${d.params.length} argument(s), but is given ${args.length}`,
+      'TLA202',
+      definedAs(d),
     );
   }
   const binders = args.map((a, i) => c.binder(a, sc, d.params[i].arity));

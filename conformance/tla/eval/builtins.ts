@@ -18,7 +18,7 @@ export function expectBool(v: Value, what: () => string): boolean {
   throw new EvalError(
     `${what()} should be a boolean, but instead it is:\n${printValue(v)}`,
     'type',
-  );
+  ).explain({ values: [{ name: 'value', value: printValue(v) }] });
 }
 
 /** The elements of a finite set, or TLC's error for an infinite one. */

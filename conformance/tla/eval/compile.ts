@@ -8,6 +8,8 @@
  */
 import type { Bound, Expr, Loc } from '../syntax/ast.ts';
 import { TlaSemanticError } from '../modules/loader.ts';
+import type { DiagnosticCode } from '../diagnostics/codes.ts';
+import { closestName } from '../diagnostics/suggest.ts';
 import type { NativeOp } from '../modules/stdlib/native.ts';
 import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
@@ -23,6 +25,7 @@ import {
   compare,
   equals,
   fcnFromSorted,
+  kindName,
   setOf,
   str,
 } from '../values/value.ts';
@@ -68,8 +71,8 @@ export function traced(fn: Fn, loc: Loc): Fn {
   };
 }
 
-function semantic(loc: Loc, detail: string): never {
-  throw new TlaSemanticError(loc, detail);
+function semantic(loc: Loc, detail: string, code?: DiagnosticCode, hint?: string): never {
+  throw new TlaSemanticError(loc, detail, code, hint);
 }
 
 /** Where an identifier points after resolution. */
@@ -101,8 +104,14 @@ export class Compiler {
     ) {
       return { k: 'builtin', name };
     }
-    if (name.startsWith('$')) return semantic(loc, `unknown operator '${text}'${hintFor(name)}`);
-    return semantic(loc, `unknown identifier '${name}'${hintFor(name)}`);
+    if (name.startsWith('$'))
+      return semantic(loc, `unknown operator '${text}'${hintFor(name)}`, 'TLA201');
+    return semantic(
+      loc,
+      `unknown identifier '${name}'${hintFor(name)}`,
+      'TLA201',
+      unknownNameHint(name, sc),
+    );
   }
 
   /** Lazily compiled forms of `e` in `sc`, for passing by name. */
@@ -229,7 +238,13 @@ export class Compiler {
         return () => {
           throw new EvalError(
             `TLC cannot evaluate the unbounded quantifier \\${e.q} ${e.names.join(', ')} : ...; write \\${e.q} ${e.names[0]} \\in S : ...`,
-          ).addFrame(e.loc);
+          )
+            .explain({
+              code: 'TLA406',
+              summary: `the quantifier \\${e.q} ${e.names.join(', ')} has no set to range over`,
+              hint: `a model checker can only try the elements of a finite set: write \\${e.q} ${e.names[0]} \\in S : ... with S the values ${e.names[0]} may take`,
+            })
+            .addFrame(e.loc);
         };
       case 'choose':
         return this.choose(e.bound, e.body, sc, e.loc);
@@ -308,7 +323,13 @@ export class Compiler {
           throw new EvalError(
             `Attempted to apply a non-function:\n${printValue(fv)}\nto the argument ${printValue(arg)}.`,
             'type',
-          );
+          ).explain({
+            summary: `f[x] applied to ${kindName(fv)} ${printValue(fv)}, which is not a function`,
+            values: [
+              { name: 'applied value', value: printValue(fv) },
+              { name: 'argument', value: printValue(arg) },
+            ],
+          });
         }, e.loc);
       }
       case 'dot': {
@@ -320,7 +341,10 @@ export class Compiler {
           throw new EvalError(
             `Attempted to access field ${e.field} of a value that has no such field:\n${printValue(rv)}`,
             'domain',
-          );
+          ).explain({
+            summary: `the value has no field ${e.field}`,
+            values: [{ name: 'value', value: printValue(rv) }],
+          });
         }, e.loc);
       }
       case 'except':
@@ -410,13 +434,14 @@ export class Compiler {
     if (r.k === 'builtin') {
       if (name === 'BOOLEAN') return () => BOOLEAN_SET;
       if (name === 'STRING') return () => STRING;
-      return semantic(loc, `the operator ${name} needs arguments`);
+      return semantic(loc, `the operator ${name} needs arguments`, 'TLA202');
     }
     if (r.k === 'local') {
       if (r.local.arity > 0)
         return semantic(
           loc,
           `the operator ${name} takes ${r.local.arity} argument(s) but is used without any`,
+          'TLA202',
         );
       const slot = r.local.slot;
       return (env, ctx) => valueOf(lookup(env, slot), ctx);
@@ -452,6 +477,7 @@ export class Compiler {
           return semantic(
             loc,
             `the constant ${d.name} takes ${d.arity} argument(s), but is given ${args.length}`,
+            'TLA202',
           );
         if (d.arity > 0)
           return semantic(
@@ -503,7 +529,7 @@ export class Compiler {
     const r = this.resolve(name, sc, loc, text);
     if (r.k === 'local') {
       if (r.local.arity !== args.length)
-        return semantic(loc, arityMessage(text, r.local.arity, args.length));
+        return semantic(loc, arityMessage(text, r.local.arity, args.length), 'TLA202');
       const slot = r.local.slot;
       const binders = args.map((a) => this.binder(a, sc, 0));
       return (env, ctx) => {
@@ -521,7 +547,7 @@ export class Compiler {
   private builtin(name: string, text: string, args: Expr[], sc: Scope, loc: Loc): Fn {
     const fns = args.map((a) => this.expr(a, sc));
     if (name === '$implies') {
-      if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length));
+      if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length), 'TLA202');
       const [a, b] = fns;
       return (env, ctx) =>
         !expectBool(a(env, ctx), () => 'The left side of =>') ||
@@ -529,22 +555,23 @@ export class Compiler {
     }
     const bin = BINARY_BUILTINS[name];
     if (bin) {
-      if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length));
+      if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length), 'TLA202');
       const [a, b] = fns;
       return (env, ctx) => bin(a(env, ctx), b(env, ctx), text);
     }
     const un = UNARY_BUILTINS[name];
     if (un) {
-      if (args.length !== 1) return semantic(loc, arityMessage(text, 1, args.length));
+      if (args.length !== 1) return semantic(loc, arityMessage(text, 1, args.length), 'TLA202');
       const [a] = fns;
       return (env, ctx) => un(a(env, ctx), text);
     }
-    return semantic(loc, `unknown operator '${text}'${hintFor(name)}`);
+    return semantic(loc, `unknown operator '${text}'${hintFor(name)}`, 'TLA201');
   }
 
   private native(op: NativeOp, args: Expr[], sc: Scope, loc: Loc): Fn {
     const text = op.text ?? op.name;
-    if (op.arity !== args.length) return semantic(loc, arityMessage(text, op.arity, args.length));
+    if (op.arity !== args.length)
+      return semantic(loc, arityMessage(text, op.arity, args.length), 'TLA202');
     const impl = op.impl;
     if (args.length === 0) {
       if (op.impure) return (_env, ctx) => impl([], ctx.rt);
@@ -675,7 +702,12 @@ export class Compiler {
   /** Calls a user-defined operator. */
   callDef(d: OpDef, args: Expr[], sc: Scope, loc: Loc): Fn {
     if (d.params.length !== args.length)
-      return semantic(loc, arityMessage(d.name, d.params.length, args.length));
+      return semantic(
+        loc,
+        arityMessage(d.name, d.params.length, args.length),
+        'TLA202',
+        definedAs(d),
+      );
     const body = () => this.bodyOf(d);
     if (args.length === 0) {
       if (!d.scope.inst.parameterized && this.isConstantDef(d)) {
@@ -783,7 +815,11 @@ export class Compiler {
           `${step.name} is not a module instance (in ${e.steps.map((s) => s.name).join('!')})`,
         );
       if (d.params.length !== step.args.length)
-        return semantic(e.loc, arityMessage(step.name, d.params.length, step.args.length));
+        return semantic(
+          e.loc,
+          arityMessage(step.name, d.params.length, step.args.length),
+          'TLA202',
+        );
       if (d.params.length > 0) {
         const argBinders = step.args.map((a, j) => this.binder(a, sc, d.params[j].arity));
         const slots = d.paramSlots;
@@ -921,12 +957,19 @@ export class Compiler {
       return () => {
         throw new EvalError(
           'TLC cannot evaluate an unbounded CHOOSE x : P; write CHOOSE x \\in S : P',
-        ).addFrame(loc);
+        )
+          .explain({
+            code: 'TLA406',
+            summary: `CHOOSE ${bound.names.join(', ')} has no set to choose from`,
+            hint: 'write CHOOSE x \\in S : P with S a finite set of candidates',
+          })
+          .addFrame(loc);
       };
     }
     const b = this.bounds([bound], sc);
     const f = this.expr(body, b.scope);
     const slot = b.slots[0][0];
+    const set = this.expr(bound.set, sc); // evaluated again only to show it when nothing fits
     return traced((env, ctx) => {
       let found: Env | undefined;
       b.each(env, ctx, (e) => {
@@ -940,7 +983,11 @@ export class Compiler {
         throw new EvalError(
           'Attempted to compute the value of an expression of form\nCHOOSE x \\in S: P, but no element of S satisfied P.',
           'choose',
-        );
+        ).explain({
+          summary: `no element of the set satisfies the condition of CHOOSE ${bound.names.join(', ')}`,
+          values: [{ name: 'set', value: printValue(set(env, ctx)) }],
+          hint: 'CHOOSE needs at least one element satisfying its condition; check the condition, or the set it chooses from',
+        });
       }
       if (bound.tuple) return new TupleValue(b.slots[0].map((s) => lookup(found!, s) as Value));
       return lookup(found, slot) as Value;
@@ -1107,9 +1154,9 @@ export class Compiler {
         return (_env, ctx) => {
           const nxt = ctx.nxt;
           if (nxt === null)
-            throw new EvalError(
-              `${name}' cannot be evaluated here: there is no next state.`,
-            ).addFrame(loc);
+            throw new EvalError(`${name}' cannot be evaluated here: there is no next state.`)
+              .explain({ hint: PRIME_HINT })
+              .addFrame(loc);
           const v = nxt[i];
           if (v === undefined) {
             throw new EvalError(
@@ -1124,13 +1171,16 @@ export class Compiler {
     const f = this.expr(inner, sc);
     return (env, ctx) => {
       if (ctx.nxt === null)
-        throw new EvalError(
-          'A primed expression cannot be evaluated here: there is no next state.',
-        ).addFrame(loc);
+        throw new EvalError('A primed expression cannot be evaluated here: there is no next state.')
+          .explain({ hint: PRIME_HINT })
+          .addFrame(loc);
       return f(env, new Ctx(ctx.nxt, null, ctx.rt));
     };
   }
 }
+
+const PRIME_HINT =
+  "x' is the value of x in the next state, which exists only in an action (Next and what it calls); in Init, an invariant or a constraint write x without the prime";
 
 function bindAll(env: Env, slots: number[], args: Binding[]): Env {
   let e = env;
@@ -1172,6 +1222,12 @@ function updateAt(f: Value, keys: Value[], i: number, compute: (old: Value) => V
   return new FcnValue(g.dom, vals);
 }
 
+/** Where and how an operator is defined, to compare with a call of it. */
+export function definedAs(d: OpDef): string {
+  const params = d.params.map((p) => p.name).join(', ');
+  return `it is defined as ${d.name}${params ? `(${params})` : ''} at line ${d.loc.line} of ${d.loc.file.split('/').pop()}`;
+}
+
 function arityMessage(name: string, expected: number, given: number): string {
   return `the operator ${name} takes ${expected} argument(s), but is given ${given}`;
 }
@@ -1210,6 +1266,16 @@ const STD_HINTS: Record<string, string> = {
   $map_to: 'TLC',
   $compose: 'TLC',
 };
+
+/** For an unknown name: a likely intended one, or where names come from. */
+function unknownNameHint(name: string, sc: Scope): string | undefined {
+  if (STD_HINTS[name]) return undefined; // the message already names the module to extend
+  const locals: string[] = [];
+  for (let l = sc.locals; l !== null; l = l.up) locals.push(l.name);
+  const near = closestName(name, [...locals, ...sc.inst.defs.keys()]);
+  if (near) return `did you mean '${near}'? (names are case-sensitive)`;
+  return `a name must be declared (CONSTANT, VARIABLE), defined (${name} == ...), bound (\\E ${name} \\in S : ...) or come from an EXTENDS before it is used`;
+}
 
 function hintFor(name: string): string {
   const m = STD_HINTS[name];

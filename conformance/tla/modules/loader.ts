@@ -8,16 +8,30 @@ import type { Loc, Module } from '../syntax/ast.ts';
 import { parseModule, TlaSyntaxError } from '../syntax/parse.ts';
 import { intern } from '../values/value.ts';
 import type { StdModule } from './stdlib/native.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { DiagnosticCode } from '../diagnostics/codes.ts';
+import { locationOf } from '../diagnostics/location.ts';
 import { STANDARD_MODULES } from './stdlib/index.ts';
 
 /** A semantic error in a spec (unknown name, wrong arity, missing module), with its place. */
 export class TlaSemanticError extends Error {
+  readonly diagnostic: Diagnostic;
+
   constructor(
     readonly loc: Loc | undefined,
     readonly detail: string,
+    code: DiagnosticCode = 'TLA209',
+    hint?: string,
   ) {
     super(loc ? `${loc.file}:${loc.line}:${loc.col}: ${detail}` : detail);
     this.name = 'TlaSemanticError';
+    this.diagnostic = {
+      code,
+      severity: 'error',
+      summary: detail,
+      ...(loc ? { location: locationOf(loc) } : {}),
+      ...(hint ? { hint } : {}),
+    };
   }
 }
 
@@ -68,6 +82,7 @@ export class ModuleLoader {
     throw new TlaSemanticError(
       from,
       `cannot find module ${name}: looked for ${name}.tla in ${this.folders.join(', ')} and among the standard modules (${[...STANDARD_MODULES.keys()].join(', ')})`,
+      'TLA203',
     );
   }
 
@@ -76,7 +91,9 @@ export class ModuleLoader {
     try {
       text = readFileSync(path, 'utf8');
     } catch (e) {
-      throw new TlaSyntaxError(path, 1, 1, `cannot read file: ${(e as Error).message}`);
+      throw new TlaSyntaxError(path, 1, 1, `cannot read file: ${(e as Error).message}`, {
+        code: 'TLA100',
+      });
     }
     const mod = parseModule(text, path);
     // TLC orders strings and model values by when their names were first interned while

@@ -17,18 +17,48 @@ import {
   symbolName,
 } from './ast.ts';
 
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { DiagnosticCode } from '../diagnostics/codes.ts';
+import { locationOf } from '../diagnostics/location.ts';
+import { recogniseMistake } from '../diagnostics/syntax-mistakes.ts';
+
 type Node = Parser.SyntaxNode;
+
+/** What a syntax error knows beyond its place: which common mistake it is, how to fix it. */
+export interface SyntaxErrorExtra {
+  code?: DiagnosticCode;
+  hint?: string;
+  /** The end of the culprit's range (the caret run), when it is more than one character. */
+  endLine?: number;
+  endCol?: number;
+}
 
 /** A syntax error, with the place it was found. */
 export class TlaSyntaxError extends Error {
+  readonly diagnostic: Diagnostic;
+
   constructor(
     readonly file: string,
     readonly line: number,
     readonly col: number,
     readonly detail: string,
+    extra: SyntaxErrorExtra = {},
   ) {
     super(`${file}:${line}:${col}: ${detail}`);
     this.name = 'TlaSyntaxError';
+    this.diagnostic = {
+      code: extra.code ?? 'TLA101',
+      severity: 'error',
+      summary: detail,
+      location: locationOf({
+        file,
+        line,
+        col,
+        endLine: extra.endLine ?? (extra.endCol === undefined ? undefined : line),
+        endCol: extra.endCol,
+      }),
+      ...(extra.hint ? { hint: extra.hint } : {}),
+    };
   }
 }
 
@@ -41,13 +71,17 @@ function getParser(): Parser {
   return parser;
 }
 
-/** Parses the text of one `.tla` file holding one module. */
-export function parseModule(text: string, file: string): Module {
+/** tree-sitter's concrete tree of a module's text (for checks on layout the AST drops). */
+export function syntaxTree(text: string): Parser.Tree {
   // tree-sitter's default buffer is too small for long files; give it room.
-  const tree = getParser().parse(text, undefined, {
+  return getParser().parse(text, undefined, {
     bufferSize: Math.max(32 * 1024, text.length * 2 + 1024),
   });
-  const root = tree.rootNode;
+}
+
+/** Parses the text of one `.tla` file holding one module. */
+export function parseModule(text: string, file: string): Module {
+  const root = syntaxTree(text).rootNode;
   if (root.hasError) throw syntaxErrorAt(root, file, text);
   const moduleNode = named(root).find((n) => n.type === 'module');
   if (!moduleNode)
@@ -80,8 +114,15 @@ function syntaxErrorAt(root: Node, file: string, text: string): TlaSyntaxError {
   };
   visit(root);
   const n = found ?? root;
-  const lost = lostModuleError(n, file);
+  const lost = lostModuleError(n, file, text);
   if (lost) return lost;
+  const mistake = n.type === 'ERROR' ? recogniseMistake(n, text) : undefined;
+  if (mistake)
+    return new TlaSyntaxError(file, mistake.line, mistake.col, mistake.detail, {
+      code: mistake.code,
+      hint: mistake.hint,
+      endCol: mistake.endCol,
+    });
   const line = n.startPosition.row + 1;
   const col = n.startPosition.column + 1;
   if (n.isMissing)
@@ -125,11 +166,13 @@ const UNIT_NODES = new Set([
  * ERROR node starting at the header, so the first error found is at 1:1. The units parsed
  * before the bad one are still children of that node: report the first child that is not one.
  */
-function lostModuleError(n: Node, file: string): TlaSyntaxError | undefined {
+function lostModuleError(n: Node, file: string, text: string): TlaSyntaxError | undefined {
   if (n.type !== 'ERROR') return undefined;
   const kids = n.children;
   const header = kids.findIndex((c) => c.type === 'MODULE');
   if (header < 0) return undefined;
+  // Without a closing line the last unit looks unfinished; the missing line is the cause.
+  if (!/^\s*={4,}/m.test(text)) return missingEnd(n, file);
   for (let i = header + 2; i < kids.length; i++) {
     const c = kids[i];
     if (UNIT_NODES.has(c.type)) continue;
@@ -139,13 +182,25 @@ function lostModuleError(n: Node, file: string): TlaSyntaxError | undefined {
       c.startPosition.row + 1,
       c.startPosition.column + 1,
       `syntax error: cannot parse the text from '${shown}' on (an unclosed bracket or an unfinished expression?)`,
+      {
+        code: 'TLA106',
+        hint: 'check that every (, [, {, << before here is closed, and that the expression before here is complete',
+      },
     );
   }
+  return missingEnd(n, file);
+}
+
+function missingEnd(n: Node, file: string): TlaSyntaxError {
   return new TlaSyntaxError(
     file,
     n.endPosition.row + 1,
     n.endPosition.column + 1,
     "syntax error: missing '====' at the end of the module",
+    {
+      code: 'TLA105',
+      hint: 'a module ends with a line of four or more = signs: add ==== after its last line',
+    },
   );
 }
 
@@ -243,12 +298,13 @@ class Converter {
     };
   }
 
-  fail(n: Node, detail: string): never {
+  fail(n: Node, detail: string, code?: DiagnosticCode): never {
     throw new TlaSyntaxError(
       this.file,
       n.startPosition.row + 1,
       n.startPosition.column + 1,
       detail,
+      { code },
     );
   }
 
@@ -342,7 +398,7 @@ class Converter {
         return undefined;
       default:
         if (n.type.endsWith('proof') || n.type.endsWith('step')) return undefined;
-        return this.fail(n, `unsupported module-level construct '${n.type}'`);
+        return this.fail(n, `unsupported module-level construct '${n.type}'`, 'TLA107');
     }
   }
 
@@ -655,7 +711,7 @@ class Converter {
         return this.fail(n, 'LAMBDA may only appear as an argument of an operator');
       default:
         if (PUNCTUATION.has(n.type)) return this.fail(n, `unexpected '${n.text}'`);
-        return this.fail(n, `unsupported expression '${n.type}'`);
+        return this.fail(n, `unsupported expression '${n.type}'`, 'TLA107');
     }
   }
 
@@ -775,13 +831,13 @@ class Converter {
       } else if (c.type.endsWith('_op_symbol')) {
         steps.push({ name: this.opName(c), args: [] });
       } else {
-        this.fail(c, `unsupported form in M!Op: '${c.type}'`);
+        this.fail(c, `unsupported form in M!Op: '${c.type}'`, 'TLA107');
       }
     };
     const prefix = n.childForFieldName('prefix')!;
     for (const comp of named(prefix)) {
       if (comp.type !== 'subexpr_component')
-        this.fail(comp, 'subexpression selectors (M!1, M!:) are not supported');
+        this.fail(comp, 'subexpression selectors (M!1, M!:) are not supported', 'TLA107');
       addStep(named(comp)[0]);
     }
     addStep(n.childForFieldName('op')!);

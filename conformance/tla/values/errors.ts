@@ -32,10 +32,22 @@ export type EvalErrorKind =
   | 'type' // an operator applied to a value of the wrong kind
   | 'unspecified'; // a successor leaves a variable without a value
 
+/** What a raise site knows beyond TLC's message, for a diagnostic people can act on. */
+export interface EvalErrorDetails {
+  /** Overrides the diagnostic code the error's kind implies (docs/diagnostics.md). */
+  code?: string;
+  /** One line naming the culprit, when the TLC message is long or generic. */
+  summary?: string;
+  /** The values involved (the function and its domain, the operand, the set...), printed. */
+  values?: Array<{ name: string; value: string }>;
+  hint?: string;
+}
+
 /** An error in evaluating a TLA+ expression. */
 export class EvalError extends Error {
   /** Expressions being evaluated when the error happened, innermost first. */
   readonly trail: SourceRange[] = [];
+  details: EvalErrorDetails = {};
 
   constructor(
     message: string,
@@ -43,6 +55,13 @@ export class EvalError extends Error {
   ) {
     super(message);
     this.name = 'EvalError';
+  }
+
+  /** Adds what the raise site knows (values, hint); later calls add to earlier ones. */
+  explain(details: EvalErrorDetails): this {
+    const values = [...(this.details.values ?? []), ...(details.values ?? [])];
+    this.details = { ...this.details, ...details, values };
+    return this;
   }
 
   /** Records that the error passed through the evaluation of `range`. */

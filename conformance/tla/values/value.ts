@@ -265,10 +265,17 @@ export abstract class FcnLike {
 /** Shared error for applying a function outside its domain, worded as TLC words it. */
 export function domainError(f: Value, arg: Value): EvalError {
   // Printing lives in print.ts; imported lazily to keep this module at the bottom layer.
+  const domain = f instanceof FcnLike ? f.domain() : undefined;
   return new EvalError(
     `Attempted to apply function:\n${printHook(f)}\nto argument ${printHook(arg)}, which is not in the domain of the function.`,
     'domain',
-  );
+  ).explain({
+    summary: `the argument ${printHook(arg)} is not in the domain of the function`,
+    values: [
+      { name: 'argument', value: printHook(arg) },
+      ...(domain ? [{ name: 'domain', value: printHook(domain) }] : []),
+    ],
+  });
 }
 
 let printHook: (v: Value) => string = (v) => String(v);

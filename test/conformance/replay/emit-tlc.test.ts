@@ -51,7 +51,14 @@ function checkWithEngine(check: TlcTraceCheck): {
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (!run.stdout) throw new Error(`timelock check printed nothing: ${run.stderr}`);
-  return JSON.parse(run.stdout);
+  // The --json stream: one record per line, the outcome in `end` and the property in `violation`.
+  const records = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  const end = records.find((r) => r.type === 'end');
+  const violation = records.find((r) => r.type === 'violation');
+  return { result: end.result, property: violation?.property, depth: end.depth };
 }
 
 describe('validate --emit-tlc: a trace module stock TLC can check', () => {

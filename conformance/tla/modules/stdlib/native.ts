@@ -68,10 +68,14 @@ export function argTypeError(
   expected: string,
   actual: Value,
 ): EvalError {
+  const ordinal = ORDINALS[position] ?? `#${position + 1}`;
   return new EvalError(
-    `The ${ORDINALS[position] ?? `#${position + 1}`} argument of ${op} should be ${expected}, but instead it is:\n${printValue(actual)}`,
+    `The ${ordinal} argument of ${op} should be ${expected}, but instead it is:\n${printValue(actual)}`,
     'type',
-  );
+  ).explain({
+    summary: `the ${ordinal} argument of ${op} should be ${expected}, but it is ${describeValue(actual)}`,
+    values: [{ name: `${ordinal} argument of ${op}`, value: printValue(actual) }],
+  });
 }
 
 /** A short kind description, e.g. "integer 3". */
@@ -85,7 +89,11 @@ export const INT_MAX = 2147483647;
 /** Checks a 32-bit result as TLC does; `shown` is the computation for the message (`2*2147483647`). */
 export function checkedInt(n: number, shown: () => string): number {
   if (n < INT_MIN || n > INT_MAX || !Number.isFinite(n)) {
-    throw new EvalError(`Overflow when computing ${shown()}`, 'overflow');
+    throw new EvalError(`Overflow when computing ${shown()}`, 'overflow').explain({
+      summary: `integer overflow: the result of ${shown()} does not fit in 32 bits`,
+      values: [{ name: 'computation', value: shown() }],
+      hint: "TLC's integers are 32-bit (-2147483648..2147483647); use smaller constants or bound the variable with a CONSTRAINT",
+    });
   }
   return n;
 }

@@ -183,11 +183,11 @@ export const TLC: StdModule = {
       arity: 2,
       impl: ([cond, out]) => {
         if (expectBool('Assert', 0, cond)) return true;
+        const message = printValue(expectValue('Assert', 1, out));
         throw new EvalError(
-          'The first argument of Assert evaluated to FALSE; the second argument was:\n' +
-            printValue(expectValue('Assert', 1, out)),
+          'The first argument of Assert evaluated to FALSE; the second argument was:\n' + message,
           'assert',
-        );
+        ).explain({ summary: `Assert failed: ${message}` });
       },
     },
     {
