@@ -9,7 +9,7 @@ import { Ctx, EvalError, printValue, type Model, type Value } from '../tla/index
 import { CandidateSet } from './candidate-set.ts';
 import { diagnoseRejection } from './diagnose.ts';
 import type { LoggedEvent } from './trace-input.ts';
-import { normaliseLogged, projectionMatches, projectServer } from './projection.ts';
+import { loggedText, matchesLogged } from './projection.ts';
 import type { CandidateDiagnosis, CandidateStats, EventPlace, Failure } from './report.ts';
 import { SpecActions } from './spec-actions.ts';
 import { actionArguments } from './tla-values.ts';
@@ -60,13 +60,13 @@ export function replayEvents(
     const logged = events[i];
     const place = eventPlace(logged, i + 1);
     const args = actionArguments(logged.event.action, logged.event.params);
-    const expected = normaliseLogged(logged.event.state);
+    const expected = loggedText(logged.event.state);
     const next = new CandidateSet(maxCandidates);
     try {
       for (const state of candidates.states) {
         for (const successor of actions.successors(logged.event.action, args, state)) {
-          const projection = projectServer(successor, model.varNames, logged.event.server);
-          if (!projectionMatches(expected, projection) || !next.add(successor)) continue;
+          if (!matchesLogged(expected, successor, model.varNames, logged.event.server)) continue;
+          if (!next.add(successor)) continue;
           const broken = checksInvariantsAfter(i + 1)
             ? violatedInvariant(model, successor)
             : undefined;
