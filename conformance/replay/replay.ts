@@ -7,7 +7,7 @@
  */
 import { Ctx, EvalError, printValue, type Model, type Value } from '../tla/index.ts';
 import { CandidateSet } from './candidate-set.ts';
-import { diagnoseRejection } from './diagnose.ts';
+import { alternativeActions, diagnoseRejection } from './diagnose.ts';
 import type { LoggedEvent } from './trace-input.ts';
 import { loggedText, matchesLogged } from './projection.ts';
 import type { CandidateDiagnosis, CandidateStats, EventPlace, Failure } from './report.ts';
@@ -74,6 +74,7 @@ export function replayEvents(
             return outcome(i, {
               kind: 'invariant',
               event: place,
+              lastMatched: i > 0 ? eventPlace(events[i - 1], i) : undefined,
               reason: `the step reaches a state that violates the invariant ${broken}`,
               invariant: broken,
               closest: [],
@@ -86,18 +87,28 @@ export function replayEvents(
       return outcome(i, {
         kind: 'eval-error',
         event: place,
+        lastMatched: i > 0 ? eventPlace(events[i - 1], i) : undefined,
         reason: `the spec cannot evaluate this step: ${e.message}`,
         closest: [],
         candidatesTried: candidates.size,
       });
     }
     if (next.size === 0) {
-      const closest = diagnoseRejection(actions, candidates.states, logged.event, args);
+      const { closest, closestState } = diagnoseRejection(
+        actions,
+        candidates.states,
+        logged.event,
+        args,
+      );
       return outcome(i, {
         kind: 'rejected',
         event: place,
+        lastMatched: i > 0 ? eventPlace(events[i - 1], i) : undefined,
         reason: rejectionReason(closest),
         closest,
+        alternatives: closestState
+          ? alternativeActions(actions, closestState, logged.event)
+          : undefined,
         candidatesTried: candidates.size,
       });
     }
