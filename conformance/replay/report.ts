@@ -43,6 +43,20 @@ export interface AlternativeAction {
   readonly falseConjunct?: FalseConjunct;
 }
 
+/**
+ * One state of the trace before a failure, in the shape `timelock check --json` writes traces,
+ * so that `timelock explain` reads both.
+ */
+export interface SavedTraceStep {
+  readonly index: number;
+  /** The event's action with its parameters, or `Initial predicate`. */
+  readonly action: string;
+  /** The event's `file:line`. */
+  readonly location: string | null;
+  /** Every spec variable, in TLA+ syntax. */
+  readonly state: Readonly<Record<string, string>>;
+}
+
 /** Why a run does not conform. */
 export type FailureKind =
   /** No candidate state has a successor by the event's action that matches what it logged. */
@@ -68,6 +82,8 @@ export interface Failure {
   readonly alternatives?: readonly AlternativeAction[];
   /** How many candidate states the event was tried from. */
   readonly candidatesTried: number;
+  /** The last states (at most 10) of one way the spec explains the trace up to the failure. */
+  readonly trace: readonly SavedTraceStep[];
 }
 
 /** Candidate-set sizes over a run. */
@@ -91,6 +107,9 @@ export interface RunReport {
   /** The longest prefix of the merged events that conforms. */
   readonly matched: number;
   readonly constants: ReplayConstants;
+  /** The spec replayed, and the model's cfg (as text: its constants come from the trace). */
+  readonly spec: string;
+  readonly configText: string;
   readonly candidates: CandidateStats;
   readonly elapsedMs: number;
   readonly failure?: Failure;

@@ -161,6 +161,14 @@ describe('mutated traces are rejected at the right event, for the right reason',
     expect(failure.lastMatched!.index).toBe(failure.event.index - 1);
     expect(JSON.parse(failure.lastMatched!.logged)).toEqual(order[at - 1].event);
     const explaining = failure.alternatives!.filter((x) => x.explains).map((x) => x.action);
+    // The trace before the failure, for `timelock explain`: it ends at the last matched event.
+    const trace = failure.trace;
+    expect(trace.length).toBeGreaterThan(1);
+    expect(trace.length).toBeLessThanOrEqual(10);
+    expect(trace.at(-1)!.location).toBe(
+      `${failure.lastMatched!.file}:${failure.lastMatched!.line}`,
+    );
+    expect(Object.keys(trace[0].state)).toEqual(expect.arrayContaining(['acc', 'msgs']));
     expect(explaining).toEqual([`Promise(${a}, "${L}", ${q}, <<${b[0]}, ${b[1]}>>)`]);
     expect(formatReport({ ok: false, runs: [validate(run)] })).toMatch(
       /Promise\(.*\): EXPLAINS what was logged/,
