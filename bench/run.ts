@@ -25,6 +25,7 @@ interface BenchModel {
   spec: string;
   cfg: string;
   large: boolean;
+  maxDepth?: number;
   expected: Expected;
   tlcSeconds?: number;
   tlcPeakMiB?: number;
@@ -80,6 +81,7 @@ function models(): BenchModel[] {
     module: string;
     cfg: string;
     size: string;
+    maxDepth?: number;
     expected: Expected;
   }>;
   for (const m of spec) {
@@ -88,6 +90,7 @@ function models(): BenchModel[] {
       spec: join(root, 'spec', m.module),
       cfg: join(root, 'spec', m.cfg),
       large: m.size === 'large',
+      maxDepth: m.maxDepth,
       expected: m.expected,
     });
   }
@@ -109,7 +112,15 @@ function runOnce(m: BenchModel): Run {
   const started = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
-    [join(root, 'bin', 'timelock.js'), 'check', '--json', '--config', m.cfg, m.spec],
+    [
+      join(root, 'bin', 'timelock.js'),
+      'check',
+      '--json',
+      ...(m.maxDepth === undefined ? [] : ['--depth', String(m.maxDepth)]),
+      '--config',
+      m.cfg,
+      m.spec,
+    ],
     {
       encoding: 'utf8',
       maxBuffer: 1 << 28,

@@ -138,18 +138,30 @@ Learn(s, L, q, v) ==
 
 -----------------------------------------------------------------------------
 (* Safety of the Paxos core.                                              *)
+(*                                                                         *)
+(* The invariants are stated over two sets built in one pass over `msgs`:  *)
+(* trace validation checks them after every event of long runs, where a    *)
+(* quantifier over pairs of messages would cost more than the replay. The  *)
+(* textbook statements (pairs of messages, per log and sequence) are in    *)
+(* SafetyReference.tla; the model SafetyForms checks that both agree.      *)
 
-(* Per log and sequence, at most one value is chosen.                     *)
+AllAccepted == {m \in msgs : m.type = "accepted"}
+
+(* <<log, seq, value>> for every value chosen so far.                     *)
+ChosenTriples ==
+    {<<m.log, m.seq, m.val>> : m \in {m \in AllAccepted : ChosenAt(m.log, m.seq, m.bal, m.val)}}
+
+(* Per log and sequence, at most one value is chosen: no two chosen       *)
+(* triples share a log and a sequence.                                    *)
 Agreement ==
-    \A L \in Logs, q \in Seqs :
-        \A m1, m2 \in AcceptedMsgs(L, q) :
-            (ChosenAt(L, q, m1.bal, m1.val) /\ ChosenAt(L, q, m2.bal, m2.val)) => m1.val = m2.val
+    LET chosen == ChosenTriples
+    IN  Cardinality({<<t[1], t[2]>> : t \in chosen}) = Cardinality(chosen)
 
-(* A chosen value was proposed: some proposer sent an accept for it.      *)
+(* A chosen value was proposed: every value accepted for a log and        *)
+(* sequence was sent in an accept for that log and sequence.              *)
 Nontriviality ==
-    \A L \in Logs, q \in Seqs :
-        \A m \in AcceptedMsgs(L, q) :
-            \E p \in msgs : p.type = "accept" /\ p.log = L /\ p.seq = q /\ p.val = m.val
+    {<<m.log, m.seq, m.val>> : m \in AllAccepted}
+        \subseteq {<<p.log, p.seq, p.val>> : p \in {p \in msgs : p.type = "accept"}}
 
 (* An acceptor never accepted above what it promised.                     *)
 AcceptorSanity ==
@@ -157,8 +169,9 @@ AcceptorSanity ==
 
 (* Learners learn only chosen values.                                     *)
 LearnedIsChosen ==
-    \A s \in Servers, L \in Logs, q \in Seqs :
-        learned[s][L][q] # None => Chosen(L, q, learned[s][L][q])
+    LET chosen == ChosenTriples
+    IN  \A s \in Servers, L \in Logs, q \in Seqs :
+            learned[s][L][q] # None => <<L, q, learned[s][L][q]>> \in chosen
 
 (* Durable state never goes backwards (an action property).               *)
 DurableNeverBackwards ==

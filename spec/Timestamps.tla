@@ -186,23 +186,28 @@ Serve(s, c, k) ==
 -----------------------------------------------------------------------------
 (* What clients are promised.                                             *)
 
-(* No timestamp is returned twice to a client.                            *)
+(* No timestamp is returned twice to a client: no two responses share a  *)
+(* client and a timestamp.                                                *)
 UniqueTimestamps ==
-    \A r1, r2 \in served : (r1.client = r2.client /\ r1.ts = r2.ts) => r1 = r2
+    Cardinality({<<r.client, r.ts>> : r \in served}) = Cardinality(served)
 
 (* Each timestamp is above every timestamp whose response completed before*)
 (* its request arrived.                                                   *)
 RealTimeOrder == \A r \in served : r.ts > r.floor
 
+(* The bounds agreed in client c's log.                                    *)
+AgreedBounds(chosen, c) == {t[3].bound : t \in {t \in chosen : t[1] = c}}
+
 (* Every timestamp returned is at most a bound agreed in the client's log.*)
 WithinAgreedBound ==
-    \A r \in served : \E q \in Seqs : \E m \in AcceptedMsgs(r.client, q) :
-        ChosenAt(r.client, q, m.bal, m.val) /\ r.ts <= m.val.bound
+    LET chosen == ChosenTriples
+        bounds == [c \in Clients |-> AgreedBounds(chosen, c)]
+    IN  \A r \in served : \E b \in bounds[r.client] : r.ts <= b
 
 (* Agreed bounds never decrease as the sequence grows.                    *)
 BoundsIncrease ==
-    \A c \in Clients, q1, q2 \in Seqs :
-        q1 < q2 =>
-            \A m1 \in AcceptedMsgs(c, q1), m2 \in AcceptedMsgs(c, q2) :
-                (ChosenAt(c, q1, m1.bal, m1.val) /\ ChosenAt(c, q2, m2.bal, m2.val)) => m1.val.bound <= m2.val.bound
+    LET chosen == ChosenTriples
+    IN  \A c \in Clients :
+            LET agreed == {t \in chosen : t[1] = c}
+            IN  \A t1, t2 \in agreed : t1[2] < t2[2] => t1[3].bound <= t2[3].bound
 =============================================================================

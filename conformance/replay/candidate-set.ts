@@ -10,14 +10,16 @@ import { fingerprint, type Value } from '../tla/index.ts';
 export class CandidateSet {
   private readonly seen = new Set<string>();
   readonly states: Value[][] = [];
+  /** For each state, the index of the state it was reached from in the previous set. */
+  readonly parents: number[] = [];
   /** Whether a new state was refused because the set was full. */
   cut = false;
   private readonly fp = new Int32Array(2);
 
   constructor(readonly bound: number) {}
 
-  /** Adds `state` unless it is already in; returns whether it was new and fit. */
-  add(state: Value[]): boolean {
+  /** Adds `state` (reached from the previous set's state `parent`) unless it is already in; returns whether it was new and fit. */
+  add(state: Value[], parent = -1): boolean {
     fingerprint(state, this.fp);
     const key = `${this.fp[0]}:${this.fp[1]}`;
     if (this.seen.has(key)) return false;
@@ -27,6 +29,7 @@ export class CandidateSet {
     }
     this.seen.add(key);
     this.states.push(state);
+    this.parents.push(parent);
     return true;
   }
 

@@ -12,7 +12,7 @@
 import { DEFAULT_SIMULATION } from '../../src/sim/simulation.ts';
 import { mergeByLamportClock } from './merge.ts';
 import { replayEvents, type ReplayOptions } from './replay.ts';
-import { buildReplayModel, constantsFor, defaultSpecFile } from './replay-model.ts';
+import { buildReplayModel, cfgText, constantsFor, defaultSpecFile } from './replay-model.ts';
 import type { RunReport, ValidationReport } from './report.ts';
 import { readTraceFile, runsOf, type TraceStream } from './trace-input.ts';
 
@@ -57,7 +57,8 @@ export function validateRun(
     step: options.step ?? DEFAULT_SIMULATION.boundStep,
     minServers: options.servers ?? streams.length,
   });
-  const model = buildReplayModel(options.specFile ?? defaultSpecFile(), constants);
+  const spec = options.specFile ?? defaultSpecFile();
+  const model = buildReplayModel(spec, constants);
   const outcome = replayEvents(model, events, options);
   return {
     ok: outcome.failure === undefined,
@@ -65,6 +66,8 @@ export function validateRun(
     events: events.length,
     matched: outcome.matched,
     constants,
+    spec,
+    configText: cfgText(constants),
     candidates: outcome.candidates,
     elapsedMs: Date.now() - started,
     failure: outcome.failure,

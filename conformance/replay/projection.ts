@@ -41,10 +41,7 @@ export function projectServer(
   return {
     acc: perLogAndSeq(at('acc'), acceptorJson),
     learned: perLogAndSeq(at('learned'), logEntryJson),
-    tsvc: perKey(at('tsvc'), (t) => {
-      const rec = recordJson(t);
-      return rec.phase === OFF_PHASE ? undefined : rec;
-    }),
+    tsvc: perKey(at('tsvc'), tsvcJson),
   };
 }
 
@@ -58,12 +55,52 @@ export function normaliseLogged(state: ServerSpecState): Projection {
   return out;
 }
 
-/** Whether every variable the event logged equals the spec state's. */
-export function projectionMatches(logged: Projection, spec: Projection): boolean {
-  return Object.keys(logged).every(
-    (name) =>
-      canonical(logged[name as ProjectedVariable]) === canonical(spec[name as ProjectedVariable]),
-  );
+/** The canonical text of each variable an event logged, for {@link matchesLogged}. */
+export type LoggedText = Partial<Record<ProjectedVariable, string>>;
+
+/**
+ * The logged state as canonical text, once per event. A server logs its whole state with every
+ * event and most events change little of it, so the text of each variable is remembered by its
+ * raw JSON (cheap to produce) and normalised only when it changed.
+ */
+export function loggedText(state: ServerSpecState): LoggedText {
+  const out: LoggedText = {};
+  for (const name of PROJECTED_VARIABLES) {
+    const raw = state[name];
+    if (raw === undefined) continue; // compare only what the event logs
+    const key = JSON.stringify(raw);
+    let text = recentLoggedText.get(key);
+    if (text === undefined) {
+      text = canonical(dropInitial(raw));
+      if (recentLoggedText.size >= RECENT_LOGGED_TEXTS) recentLoggedText.clear();
+      recentLoggedText.set(key, text);
+    }
+    out[name] = text;
+  }
+  return out;
+}
+
+/** Raw JSON of a logged variable -> its canonical text; cleared when full, to bound memory. */
+const recentLoggedText = new Map<string, string>();
+const RECENT_LOGGED_TEXTS = 4096;
+
+/**
+ * Whether server `s`'s part of `state` equals what the event logged: the same comparison as
+ * {@link canonical} text of {@link projectServer}'s projection, without building it.
+ */
+export function matchesLogged(
+  logged: LoggedText,
+  state: readonly Value[],
+  varNames: readonly string[],
+  s: number,
+): boolean {
+  for (const name of PROJECTED_VARIABLES) {
+    const expected = logged[name];
+    if (expected === undefined) continue;
+    const value = (state[varNames.indexOf(name)] as FcnLike).apply(s);
+    if (CANONICAL_TEXT[name](value) !== expected) return false;
+  }
+  return true;
 }
 
 /** The leaves where `logged` and `spec` differ, for the variables the event logged. */
@@ -182,6 +219,11 @@ function acceptorJson(r: Value): unknown {
   return canonical(rec) === canonical(JSON.parse(EMPTY_ACCEPTOR)) ? undefined : rec;
 }
 
+function tsvcJson(t: Value): unknown {
+  const rec = recordJson(t);
+  return rec.phase === OFF_PHASE ? undefined : rec;
+}
+
 function logEntryJson(v: Value): unknown {
   const json = plainJson(v);
   return json === null ? undefined : json;
@@ -202,3 +244,63 @@ function plainJson(v: Value): unknown {
   if (v instanceof FcnLike) return recordJson(v);
   return String(v);
 }
+
+// Canonical text straight from TLA+ values, memoised per value object. Successive spec states
+// share every sub-value a step did not change, so after the first event only what changed is
+// rendered again: replay cost per event no longer grows with the size of a server's state.
+
+/** Renders a value to canonical text, or undefined for "left out" (an initial value). */
+type TextOf = (v: Value) => string | undefined;
+
+function memoised(render: TextOf): TextOf {
+  const memo = new WeakMap<object, string | undefined>();
+  return (v) => {
+    if (typeof v !== 'object' || v === null) return render(v);
+    if (memo.has(v)) return memo.get(v);
+    const text = render(v);
+    memo.set(v, text);
+    return text;
+  };
+}
+
+/** A leaf as {@link canonical} renders what `json` makes of it. */
+function renderedLeaf(json: (v: Value) => unknown): TextOf {
+  return memoised((v) => {
+    const j = json(v);
+    return j === undefined ? undefined : canonical(j);
+  });
+}
+
+/**
+ * A function as {@link canonical} renders the map {@link perKey} makes of it: entries whose
+ * text is undefined or an empty map left out, keys in the order JSON.stringify gives an object
+ * with sorted keys (array-index keys first, numerically).
+ */
+function mapText(inner: TextOf): TextOf {
+  return memoised((f) => {
+    const kept: Array<[string, string]> = [];
+    for (const [k, v] of entries(f)) {
+      const text = inner(v);
+      if (text === undefined || text === '{}') continue;
+      kept.push([keyName(k), text]);
+    }
+    kept.sort(([a], [b]) => compareJsonKeys(a, b));
+    return '{' + kept.map(([k, text]) => JSON.stringify(k) + ':' + text).join(',') + '}';
+  });
+}
+
+const ARRAY_INDEX = /^(0|[1-9]\d{0,8})$/;
+
+function compareJsonKeys(a: string, b: string): number {
+  const ia = ARRAY_INDEX.test(a),
+    ib = ARRAY_INDEX.test(b);
+  if (ia && ib) return Number(a) - Number(b);
+  if (ia !== ib) return ia ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const CANONICAL_TEXT: Record<ProjectedVariable, TextOf> = {
+  acc: mapText(mapText(renderedLeaf(acceptorJson))),
+  learned: mapText(mapText(renderedLeaf(logEntryJson))),
+  tsvc: mapText(renderedLeaf(tsvcJson)),
+};

@@ -7,10 +7,16 @@
  */
 import { Ctx, EvalError, printValue, type Model, type Value } from '../tla/index.ts';
 import { CandidateSet } from './candidate-set.ts';
-import { diagnoseRejection } from './diagnose.ts';
+import { alternativeActions, diagnoseRejection } from './diagnose.ts';
 import type { LoggedEvent } from './trace-input.ts';
-import { normaliseLogged, projectionMatches, projectServer } from './projection.ts';
-import type { CandidateDiagnosis, CandidateStats, EventPlace, Failure } from './report.ts';
+import { loggedText, matchesLogged } from './projection.ts';
+import type {
+  CandidateDiagnosis,
+  CandidateStats,
+  EventPlace,
+  Failure,
+  SavedTraceStep,
+} from './report.ts';
 import { SpecActions } from './spec-actions.ts';
 import { actionArguments } from './tla-values.ts';
 
@@ -56,50 +62,82 @@ export function replayEvents(
     failure,
   });
 
+  // The candidate sets after the last TRACE_WINDOW events (the first: before any event, or
+  // after the event before the window), for the trace leading to a failure.
+  const history: Array<{ set: CandidateSet; after: number }> = [{ set: candidates, after: -1 }];
+  const fail = (
+    i: number,
+    fields: Pick<Failure, 'kind' | 'reason' | 'closest'> & Partial<Failure>,
+    from: number,
+    reached?: Value[],
+  ): ReplayOutcome =>
+    outcome(i, {
+      ...fields,
+      event: eventPlace(events[i], i + 1),
+      lastMatched: i > 0 ? eventPlace(events[i - 1], i) : undefined,
+      candidatesTried: candidates.size,
+      trace: traceBefore(
+        model,
+        events,
+        history,
+        from,
+        reached ? { state: reached, event: i } : undefined,
+      ),
+    });
+
   for (let i = 0; i < events.length; i++) {
     const logged = events[i];
-    const place = eventPlace(logged, i + 1);
     const args = actionArguments(logged.event.action, logged.event.params);
-    const expected = normaliseLogged(logged.event.state);
+    const expected = loggedText(logged.event.state);
     const next = new CandidateSet(maxCandidates);
+    let from = 0;
     try {
-      for (const state of candidates.states) {
+      for (; from < candidates.size; from++) {
+        const state = candidates.states[from];
         for (const successor of actions.successors(logged.event.action, args, state)) {
-          const projection = projectServer(successor, model.varNames, logged.event.server);
-          if (!projectionMatches(expected, projection) || !next.add(successor)) continue;
+          if (!matchesLogged(expected, successor, model.varNames, logged.event.server)) continue;
+          if (!next.add(successor, from)) continue;
           const broken = checksInvariantsAfter(i + 1)
             ? violatedInvariant(model, successor)
             : undefined;
           if (broken)
-            return outcome(i, {
-              kind: 'invariant',
-              event: place,
-              reason: `the step reaches a state that violates the invariant ${broken}`,
-              invariant: broken,
-              closest: [],
-              candidatesTried: candidates.size,
-            });
+            return fail(
+              i,
+              {
+                kind: 'invariant',
+                reason: `the step reaches a state that violates the invariant ${broken}`,
+                invariant: broken,
+                closest: [],
+              },
+              from,
+              successor,
+            );
         }
       }
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
-      return outcome(i, {
-        kind: 'eval-error',
-        event: place,
-        reason: `the spec cannot evaluate this step: ${e.message}`,
-        closest: [],
-        candidatesTried: candidates.size,
-      });
+      const reason = `the spec cannot evaluate this step: ${e.message}`;
+      return fail(i, { kind: 'eval-error', reason, closest: [] }, from);
     }
     if (next.size === 0) {
-      const closest = diagnoseRejection(actions, candidates.states, logged.event, args);
-      return outcome(i, {
-        kind: 'rejected',
-        event: place,
-        reason: rejectionReason(closest),
-        closest,
-        candidatesTried: candidates.size,
-      });
+      const { closest, closestState } = diagnoseRejection(
+        actions,
+        candidates.states,
+        logged.event,
+        args,
+      );
+      return fail(
+        i,
+        {
+          kind: 'rejected',
+          reason: rejectionReason(closest),
+          closest,
+          alternatives: closestState
+            ? alternativeActions(actions, closestState, logged.event)
+            : undefined,
+        },
+        closestState ? candidates.states.indexOf(closestState) : 0,
+      );
     }
     if (next.cut) stats.cutAfterEvents.push(i + 1);
     if (next.size > stats.max) {
@@ -107,8 +145,40 @@ export function replayEvents(
       stats.maxAfterEvent = i + 1;
     }
     candidates = next;
+    history.push({ set: next, after: i });
+    if (history.length > TRACE_WINDOW) history.shift();
   }
   return outcome(events.length);
+}
+
+/** How many states the trace of a failure shows, at most: the last ones before it. */
+const TRACE_WINDOW = 10;
+
+/**
+ * The states that led to candidate `index` of the last set in `history` (and then `reached`,
+ * a state that was not kept), oldest first, as `check --json` writes a trace.
+ */
+function traceBefore(
+  model: Model,
+  events: readonly LoggedEvent[],
+  history: ReadonlyArray<{ set: CandidateSet; after: number }>,
+  index: number,
+  reached?: { state: Value[]; event: number },
+): SavedTraceStep[] {
+  const path: Array<{ state: Value[]; event: number }> = [];
+  let k = index;
+  for (let h = history.length - 1; h >= 0 && k >= 0 && k < history[h].set.size; h--) {
+    const { set, after } = history[h];
+    path.unshift({ state: set.states[k], event: after });
+    k = set.parents[k];
+  }
+  if (reached) path.push(reached);
+  return path.map(({ state, event }, i) => ({
+    index: i + 1,
+    action: event < 0 ? 'Initial predicate' : eventPlace(events[event], event + 1).action,
+    location: event < 0 ? null : `${events[event].file}:${events[event].line}`,
+    state: Object.fromEntries(model.varNames.map((name, v) => [name, printValue(state[v])])),
+  }));
 }
 
 function initialStates(model: Model, bound: number): CandidateSet {

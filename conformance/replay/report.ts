@@ -32,6 +32,31 @@ export interface CandidateDiagnosis {
   readonly diff: readonly FieldDiff[];
 }
 
+/** Another action of the event's server, tried from the closest candidate state. */
+export interface AlternativeAction {
+  /** The action with the parameters taken from the event, e.g. `Learn(2, "leader", 1, 1)`. */
+  readonly action: string;
+  readonly enabled: boolean;
+  /** Enabled, and a successor matches what the event logged. */
+  readonly explains: boolean;
+  /** For a disabled action: the conjunct that was false. */
+  readonly falseConjunct?: FalseConjunct;
+}
+
+/**
+ * One state of the trace before a failure, in the shape `timelock check --json` writes traces,
+ * so that `timelock explain` reads both.
+ */
+export interface SavedTraceStep {
+  readonly index: number;
+  /** The event's action with its parameters, or `Initial predicate`. */
+  readonly action: string;
+  /** The event's `file:line`. */
+  readonly location: string | null;
+  /** Every spec variable, in TLA+ syntax. */
+  readonly state: Readonly<Record<string, string>>;
+}
+
 /** Why a run does not conform. */
 export type FailureKind =
   /** No candidate state has a successor by the event's action that matches what it logged. */
@@ -45,14 +70,20 @@ export type FailureKind =
 export interface Failure {
   readonly kind: FailureKind;
   readonly event: EventPlace;
+  /** The last event that conformed (none when the first event fails). */
+  readonly lastMatched?: EventPlace;
   /** One line: what went wrong. */
   readonly reason: string;
   /** For `invariant`: its name. */
   readonly invariant?: string;
   /** For `rejected`: the closest candidates, closest first. */
   readonly closest: readonly CandidateDiagnosis[];
+  /** For `rejected`: other actions of the event's server, tried from the closest candidate. */
+  readonly alternatives?: readonly AlternativeAction[];
   /** How many candidate states the event was tried from. */
   readonly candidatesTried: number;
+  /** The last states (at most 10) of one way the spec explains the trace up to the failure. */
+  readonly trace: readonly SavedTraceStep[];
 }
 
 /** Candidate-set sizes over a run. */
@@ -76,6 +107,9 @@ export interface RunReport {
   /** The longest prefix of the merged events that conforms. */
   readonly matched: number;
   readonly constants: ReplayConstants;
+  /** The spec replayed, and the model's cfg (as text: its constants come from the trace). */
+  readonly spec: string;
+  readonly configText: string;
   readonly candidates: CandidateStats;
   readonly elapsedMs: number;
   readonly failure?: Failure;
@@ -104,6 +138,10 @@ function formatRun(run: RunReport): string {
   ];
   const f = run.failure;
   if (!f) return lines.join('\n');
+  if (f.lastMatched)
+    lines.push(
+      `  after       #${f.lastMatched.index} at ${f.lastMatched.file}:${f.lastMatched.line}: ${f.lastMatched.action} (the last event that conforms)`,
+    );
   lines.push(
     `  event       #${f.event.index} at ${f.event.file}:${f.event.line}: ${f.event.action}`,
     `  logged      ${f.event.logged}`,
@@ -111,18 +149,34 @@ function formatRun(run: RunReport): string {
   );
   f.closest.forEach((d, i) => {
     lines.push(`  candidate ${i + 1} (of ${f.candidatesTried} tried):`);
-    if (d.falseConjunct) {
-      const fc = d.falseConjunct;
-      lines.push(
-        `    false conjunct ${fc.position} of ${fc.of} in ${fc.within.join(' > ')} (${fc.place}): ${fc.text}`,
-      );
-      for (const v of fc.values) lines.push(`      ${v.expr} = ${v.value}`);
-    }
+    if (d.falseConjunct) lines.push(...formatFalseConjunct(d.falseConjunct, '    '));
     if (d.diff.length > 0)
       lines.push(
         d.enabled ? "    logged vs the spec's successor:" : '    logged vs the state before:',
       );
     for (const x of d.diff) lines.push(`      ${x.path}: logged ${x.logged}, spec ${x.spec}`);
   });
+  if (f.alternatives && f.alternatives.length > 0) {
+    lines.push("  other actions of the event's server, from the closest candidate:");
+    for (const a of f.alternatives) lines.push(...formatAlternative(a));
+  }
   return lines.join('\n');
+}
+
+function formatFalseConjunct(fc: FalseConjunct, indent: string): string[] {
+  return [
+    `${indent}false conjunct ${fc.position} of ${fc.of} in ${fc.within.join(' > ')} (${fc.place}): ${fc.text}`,
+    ...fc.values.map((v) => `${indent}  ${v.expr} = ${v.value}`),
+  ];
+}
+
+function formatAlternative(a: AlternativeAction): string[] {
+  if (a.explains)
+    return [
+      `    ${a.action}: EXPLAINS what was logged; the event may name the wrong action, or an event before it is missing`,
+    ];
+  if (a.enabled)
+    return [`    ${a.action}: enabled, but its successors differ from what was logged`];
+  if (!a.falseConjunct) return [`    ${a.action}: not enabled`];
+  return [`    ${a.action}: not enabled:`, ...formatFalseConjunct(a.falseConjunct, '      ')];
 }

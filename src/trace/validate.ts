@@ -1,9 +1,11 @@
 /**
- * A small JSON Schema validator for the keywords {@link TRACE_EVENT_SCHEMA} uses: type, const,
- * enum, not, oneOf, $ref (to `#/$defs/...`), properties, required, additionalProperties,
- * propertyNames, prefixItems, items, minItems, minimum, minLength, pattern. Enough to check
- * traces without a dependency; unknown keywords are ignored, as JSON Schema says.
+ * Checking JSON values against the project's JSON Schemas with Ajv (draft 2020-12), compiled
+ * once per schema. Ajv's raw report for a failed `oneOf` lists every alternative; a trace event
+ * names its alternative (its `action`), so when a `oneOf`'s alternatives each fix a property
+ * with `const`, the value is checked against the one alternative it names and the report says
+ * what is wrong with that one, in a short sentence per problem.
  */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { JsonSchema } from './schema.ts';
 
 /** Where a value breaks its schema: a JSON pointer and what is wrong there. */
@@ -14,144 +16,133 @@ export interface SchemaError {
 
 /** The errors of `value` against `schema` (empty when valid). */
 export function validate(schema: JsonSchema, value: unknown): SchemaError[] {
-  const errors: SchemaError[] = [];
-  check(schema, value, '', schema, errors);
-  return errors;
+  const { quick, detailed } = checkersFor(schema);
+  const validateQuickly = quick.validatorFor(value);
+  if (validateQuickly === null) return [{ path: '/', message: 'matches none of the alternatives' }];
+  if (validateQuickly(value)) return [];
+  // Only a value that fails is checked again, collecting every problem with its value.
+  const explain = detailed.validatorFor(value)!;
+  explain(value);
+  // A bad property name is reported twice: by the name's own schema and as "propertyNames".
+  return (explain.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map(describe);
 }
 
-function check(
-  schema: JsonSchema | boolean,
-  value: unknown,
-  path: string,
-  root: JsonSchema,
-  errors: SchemaError[],
-): void {
-  const fail = (message: string) => errors.push({ path: path || '/', message });
-  if (schema === true) return;
-  if (schema === false) return void fail('no value is allowed here');
-  const s = schema as Record<string, unknown>;
-  if (typeof s.$ref === 'string') {
-    const name = s.$ref.replace('#/$defs/', '');
-    const target = (root.$defs as Record<string, JsonSchema> | undefined)?.[name];
-    if (!target) return void fail(`unknown $ref ${s.$ref}`);
-    check(target, value, path, root, errors);
+/** Validators of one schema, compiled by one Ajv instance. */
+interface Validators {
+  /**
+   * The validator for `value`: for a schema whose top-level `oneOf` alternatives each fix a
+   * property with `const`, the alternative `value` names (null when it names none); else the
+   * whole schema's.
+   */
+  validatorFor(value: unknown): ValidateFunction | null;
+}
+
+const compiled = new WeakMap<JsonSchema, { quick: Validators; detailed: Validators }>();
+
+/** Validators are compiled on first use: most runs meet a few alternatives and no error. */
+function checkersFor(schema: JsonSchema): { quick: Validators; detailed: Validators } {
+  let pair = compiled.get(schema);
+  if (!pair) {
+    pair = {
+      quick: validators(schema, () => new Ajv2020({ strict: false })),
+      // verbose: errors carry the offending value, for messages such as "0 is below 1".
+      detailed: validators(
+        schema,
+        () => new Ajv2020({ allErrors: true, verbose: true, strict: false }),
+      ),
+    };
+    compiled.set(schema, pair);
   }
-  if (s.type !== undefined && !hasType(value, s.type as string | string[])) {
-    return void fail(`expected ${String(s.type)}, got ${JSON.stringify(value)}`);
-  }
-  if ('const' in s && JSON.stringify(s.const) !== JSON.stringify(value)) {
-    fail(`expected ${JSON.stringify(s.const)}`);
-  }
-  if (Array.isArray(s.enum) && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-    fail(`expected one of ${JSON.stringify(s.enum)}`);
-  }
-  if (s.not !== undefined && errorsOf(s.not as JsonSchema, value, root).length === 0) {
-    fail(`must not match ${JSON.stringify(s.not)}`);
-  }
-  if (Array.isArray(s.oneOf)) {
-    const candidates = s.oneOf.filter((sub: JsonSchema) => !discriminatedOut(sub, value));
-    const results = candidates.map((sub: JsonSchema) => errorsOf(sub, value, root));
-    if (results.length === 0) return void fail('matches none of the alternatives');
-    const matching = results.filter((r) => r.length === 0).length;
-    if (matching !== 1) {
-      const closest = results.reduce((a, b) => (b.length < a.length ? b : a));
-      if (matching === 0 && closest.length > 0) {
-        for (const e of closest)
-          errors.push({ path: path + (e.path === '/' ? '' : e.path), message: e.message });
-      } else {
-        fail(`matches ${matching} alternatives, expected exactly 1`);
-      }
+  return pair;
+}
+
+/** The name each schema is registered under in its own Ajv instance, so alternatives can refer to it. */
+const ROOT = 'root';
+
+function validators(schema: JsonSchema, newAjv: () => Ajv2020): Validators {
+  let ajv: Ajv2020 | undefined;
+  const compileRef = (ref: string): ValidateFunction => {
+    if (!ajv) {
+      ajv = newAjv();
+      ajv.addSchema(schema, ROOT);
     }
+    return ajv.getSchema(ref)!;
+  };
+  const discriminant = discriminantOf(schema);
+  if (!discriminant) {
+    let whole: ValidateFunction | undefined;
+    return { validatorFor: () => (whole ??= compileRef(ROOT)) };
   }
-  if (typeof value === 'number' && typeof s.minimum === 'number' && value < s.minimum) {
-    fail(`${value} is below ${s.minimum}`);
-  }
-  if (typeof value === 'string') {
-    if (typeof s.minLength === 'number' && value.length < s.minLength) fail('too short');
-    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value)) {
-      fail(`"${value}" does not match ${s.pattern}`);
-    }
-  }
-  if (Array.isArray(value)) checkArray(s, value, path, root, errors);
-  else if (value !== null && typeof value === 'object') {
-    checkObject(s, value as Record<string, unknown>, path, root, errors);
-  }
-}
-
-function checkArray(
-  s: Record<string, unknown>,
-  value: unknown[],
-  path: string,
-  root: JsonSchema,
-  errors: SchemaError[],
-): void {
-  const prefix = (s.prefixItems as JsonSchema[] | undefined) ?? [];
-  if (typeof s.minItems === 'number' && value.length < s.minItems) {
-    errors.push({ path: path || '/', message: `expected at least ${s.minItems} items` });
-  }
-  value.forEach((item, i) => {
-    const sub = i < prefix.length ? prefix[i]! : (s.items as JsonSchema | boolean | undefined);
-    if (sub !== undefined) check(sub, item, `${path}/${i}`, root, errors);
-  });
-}
-
-function checkObject(
-  s: Record<string, unknown>,
-  value: Record<string, unknown>,
-  path: string,
-  root: JsonSchema,
-  errors: SchemaError[],
-): void {
-  const properties = (s.properties as Record<string, JsonSchema> | undefined) ?? {};
-  for (const key of (s.required as string[] | undefined) ?? []) {
-    if (!(key in value)) errors.push({ path: path || '/', message: `missing "${key}"` });
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const at = `${path}/${key}`;
-    if (s.propertyNames !== undefined) check(s.propertyNames as JsonSchema, key, at, root, errors);
-    if (key in properties) check(properties[key]!, item, at, root, errors);
-    else if (s.additionalProperties !== undefined) {
-      if (s.additionalProperties === false) errors.push({ path: at, message: 'not allowed here' });
-      else check(s.additionalProperties as JsonSchema, item, at, root, errors);
-    }
-  }
-}
-
-/**
- * Whether an alternative certainly fails because one of its properties is a `const` the value
- * does not have (such as `action`): skipping it early keeps validation of a trace fast.
- */
-function discriminatedOut(sub: JsonSchema, value: unknown): boolean {
-  const properties = sub.properties as Record<string, JsonSchema> | undefined;
-  if (!properties || value === null || typeof value !== 'object') return false;
-  return Object.entries(properties).some(
-    ([key, p]) =>
-      'const' in p &&
-      JSON.stringify(p.const) !== JSON.stringify((value as Record<string, unknown>)[key]),
+  const alternatives = schema.oneOf as JsonSchema[];
+  const indexByTag = new Map(
+    alternatives.map((_, i) => [JSON.stringify(constOf(alternatives, i, discriminant)), i]),
   );
+  const byIndex = new Map<number, ValidateFunction>();
+  return {
+    validatorFor: (value) => {
+      if (value === null || typeof value !== 'object') return null;
+      const i = indexByTag.get(JSON.stringify((value as Record<string, unknown>)[discriminant]));
+      if (i === undefined) return null;
+      let v = byIndex.get(i);
+      if (!v) {
+        v = compileRef(`${ROOT}#/oneOf/${i}`);
+        byIndex.set(i, v);
+      }
+      return v;
+    },
+  };
 }
 
-function hasType(value: unknown, type: string | string[]): boolean {
-  const types = Array.isArray(type) ? type : [type];
-  return types.some((t) => {
-    switch (t) {
-      case 'null':
-        return value === null;
-      case 'integer':
-        return Number.isInteger(value);
-      case 'array':
-        return Array.isArray(value);
-      case 'object':
-        return value !== null && typeof value === 'object' && !Array.isArray(value);
-      default:
-        return typeof value === t;
-    }
-  });
+/** A property every alternative of the top-level `oneOf` fixes with a distinct `const`. */
+function discriminantOf(schema: JsonSchema): string | undefined {
+  const alternatives = schema.oneOf as JsonSchema[] | undefined;
+  if (!Array.isArray(alternatives) || alternatives.length === 0) return undefined;
+  const first = alternatives[0]!.properties as Record<string, JsonSchema> | undefined;
+  for (const key of Object.keys(first ?? {})) {
+    const tags = alternatives.map((_, i) => constOf(alternatives, i, key));
+    if (
+      tags.every((t) => t !== undefined) &&
+      new Set(tags.map((t) => JSON.stringify(t))).size === tags.length
+    )
+      return key;
+  }
+  return undefined;
 }
 
-/** The errors of `value` against a subschema of `root`, apart from the caller's errors. */
-function errorsOf(schema: JsonSchema, value: unknown, root: JsonSchema): SchemaError[] {
-  const errors: SchemaError[] = [];
-  check(schema, value, '', root, errors);
-  return errors;
+function constOf(alternatives: JsonSchema[], i: number, key: string): unknown {
+  const p = (alternatives[i]!.properties as Record<string, JsonSchema> | undefined)?.[key];
+  return p && 'const' in p ? p.const : undefined;
+}
+
+function describe(e: ErrorObject): SchemaError {
+  const path =
+    e.propertyName === undefined ? e.instancePath || '/' : `${e.instancePath}/${e.propertyName}`;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { path, message: `missing "${String(p.missingProperty)}"` };
+    case 'additionalProperties':
+      return {
+        path: `${e.instancePath}/${String(p.additionalProperty)}`,
+        message: 'not allowed here',
+      };
+    case 'minimum':
+      return { path, message: `${String(e.data)} is below ${String(p.limit)}` };
+    case 'type':
+      return { path, message: `expected ${String(p.type)}, got ${JSON.stringify(e.data)}` };
+    case 'const':
+      return { path, message: `expected ${JSON.stringify(p.allowedValue)}` };
+    case 'enum':
+      return { path, message: `expected one of ${JSON.stringify(p.allowedValues)}` };
+    case 'pattern':
+      return { path, message: `"${String(e.data)}" does not match ${String(p.pattern)}` };
+    case 'minItems':
+      return { path, message: `expected at least ${String(p.limit)} items` };
+    case 'minLength':
+      return { path, message: 'too short' };
+    case 'oneOf':
+      return { path, message: 'matches none of the alternatives' };
+    default:
+      return { path, message: e.message ?? e.keyword };
+  }
 }

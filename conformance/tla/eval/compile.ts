@@ -183,6 +183,72 @@ export class Compiler {
     }
   }
 
+  private readonly readsMemo = new WeakMap<object, ReadonlySet<number> | null | 'visiting'>();
+
+  /**
+   * The state variables a state-level definition's value depends on, through every definition
+   * it uses; undefined when that cannot be known for sure (primes, ENABLED, UNCHANGED,
+   * instance operators, impure natives such as TLCGet, recursion).
+   */
+  variablesRead(d: Def): ReadonlySet<number> | undefined {
+    const hit = this.readsMemo.get(d);
+    if (hit === 'visiting') return undefined; // recursion: give up rather than under-count
+    if (hit !== undefined) return hit ?? undefined;
+    this.readsMemo.set(d, 'visiting');
+    let reads: Set<number> | undefined;
+    switch (d.kind) {
+      case 'var':
+        reads = new Set([d.index]);
+        break;
+      case 'const':
+      case 'instance':
+        reads = new Set();
+        break;
+      case 'native':
+        reads = d.op.impure ? undefined : new Set();
+        break;
+      case 'op':
+      case 'fcn':
+        reads = this.exprReads(d.body, d.scope);
+        if (d.kind === 'fcn')
+          for (const b of d.bounds)
+            if (reads && b.set !== undefined) reads = union(reads, this.exprReads(b.set, d.scope));
+        break;
+      case 'subst':
+        reads = this.exprReads(d.expr, d.scope);
+        break;
+    }
+    this.readsMemo.set(d, reads ?? null);
+    return reads;
+  }
+
+  private exprReads(e: Expr, sc: Scope): Set<number> | undefined {
+    const reads = new Set<number>();
+    const visit = (x: Expr): boolean => {
+      switch (x.k) {
+        case 'prime':
+        case 'enabled':
+        case 'unchanged':
+        case 'prefixed':
+          return false;
+        case 'ident':
+        case 'apply':
+          // A bound name may also name a definition; counting that one too only over-counts.
+          if (sc.findLocal(x.name) === undefined) {
+            const d = sc.inst.defs.get(x.name);
+            if (d) {
+              const inner = this.variablesRead(d);
+              if (inner === undefined) return false;
+              for (const i of inner) reads.add(i);
+            }
+          }
+          break;
+      }
+      return childExprs(x).every(visit);
+    };
+    return visit(e) ? reads : undefined;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Expressions.
 
@@ -717,6 +783,8 @@ export class Compiler {
         };
       }
       const passEnv = d.scope.inst.parameterized;
+      const reads = passEnv ? undefined : this.variablesRead(d);
+      if (reads !== undefined) return memoOnVariables(reads, body);
       return (env, ctx) => body()(passEnv ? env : null, ctx);
     }
     const binders = args.map((a, i) => this.binder(a, sc, d.params[i].arity));
@@ -1181,6 +1249,43 @@ export class Compiler {
 
 const PRIME_HINT =
   "x' is the value of x in the next state, which exists only in an action (Next and what it calls); in Init, an invariant or a constraint write x without the prime";
+
+function union(a: Set<number>, b: Set<number> | undefined): Set<number> | undefined {
+  if (b === undefined) return undefined;
+  for (const i of b) a.add(i);
+  return a;
+}
+
+/**
+ * A zero-argument definition remembered on the values of the variables it reads: evaluating
+ * it again in a state where those values are the very same objects gives the same value.
+ * Invariants that share a definition (several use the chosen values of a Paxos spec) compute it
+ * once per state, and a trace replay, whose consecutive states share every variable a step left
+ * alone, recomputes it only when what it reads changed. Values are immutable, so identity
+ * implies equality; a value equal but not identical only costs a recomputation.
+ */
+function memoOnVariables(reads: ReadonlySet<number>, body: () => Fn): Fn {
+  const slots = [...reads];
+  let key: Array<Value | undefined> | undefined;
+  let value: Value | undefined;
+  return (env, ctx) => {
+    const cur = ctx.cur;
+    if (cur === null) return body()(null, ctx);
+    if (key !== undefined) {
+      let same = true;
+      for (let i = 0; i < slots.length; i++)
+        if (cur[slots[i]] !== key[i]) {
+          same = false;
+          break;
+        }
+      if (same) return value!;
+    }
+    const v = body()(null, ctx);
+    key = slots.map((i) => cur[i]);
+    value = v;
+    return v;
+  };
+}
 
 function bindAll(env: Env, slots: number[], args: Binding[]): Env {
   let e = env;

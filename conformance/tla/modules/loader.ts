@@ -35,6 +35,20 @@ export class TlaSemanticError extends Error {
   }
 }
 
+/**
+ * Parses, once per file content: a module's syntax tree is never changed by binding, and
+ * replaying traces builds a model per run from the same spec files.
+ */
+const parsed = new Map<string, { text: string; module: Module }>();
+
+function parsedModule(text: string, path: string): Module {
+  const hit = parsed.get(path);
+  if (hit && hit.text === text) return hit.module;
+  const module = parseModule(text, path);
+  parsed.set(path, { text, module });
+  return module;
+}
+
 /** A module as found: parsed user source, or a native standard module. */
 export type LoadedModule = { kind: 'user'; module: Module } | { kind: 'std'; module: StdModule };
 
@@ -95,7 +109,7 @@ export class ModuleLoader {
         code: 'TLA100',
       });
     }
-    const mod = parseModule(text, path);
+    const mod = parsedModule(text, path);
     // TLC orders strings and model values by when their names were first interned while
     // parsing, so we intern every name of each module in source order as it is loaded.
     for (const n of mod.names) intern(n);

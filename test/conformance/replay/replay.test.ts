@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateRun, type RunReport } from '../../../conformance/replay/index.ts';
+import { formatReport, validateRun, type RunReport } from '../../../conformance/replay/index.ts';
 import type { TraceEvent } from '../../../src/trace/events.ts';
 import { TEST_STEP, asStreams, copyRun, firstEvent, located, simulatedRun } from './support.ts';
 
@@ -139,5 +139,39 @@ describe('mutated traces are rejected at the right event, for the right reason',
     expect(report.matched).toBe(report.failure!.event.index - 1);
     expect(conjunct.within).toEqual(['ProposeLeadership', 'SendPrepare']);
     expect(conjunct.text).toBe('PrepareMsg(L, q, b) \\notin msgs');
+  });
+
+  it('an event naming the wrong action: the report names the action that explains it', () => {
+    const run = copyRun(baseline);
+    const order = located(run);
+    const at = order.findIndex(
+      (x) => x.event.action === 'Promise' && x.event.params.L === 'leader',
+    );
+    const promise = order[at];
+    const { a, L, q, b } = (promise.event as Extract<TraceEvent, { action: 'Promise' }>).params;
+    // Logged as an Accept of some value, though the state is that of the Promise.
+    run[promise.server][promise.position] = {
+      ...promise.event,
+      action: 'Accept',
+      params: { a, L, q, b, v: 1 },
+    } as TraceEvent;
+
+    const failure = validate(run).failure!;
+    expect(failure.event.line).toBe(promise.position + 1);
+    expect(failure.lastMatched!.index).toBe(failure.event.index - 1);
+    expect(JSON.parse(failure.lastMatched!.logged)).toEqual(order[at - 1].event);
+    const explaining = failure.alternatives!.filter((x) => x.explains).map((x) => x.action);
+    // The trace before the failure, for `timelock explain`: it ends at the last matched event.
+    const trace = failure.trace;
+    expect(trace.length).toBeGreaterThan(1);
+    expect(trace.length).toBeLessThanOrEqual(10);
+    expect(trace.at(-1)!.location).toBe(
+      `${failure.lastMatched!.file}:${failure.lastMatched!.line}`,
+    );
+    expect(Object.keys(trace[0].state)).toEqual(expect.arrayContaining(['acc', 'msgs']));
+    expect(explaining).toEqual([`Promise(${a}, "${L}", ${q}, <<${b[0]}, ${b[1]}>>)`]);
+    expect(formatReport({ ok: false, runs: [validate(run)] })).toMatch(
+      /Promise\(.*\): EXPLAINS what was logged/,
+    );
   });
 });

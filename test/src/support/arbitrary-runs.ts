@@ -41,6 +41,8 @@ function scheduleFor(servers: number, horizonMs: number): fc.Arbitrary<Scheduled
 
 /** Options for {@link arbitraryRun}. */
 export interface RunShape {
+  /** Steps per run are drawn from minSteps (default 1000) to maxSteps. */
+  readonly minSteps?: number;
   readonly maxSteps: number;
   readonly batch?: fc.Arbitrary<number>;
   readonly trace?: boolean;
@@ -53,7 +55,7 @@ export function arbitraryRun(shape: RunShape): fc.Arbitrary<SimulationConfig> {
       seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
       servers: fc.constantFrom(3, 3, 1, 2, 4, 5),
       clients: fc.integer({ min: 1, max: 3 }),
-      steps: fc.integer({ min: 1000, max: shape.maxSteps }),
+      steps: fc.integer({ min: shape.minSteps ?? 1000, max: shape.maxSteps }),
       batch: shape.batch ?? fc.constant(1),
       boundStep: fc.integer({ min: 1, max: 20 }),
       loss: rate(30),
