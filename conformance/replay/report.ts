@@ -156,6 +156,10 @@ function formatRun(run: RunReport): string {
       );
     for (const x of d.diff) lines.push(`      ${x.path}: logged ${x.logged}, spec ${x.spec}`);
   });
+  if (f.trace.length > 0)
+    lines.push(
+      `  trace       the ${f.trace.length} states before it are in --json output: \`timelock explain REPORT --eval EXPR\` evaluates expressions over them`,
+    );
   if (f.alternatives && f.alternatives.length > 0) {
     lines.push("  other actions of the event's server, from the closest candidate:");
     for (const a of f.alternatives) lines.push(...formatAlternative(a));

@@ -56,11 +56,17 @@ function runExplain(traceFile: string, flags: ExplainFlags): number {
   try {
     const trace = readSavedTrace(traceFile);
     const spec = flags.spec ?? trace.spec;
-    const config = flags.config ?? trace.config ?? spec?.replace(/\.tla$/, '.cfg');
+    // A conformance report carries its replay model's cfg as text (its constants come from the
+    // trace); a --config given on the command line wins.
+    const cfgText = flags.config === undefined ? trace.configText : undefined;
+    const config =
+      flags.config ??
+      trace.config ??
+      (cfgText !== undefined ? `${traceFile} (replay cfg)` : spec?.replace(/\.tla$/, '.cfg'));
     if (!spec || !config) {
       throw new ExplainError(`${traceFile} names no spec: pass --spec FILE (and --config FILE)`);
     }
-    const model = loadModel(spec, config, { print: () => {} });
+    const model = loadModel(spec, config, { print: () => {} }, cfgText);
     const states = explainTrace(model, trace, flags.eval);
     // `timelock explain ... | head` closes the pipe early: that ends the output, not in error.
     process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -2,7 +2,7 @@
  * One call to check a model from its files: parse, bind, explore. Errors in the input (syntax,
  * names, cfg) come back as a {@link InputError} with the place, never as a stack trace.
  */
-import { CfgError, readCfg } from './cfg.ts';
+import { CfgError, parseCfg, readCfg } from './cfg.ts';
 import { type Model, ModelError, buildModel, type ModelOptions } from './model.ts';
 import { type SimulateOptions, simulate } from './simulate.ts';
 import { type CheckResult, type ExploreOptions, explore } from './explorer.ts';
@@ -63,9 +63,15 @@ export function simulateModel(
 }
 
 /** Parses and binds a model, refusing cfg features the engine cannot check yet. */
-export function loadModel(tlaFile: string, cfgFile: string, opts: ModelOptions = {}): Model {
+export function loadModel(
+  tlaFile: string,
+  cfgFile: string,
+  opts: ModelOptions = {},
+  /** The cfg's text, when it is not a file (a replay model's cfg saved in a report). */
+  cfgText?: string,
+): Model {
   try {
-    const cfg = readCfg(cfgFile);
+    const cfg = cfgText === undefined ? readCfg(cfgFile) : parseCfg(cfgText, cfgFile);
     const model = buildModel(tlaFile, cfg, opts);
     const unsupported = [
       ...model.unsupportedProperties.map(

@@ -25,6 +25,8 @@ export interface SavedStep {
 export interface SavedTrace {
   spec?: string;
   config?: string;
+  /** The cfg itself, when the trace was saved with it rather than with a path (`validate --json`). */
+  configText?: string;
   steps: SavedStep[];
   /** After the last state, the behaviour continues at this state (1-based), if it is a lasso. */
   loopStart?: number;
@@ -51,9 +53,11 @@ export function readSavedTrace(file: string): SavedTrace {
   if (steps.length === 0) throw new SavedTraceError(`${file}: the trace has no states`);
   const spec = fallback('spec');
   const config = fallback('config');
+  const configText = fallback('configText');
   return {
     spec: spec === undefined ? undefined : resolveBeside(spec, file),
     config: config === undefined ? undefined : resolveBeside(config, file),
+    configText,
     steps,
     loopStart: loopStartOf(found.holder.lasso, steps.length),
   };
@@ -62,6 +66,7 @@ export function readSavedTrace(file: string): SavedTrace {
 interface Paths {
   spec?: string;
   config?: string;
+  configText?: string;
 }
 
 /** The first object (depth first) with a `trace` array, and the nearest spec and cfg paths. */
@@ -78,6 +83,7 @@ function findTrace(v: unknown, outer: Paths): { holder: JsonRecord; paths: Paths
   const paths: Paths = {
     spec: typeof r.spec === 'string' ? r.spec : outer.spec,
     config: typeof r.config === 'string' ? r.config : outer.config,
+    configText: typeof r.configText === 'string' ? r.configText : outer.configText,
   };
   if (Array.isArray(r.trace)) return { holder: r, paths };
   for (const x of Object.values(r)) {

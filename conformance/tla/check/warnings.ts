@@ -6,6 +6,7 @@
  * They are computed after the run, from the statistics and the stored states, so the
  * exploration itself pays nothing for them.
  */
+import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import type { Diagnostic, DiagnosticLocation } from '../diagnostics/diagnostic.ts';
 import { locationOf } from '../diagnostics/location.ts';
 import { place } from '../diagnostics/render.ts';
@@ -23,7 +24,7 @@ export const WARNING_CODES = {
   livenessUnderReduction: 'TLA602',
   vacuousInvariant: 'TLA603',
   vacuousLeadsTo: 'TLA604',
-} as const;
+} as const satisfies Record<string, DiagnosticCode>;
 
 /** A warning as one line of text: `Warning: file:line:col: summary [TLA6xx]`. */
 export function formatWarning(d: Diagnostic): string {

@@ -2,7 +2,7 @@
  * The diagnostic codes: stable identifiers a person can search for (docs/diagnostics.md
  * explains each). Grouped by hundreds: 1xx the spec's syntax, 2xx names and meaning, 3xx the
  * cfg and its binding to the spec, 4xx evaluation errors while checking, 5xx property
- * violations found by checking.
+ * violations found by checking, 6xx warnings about a run's results.
  */
 export const CODES = {
   TLA100: 'a file cannot be read',
@@ -35,6 +35,10 @@ export const CODES = {
   TLA502: 'temporal or action property violated',
   TLA503: 'deadlock',
   TLA504: 'assumption false',
+  TLA601: 'an action never enabled',
+  TLA602: 'liveness checked under CONSTRAINT, SYMMETRY or VIEW',
+  TLA603: 'an invariant that holds only because its premise never does',
+  TLA604: 'a leads-to whose premise never holds',
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;
