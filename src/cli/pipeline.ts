@@ -269,7 +269,9 @@ export function formatPipelineSummary(s: PipelineSummary): string {
         `${mc.distinct} distinct states explored (${mc.generated} generated, depth ${mc.depth}) in ${seconds(mc.elapsedMs)}`,
     `  runs           ${s.runs} simulated (${s.steps} steps), ${s.runs - s.failures.length} conform`,
     `  events         ${s.eventsConforming} of ${s.events} validated on the spec in ${seconds(s.replayMs)}` +
-      ` (Safety checked on every ${s.invariantEvery === 1 ? '' : `${ordinal(s.invariantEvery)} `}matched state and the last of each run)`,
+      (s.invariantEvery === 1
+        ? ' (Safety checked on every matched state)'
+        : ` (Safety checked on every ${ordinal(s.invariantEvery)} matched state and the last of each run)`),
     ...formatCoverage(s.coverage)
       .split('\n')
       .map((line) => `  ${line}`),

@@ -7,8 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent } from '../../src/trace/events.ts';
-import { copyRun, located, simulatedRun } from '../conformance/replay/support.ts';
+import {
+  copyRun,
+  mislabelFirstLeaderPromise,
+  simulatedRun,
+} from '../conformance/replay/support.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -24,16 +27,7 @@ function timelock(args: string[]) {
 describe('timelock explain on a conformance failure', () => {
   it('evaluates expressions over the states before the rejected event', () => {
     const run = copyRun(simulatedRun(2, 300));
-    // Break the run: the first leader Promise is logged as an Accept.
-    const promise = located(run).find(
-      (x) => x.event.action === 'Promise' && x.event.params.L === 'leader',
-    )!;
-    const { a, L, q, b } = (promise.event as Extract<TraceEvent, { action: 'Promise' }>).params;
-    run[promise.server][promise.position] = {
-      ...promise.event,
-      action: 'Accept',
-      params: { a, L, q, b, v: 1 },
-    } as TraceEvent;
+    mislabelFirstLeaderPromise(run);
     const dir = mkdtempSync(join(tmpdir(), 'explain-conformance-'));
     const files = run.map((events, i) => {
       const file = join(dir, `server-${i + 1}.ndjson`);

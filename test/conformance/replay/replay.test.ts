@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { formatReport, validateRun, type RunReport } from '../../../conformance/replay/index.ts';
 import type { TraceEvent } from '../../../src/trace/events.ts';
-import { TEST_STEP, asStreams, copyRun, firstEvent, located, simulatedRun } from './support.ts';
+import {
+  TEST_STEP,
+  asStreams,
+  copyRun,
+  firstEvent,
+  located,
+  mislabelFirstLeaderPromise,
+  simulatedRun,
+} from './support.ts';
 
 const validate = (perServer: readonly (readonly TraceEvent[])[]): RunReport =>
   validateRun(asStreams(perServer), { step: TEST_STEP });
@@ -144,20 +152,11 @@ describe('mutated traces are rejected at the right event, for the right reason',
   it('an event naming the wrong action: the report names the action that explains it', () => {
     const run = copyRun(baseline);
     const order = located(run);
-    const at = order.findIndex(
-      (x) => x.event.action === 'Promise' && x.event.params.L === 'leader',
-    );
-    const promise = order[at];
-    const { a, L, q, b } = (promise.event as Extract<TraceEvent, { action: 'Promise' }>).params;
-    // Logged as an Accept of some value, though the state is that of the Promise.
-    run[promise.server][promise.position] = {
-      ...promise.event,
-      action: 'Accept',
-      params: { a, L, q, b, v: 1 },
-    } as TraceEvent;
+    const { promise, position, at } = mislabelFirstLeaderPromise(run);
+    const { a, L, q, b } = promise.params;
 
     const failure = validate(run).failure!;
-    expect(failure.event.line).toBe(promise.position + 1);
+    expect(failure.event.line).toBe(position + 1);
     expect(failure.lastMatched!.index).toBe(failure.event.index - 1);
     expect(JSON.parse(failure.lastMatched!.logged)).toEqual(order[at - 1].event);
     const explaining = failure.alternatives!.filter((x) => x.explains).map((x) => x.action);

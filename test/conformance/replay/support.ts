@@ -60,3 +60,27 @@ export function firstEvent(
   if (!found) throw new Error('the baseline run has no such event; pick another seed');
   return found;
 }
+
+/**
+ * Logs the first Promise on the leader log as an Accept of some value, though the state it
+ * logs is that of the Promise (an event that names the wrong action). Returns the event as it
+ * was, and where it is.
+ */
+export function mislabelFirstLeaderPromise(run: TraceEvent[][]): {
+  promise: Extract<TraceEvent, { action: 'Promise' }>;
+  server: number;
+  position: number;
+  /** Its index in the Lamport order of the run. */
+  at: number;
+} {
+  const order = located(run);
+  const at = order.findIndex((x) => x.event.action === 'Promise' && x.event.params.L === 'leader');
+  const { event, server, position } = order[at];
+  const promise = event as Extract<TraceEvent, { action: 'Promise' }>;
+  run[server][position] = {
+    ...promise,
+    action: 'Accept',
+    params: { ...promise.params, v: 1 },
+  } as TraceEvent;
+  return { promise, server, position, at };
+}
