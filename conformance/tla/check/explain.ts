@@ -16,7 +16,7 @@ import { type Value, modelValue } from '../values/value.ts';
 import type { CfgValue } from './cfg.ts';
 import type { Model } from './model.ts';
 import type { SavedStep, SavedTrace } from './saved-trace.ts';
-import { displayPath } from './trace-text.ts';
+import { displayPath } from '../diagnostics/render.ts';
 
 /** An expression that cannot be compiled, or a saved state that cannot be read back. */
 export class ExplainError extends Error {

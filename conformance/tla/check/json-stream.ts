@@ -5,13 +5,13 @@
  * renamed or changes meaning (adding fields or record types keeps it).
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Loc } from '../syntax/ast.ts';
 import { printValue } from '../values/print.ts';
 import type { CheckResult, Progress, ResultKind, TraceStep } from './explorer.ts';
 import { exitCode } from './report.ts';
 import type { InputError } from './run.ts';
 import type { ActionStats } from './stats.ts';
 import { type Change, diffStates } from './trace-diff.ts';
+import { locationText } from './trace-text.ts';
 
 export const STREAM_VERSION = 1;
 
@@ -96,11 +96,6 @@ export type StreamRecord =
       seed?: number;
     };
 
-/** `file:line:col`, the file as the loader recorded it. */
-export function locationJson(loc: Loc): string {
-  return `${loc.file}:${loc.line}:${loc.col}`;
-}
-
 /** A trace as the stream carries it: every state in full, and what each step changed. */
 export function traceJson(
   varNames: readonly string[],
@@ -109,7 +104,7 @@ export function traceJson(
   return trace.map((s, i) => ({
     index: i + 1,
     action: s.action,
-    location: s.loc ? locationJson(s.loc) : null,
+    location: s.loc ? locationText(s.loc) : null,
     state: Object.fromEntries(varNames.map((n, v) => [n, printValue(s.state[v])])),
     changes: i === 0 ? [] : diffStates(varNames, trace[i - 1].state, s.state),
   }));
@@ -123,13 +118,13 @@ function coverageRecord(stats: ActionStats): StreamRecord {
     actions: stats.actions.map((a) => ({
       label: a.label,
       name: a.name,
-      location: locationJson(a.loc),
+      location: locationText(a.loc),
       generated: a.generated,
       distinct: orNull(a.distinct),
     })),
     byName: stats.byName.map((g) => ({
       name: g.name,
-      location: locationJson(g.loc),
+      location: locationText(g.loc),
       disjuncts: g.disjuncts,
       generated: g.generated,
       distinct: orNull(g.distinct),

@@ -3,7 +3,7 @@
  * parse TLC's output) and the readable one (the first state in full, then only what each step
  * changed, with each action's place as `file:line:col`).
  */
-import { isAbsolute, relative } from 'node:path';
+import { place } from '../diagnostics/render.ts';
 import type { Loc } from '../syntax/ast.ts';
 import { describeRange } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
@@ -54,19 +54,9 @@ export const tlcStyle: TraceStyle = {
   state: formatState,
 };
 
-/**
- * A source file as people should see it: relative to the working directory when it lies below
- * it (editors and terminals turn `file:line:col` into a link), else as it is.
- */
-export function displayPath(file: string): string {
-  if (!isAbsolute(file)) return file;
-  const rel = relative(process.cwd(), file);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
-}
-
 /** Where an action is, as `file:line:col`. */
 export function locationText(loc: Loc): string {
-  return `${displayPath(loc.file)}:${loc.line}:${loc.col}`;
+  return place(loc);
 }
 
 /** A step's header: the action with its parameters, and where it is. */

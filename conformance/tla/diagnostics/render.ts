@@ -58,7 +58,8 @@ export function place(loc: DiagnosticLocation, opts: RenderOptions = {}): string
   return `${displayPath(loc.file, opts)}:${loc.line}:${loc.col}`;
 }
 
-function displayPath(file: string, opts: RenderOptions): string {
+/** `file` relative to the chosen folder (default: the working folder) when it is inside it. */
+export function displayPath(file: string, opts: RenderOptions = {}): string {
   if (!isAbsolute(file)) return file;
   const rel = relative(opts.relativeTo ?? process.cwd(), file);
   return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
