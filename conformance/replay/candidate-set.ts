@@ -8,7 +8,11 @@ import { fingerprint, type Value } from '../tla/index.ts';
 
 /** A bounded set of distinct states, in insertion order. */
 export class CandidateSet {
-  private readonly seen = new Set<string>();
+  /**
+   * Fingerprints of the states, taken only once a second state arrives: most events leave one
+   * candidate, and fingerprinting a state costs time linear in its message set.
+   */
+  private seen: Set<string> | undefined;
   readonly states: Value[][] = [];
   /** For each state, the index of the state it was reached from in the previous set. */
   readonly parents: number[] = [];
@@ -18,16 +22,24 @@ export class CandidateSet {
 
   constructor(readonly bound: number) {}
 
-  /** Adds `state` (reached from the previous set's state `parent`) unless it is already in; returns whether it was new and fit. */
+  /**
+   * Adds `state` (reached from the previous set's state `parent`) unless it is already in;
+   * returns whether it was new and fit.
+   */
   add(state: Value[], parent = -1): boolean {
-    fingerprint(state, this.fp);
-    const key = `${this.fp[0]}:${this.fp[1]}`;
-    if (this.seen.has(key)) return false;
-    if (this.states.length >= this.bound) {
+    if (this.states.length > 0) {
+      if (this.seen === undefined) this.seen = new Set([this.key(this.states[0])]);
+      const key = this.key(state);
+      if (this.seen.has(key)) return false;
+      if (this.states.length >= this.bound) {
+        this.cut = true;
+        return false;
+      }
+      this.seen.add(key);
+    } else if (this.bound < 1) {
       this.cut = true;
       return false;
     }
-    this.seen.add(key);
     this.states.push(state);
     this.parents.push(parent);
     return true;
@@ -35,5 +47,10 @@ export class CandidateSet {
 
   get size(): number {
     return this.states.length;
+  }
+
+  private key(state: Value[]): string {
+    fingerprint(state, this.fp);
+    return `${this.fp[0]}:${this.fp[1]}`;
   }
 }

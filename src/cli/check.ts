@@ -148,7 +148,7 @@ function runCheck(specArg: string, flags: CheckFlags): number {
     progressIntervalMs: 3000,
   };
   say(
-    `Timelock TLA+ engine: checking ${basename(spec)} with ${basename(config)} (breadth-first, 1 worker)`,
+    `Timelock TLA+ engine: checking ${basename(spec)} with ${basename(config)} (${flags.simulate === undefined ? 'breadth-first' : 'random behaviours'}, 1 worker)`,
   );
   if (flags.workers && flags.workers !== '1' && flags.workers !== 'auto') {
     say(`Note: -workers ${flags.workers} accepted; this engine explores with one thread.`);

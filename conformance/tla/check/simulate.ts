@@ -9,6 +9,7 @@ import { Ctx, type PartialState } from '../eval/runtime.ts';
 import { actionLabel } from '../eval/actions.ts';
 import { expectBool } from '../eval/builtins.ts';
 import type { CheckResult, Progress, TraceStep } from './explorer.ts';
+import { outcomeDiagnostic } from '../diagnostics/violation.ts';
 import type { Model, NamedPredicate } from './model.ts';
 import { ActionCounters, ProgressMeter, summariseActions } from './stats.ts';
 
@@ -61,6 +62,7 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
     kind: CheckResult['kind'],
     path: Step[],
     extra: Partial<CheckResult> = {},
+    cause?: EvalError,
   ): CheckResult => ({
     kind,
     mode: 'simulate',
@@ -74,6 +76,16 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
     elapsedMs: Date.now() - started,
     trace: path.length > 0 ? path.map(toTraceStep) : undefined,
     actionStats: summariseActions(model.actions, counters, false),
+    diagnostic:
+      kind === 'ok' || kind === 'assume'
+        ? undefined
+        : outcomeDiagnostic(model, {
+            kind,
+            property: extra.property,
+            cause,
+            state: path.at(-1)?.state,
+            actionIdx: path.at(-1)?.action ?? -1,
+          }),
     ...extra,
   });
   const toTraceStep = (s: Step): TraceStep =>
@@ -97,7 +109,7 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
     });
   } catch (e) {
     if (e instanceof EvalError)
-      return finish('eval-error', [], { message: e.message, errorKind: e.kind });
+      return finish('eval-error', [], { message: e.message, errorKind: e.kind }, e);
     throw e;
   }
   if (inits.length === 0) return finish('ok', []);
@@ -160,11 +172,12 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
       }
     } catch (e) {
       if (e instanceof EvalError) {
-        return finish('eval-error', path, {
-          message: e.message,
-          errorKind: e.kind,
-          errorTrail: [],
-        });
+        return finish(
+          'eval-error',
+          path,
+          { message: e.message, errorKind: e.kind, errorTrail: [] },
+          e,
+        );
       }
       throw e;
     }

@@ -35,6 +35,9 @@ describe('simulation (-simulate)', () => {
     );
     expect(second.generated).toBe(first.generated);
     expect(formatTlc(first)).toContain('(simulation, seed 1)');
+    // As in breadth-first checking, the diagnostic names the false part of the invariant.
+    expect(first.diagnostic?.code).toBe('TLA501');
+    expect(first.diagnostic?.values?.map((v) => v.name)).toContain('chosen');
   });
 
   it('checks every state of every behaviour without error on a correct model', () => {
