@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { parseModule, TlaSyntaxError } from './syntax/parse.ts';
+export { parseModule, TlaSyntaxError, type SyntaxErrorExtra } from './syntax/parse.ts';
 export type { Module, Expr, Unit, Bound, Loc, Param, ExceptStep } from './syntax/ast.ts';
 export { ModuleLoader, TlaSemanticError, type LoadedModule } from './modules/loader.ts';
 export { STANDARD_MODULES } from './modules/stdlib/index.ts';
@@ -13,7 +13,13 @@ export * from './values/value.ts';
 export * from './values/sets.ts';
 export { printValue, quote } from './values/print.ts';
 export { readValue, ValueSyntaxError } from './values/read.ts';
-export { EvalError, describeRange, type EvalErrorKind, type SourceRange } from './values/errors.ts';
+export {
+  EvalError,
+  describeRange,
+  type EvalErrorKind,
+  type EvalErrorDetails,
+  type SourceRange,
+} from './values/errors.ts';
 export { parseCfg, readCfg, CfgError } from './check/cfg.ts';
 export type {
   ModelConfig,
@@ -55,8 +61,14 @@ export {
   explainTrace,
   formatExplanation,
   type StateExplanation,
+  type ExpressionOutcome,
 } from './check/explain.ts';
-export { SavedTraceError, readSavedTrace, type SavedTrace } from './check/saved-trace.ts';
+export {
+  SavedTraceError,
+  readSavedTrace,
+  type SavedTrace,
+  type SavedStep,
+} from './check/saved-trace.ts';
 export {
   CheckStream,
   STREAM_VERSION,
@@ -100,7 +112,7 @@ export {
 } from './eval/runtime.ts';
 export { Scope, ModuleInstance, NamespaceBuilder } from './eval/scope.ts';
 export type { Resolved } from './eval/compile.ts';
-export type { Binding, Compiled, EnvFrame } from './eval/runtime.ts';
+export type { Binding, Compiled, EnvFrame, SearchStats } from './eval/runtime.ts';
 export type {
   Def,
   OpDef,

@@ -27,13 +27,13 @@ export class ExplainError extends Error {
 }
 
 /** What one expression gave in one state: its value, or why there is none. */
-export type Outcome = { expr: string; value: string } | { expr: string; error: string };
+export type ExpressionOutcome = { expr: string; value: string } | { expr: string; error: string };
 
 export interface StateExplanation {
   index: number;
   action: string;
   location: string | null;
-  results: Outcome[];
+  results: ExpressionOutcome[];
 }
 
 interface CompiledExpr {
@@ -175,7 +175,7 @@ export function explainTrace(
       index: step.index,
       action: step.action,
       location: step.location,
-      results: compiled.map((c): Outcome => {
+      results: compiled.map((c): ExpressionOutcome => {
         if (c.isAction && nxt === null) {
           return { expr: c.text, error: NO_NEXT_STATE };
         }
