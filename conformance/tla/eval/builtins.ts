@@ -41,9 +41,35 @@ function union(a: SetValue, b: SetValue): SetValue {
       eb = b.elements();
     if (eb.length === 0) return a.toEnum();
     if (ea.length === 0) return b.toEnum();
+    if (eb.length * SMALL_SIDE < ea.length) return insertSorted(ea, eb);
+    if (ea.length * SMALL_SIDE < eb.length) return insertSorted(eb, ea);
     return mergeSorted(ea, eb);
   }
   return new CupSet(a, b);
+}
+
+/** Below this ratio of sizes, a union inserts the small side into a copy of the large one. */
+const SMALL_SIDE = 16;
+
+/**
+ * The union of a large sorted duplicate-free array and a small one: each small element is
+ * placed by binary search, so a union such as `msgs \cup {m}` makes log |msgs| comparisons and
+ * one copy of the array rather than |msgs| comparisons.
+ */
+function insertSorted(large: readonly Value[], small: readonly Value[]): EnumSet {
+  const out = large.slice();
+  for (const x of small) {
+    let lo = 0,
+      hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(out[mid], x) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < out.length && compare(out[lo], x) === 0) continue;
+    out.splice(lo, 0, x);
+  }
+  return new EnumSet(out);
 }
 
 /** The union of two sorted duplicate-free arrays, in one merge pass (`msgs \cup {m}` is hot). */
