@@ -18,7 +18,7 @@ import { readTraceFile, runsOf, type TraceStream } from './trace-input.ts';
 
 export { formatReport } from './report.ts';
 export type * from './report.ts';
-export { TraceInputError, parseTrace, type LoggedEvent, type TraceStream } from './trace-input.ts';
+export { LoggedEvent, TraceInputError, parseTrace, type TraceStream } from './trace-input.ts';
 export { DEFAULT_MAX_CANDIDATES, type ReplayOptions } from './replay.ts';
 export { cfgText, type ReplayConstants } from './replay-model.ts';
 

@@ -14,8 +14,8 @@ export function mergeByLamportClock(streams: readonly TraceStream[]): LoggedEven
     .flatMap((s) => s.events)
     .sort(
       (x, y) =>
-        x.event.clock - y.event.clock ||
-        x.event.server - y.event.server ||
+        x.clock - y.clock ||
+        x.server - y.server ||
         fileOrder.get(x.file)! - fileOrder.get(y.file)! ||
         x.line - y.line,
     );

@@ -10,16 +10,39 @@ import type { TraceEvent } from '../../src/trace/events.ts';
 import { TRACE_EVENT_SCHEMA } from '../../src/trace/schema.ts';
 import { validate } from '../../src/trace/validate.ts';
 
-/** An event together with where it was logged. */
-export interface LoggedEvent {
-  readonly event: TraceEvent;
-  /** The file it came from (or the name given to an in-memory trace). */
-  readonly file: string;
-  /** 1-based line number in that file. */
-  readonly line: number;
-  /** The line as logged, for reports. */
-  readonly text: string;
+/**
+ * An event together with where it was logged. Only the line's text and what merging needs are
+ * kept; the event is parsed again when it is used. A server logs its whole state with every
+ * event, so a long trace parsed once and kept would take several times its size in memory.
+ */
+export class LoggedEvent {
+  constructor(
+    /** The file it came from (or the name given to an in-memory trace). */
+    readonly file: string,
+    /** 1-based line number in that file. */
+    readonly line: number,
+    /** The line as logged, for reports. */
+    readonly text: string,
+    /** Its Lamport clock and server, for merging. */
+    readonly clock: number,
+    readonly server: number,
+  ) {}
+
+  /** The event (checked against the schema when the trace was read). */
+  get event(): TraceEvent {
+    let parsed = recentlyParsed.get(this);
+    if (parsed === undefined) {
+      parsed = JSON.parse(this.text) as TraceEvent;
+      // Replay and reports use the events near the one being replayed, over and over.
+      if (recentlyParsed.size >= RECENTLY_PARSED) recentlyParsed.clear();
+      recentlyParsed.set(this, parsed);
+    }
+    return parsed;
+  }
 }
+
+const recentlyParsed = new Map<LoggedEvent, TraceEvent>();
+const RECENTLY_PARSED = 64;
 
 /** One server's trace, or several servers' traces merged in one file. */
 export interface TraceStream {
@@ -93,7 +116,8 @@ export function parseTrace(text: string, file: string): TraceStream {
       const first = errors[0];
       throw new TraceInputError(`${where}: not a trace event: at ${first.path}: ${first.message}`);
     }
-    events.push({ event: value as TraceEvent, file, line: index + 1, text: line });
+    const event = value as TraceEvent;
+    events.push(new LoggedEvent(file, index + 1, line, event.clock, event.server));
   });
   return { file, events };
 }
