@@ -17,7 +17,7 @@ CONSTANT MaxCrashes   \* how many crash-restarts a behaviour may contain
 
 VARIABLE crashes      \* how many have happened (bounds the model)
 
-vars == <<acc, msgs, learned, fresh, tsvc, req, served, crashes>>
+vars == <<acc, msgs, learned, chosen, fresh, tsvc, req, served, returned, crashes>>
 
 Init ==
     /\ PaxosInit
@@ -34,11 +34,11 @@ Restart(s) ==
     /\ crashes' = crashes + 1
     /\ learned' = [learned EXCEPT ![s] = [L \in Logs |-> [q \in Seqs |-> None]]]
     /\ tsvc' = [tsvc EXCEPT ![s] = [c \in Clients |-> Off]]
-    /\ UNCHANGED <<acc, msgs, fresh, req, served>>
+    /\ UNCHANGED <<acc, msgs, chosen, fresh, req, served, returned>>
 
 (* The layers below frame only their own variables; these frame the rest. *)
-PaxosFrame == UNCHANGED <<fresh, tsvc, req, served, crashes>>
-ElectionFrame == UNCHANGED <<tsvc, req, served, crashes>>
+PaxosFrame == UNCHANGED <<fresh, tsvc, req, served, returned, crashes>>
+ElectionFrame == UNCHANGED <<tsvc, req, served, returned, crashes>>
 TimestampsFrame == UNCHANGED crashes
 
 (* Server s handles message m: as acceptor (prepare, accept, ping), as     *)
@@ -69,14 +69,14 @@ Next ==
           \/ \E c \in Clients : TimestampStep(s, c) /\ TimestampsFrame
           \/ Restart(s)
     \/ \E c \in Clients :
-          \/ \E s \in Servers : Request(c, s) /\ TimestampsFrame
+          \/ \E s \in Servers, n \in 1..MaxBatch : Request(c, s, n) /\ TimestampsFrame
           \/ GiveUp(c) /\ TimestampsFrame
 
 Spec == Init /\ [][Next]_vars
 
 -----------------------------------------------------------------------------
 TypeOK ==
-    /\ fresh \in 0..MaxFresh
+    /\ fresh \in [Servers -> 0..MaxFresh]
     /\ \A s \in Servers, c \in Clients : tsvc[s][c].phase \in Phases
     /\ \A c \in Clients : req[c].st \in {"idle", "pending"}
 
@@ -111,11 +111,12 @@ FairSpec == Spec /\ Fairness
 
 EventuallyLeader == <>(\E s \in Servers : LeaderOf(s) = s)
 
-(* A model runs out of room when it has used every fresh identity (no new *)
-(* leadership check can start) or every instance of c has used its        *)
-(* bounds up to MaxBound: requests cannot be served then, by construction.*)
+(* A model runs out of room when the server holding c's request has used  *)
+(* every fresh number (no new leadership check can start) or every        *)
+(* instance of c has used its bounds up to MaxBound: requests cannot be    *)
+(* served then, by construction.                                          *)
 OutOfRoom(c) ==
-    \/ fresh = MaxFresh
+    \/ req[c].srv \in Servers /\ fresh[req[c].srv] = MaxFresh
     \/ \A s \in Servers : tsvc[s][c].counter = tsvc[s][c].limit /\ tsvc[s][c].limit + Step > MaxBound
 
 RequestsAnswered ==

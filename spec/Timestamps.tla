@@ -11,34 +11,43 @@
 (*     identity, or the agreed bound is lower than asked, it stops for     *)
 (*     good (a newer leader owns the log).                                 *)
 (* A server serves a request only after a leadership check that started    *)
-(* after the request arrived. Gaps in timestamps are allowed.              *)
+(* after the request arrived. A request asks for a range of timestamps     *)
+(* (AtlasDB's getFreshTimestamps(n)); the answer may be shorter than asked *)
+(* when the agreed bound is near. Gaps in timestamps are allowed.          *)
 (***************************************************************************)
 EXTENDS Election
 
 CONSTANTS
     MaxBound,   \* bounds (and so timestamps) are at most MaxBound
-    Step        \* how far an instance extends the bound at a time
+    Step,       \* how far an instance extends the bound at a time
+    MaxBatch    \* a request asks for at most MaxBatch timestamps
 
 VARIABLES
     tsvc,     \* volatile: tsvc[s][c], the current timestamp-service instance
     req,      \* req[c]: the client's outstanding request
-    served    \* history: every response, [client, ts, floor]
+    served,   \* history: every response, [client, first, last, floor, prev]
+    returned  \* history: returned[c], the greatest timestamp returned to c (0 if none)
 
 Phases == {"off", "recovering", "forcing", "serving", "extending", "stopped"}
 Off == [phase |-> "off", id |-> 0, term |-> 0, seq |-> 0, limit |-> 0, counter |-> 0, check |-> 0]
-Idle == [st |-> "idle", srv |-> 0, after |-> 0, floor |-> 0]
+Idle == [st |-> "idle", srv |-> 0, after |-> 0, floor |-> 0, count |-> 0]
 
 TimestampsInit ==
     /\ tsvc = [s \in Servers |-> [c \in Clients |-> Off]]
     /\ req = [c \in Clients |-> Idle]
     /\ served = {}
+    /\ returned = [c \in Clients |-> 0]
 
+(* The value of a client's log: a bound, and the instance that proposed it.*)
+BoundValue(b, id) == [bound |-> b, pid |-> id]
 Bound(v) == v.bound
 
-(* The highest timestamp returned to c so far (0 if none).                *)
-MaxServed(c) ==
-    LET ts == {r.ts : r \in {r \in served : r.client = c}}
-    IN  IF ts = {} THEN 0 ELSE CHOOSE t \in ts : \A u \in ts : u <= t
+(* The identity of the k-th instance s starts: distinct across servers,   *)
+(* as the proposer ids of a log's ballots must be.                        *)
+InstanceId(s, k) == (k - 1) * N + s
+
+Min(x, y) == IF x < y THEN x ELSE y
+Max(x, y) == IF x < y THEN y ELSE x
 
 (* The value an instance proposes in its current phase: when forcing, the *)
 (* bound agreed at the previous sequence (so nothing changes); when       *)
@@ -46,8 +55,8 @@ MaxServed(c) ==
 OwnValue(s, c) ==
     LET t == tsvc[s][c]
     IN  IF t.phase = "forcing"
-          THEN [bound |-> IF t.seq = 1 THEN 0 ELSE Bound(learned[s][c][t.seq - 1]), pid |-> t.id]
-          ELSE [bound |-> t.limit + Step, pid |-> t.id]
+          THEN BoundValue(IF t.seq = 1 THEN 0 ELSE Bound(learned[s][c][t.seq - 1]), t.id)
+          ELSE BoundValue(t.limit + Step, t.id)
 
 (* The instance at s for c is proposing at its current sequence.          *)
 Proposing(s, c) ==
@@ -62,10 +71,10 @@ StartService(s, c) ==
     /\ LeaderOf(s) = s
     /\ tsvc[s][c].term < GreatestLearned(s, LeaderLog)
     /\ StartCheck(s, c)
-    /\ tsvc' = [tsvc EXCEPT ![s][c] = [phase |-> "recovering", id |-> fresh + 1,
+    /\ tsvc' = [tsvc EXCEPT ![s][c] = [phase |-> "recovering", id |-> InstanceId(s, fresh[s] + 1),
                                        term |-> GreatestLearned(s, LeaderLog),
-                                       seq |-> 0, limit |-> 0, counter |-> 0, check |-> fresh + 1]]
-    /\ UNCHANGED <<acc, learned, req, served>>
+                                       seq |-> 0, limit |-> 0, counter |-> 0, check |-> fresh[s] + 1]]
+    /\ UNCHANGED <<acc, learned, chosen, req, served, returned>>
 
 (***************************************************************************)
 (* A quorum answered the recovery check: the latest sequence q anybody in  *)
@@ -85,7 +94,7 @@ Recover(s, c) ==
                                              !.limit = Bound(learned[s][c][q]),
                                              !.counter = Bound(learned[s][c][q])]
                               ELSE [@ EXCEPT !.phase = "forcing", !.seq = q]]
-    /\ UNCHANGED <<acc, msgs, learned, fresh, req, served>>
+    /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, req, served, returned>>
 
 (* Forcing is done once s learned the bound at the sequence it forced.    *)
 FinishForcing(s, c) ==
@@ -93,7 +102,7 @@ FinishForcing(s, c) ==
     /\ learned[s][c][tsvc[s][c].seq] # None
     /\ LET b == Bound(learned[s][c][tsvc[s][c].seq])
        IN  tsvc' = [tsvc EXCEPT ![s][c].phase = "serving", ![s][c].limit = b, ![s][c].counter = b]
-    /\ UNCHANGED <<acc, msgs, learned, fresh, req, served>>
+    /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, req, served, returned>>
 
 (***************************************************************************)
 (* The next timestamp would pass the agreed bound: propose a higher bound  *)
@@ -105,21 +114,21 @@ Extend(s, c) ==
     /\ tsvc[s][c].limit + Step <= MaxBound
     /\ tsvc[s][c].seq + 1 \in Seqs
     /\ tsvc' = [tsvc EXCEPT ![s][c].phase = "extending", ![s][c].seq = @ + 1]
-    /\ UNCHANGED <<acc, msgs, learned, fresh, req, served>>
+    /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, req, served, returned>>
 
 (* The instance proposes at its sequence with ballot <<n, id>>.           *)
 ProposeBound(s, c, q, n) ==
     /\ Proposing(s, c)
     /\ q = tsvc[s][c].seq
     /\ SendPrepare(c, q, <<n, tsvc[s][c].id>>)
-    /\ UNCHANGED <<acc, learned, fresh, tsvc, req, served>>
+    /\ UNCHANGED <<acc, learned, chosen, fresh, tsvc, req, served, returned>>
 
 SendBoundAccept(s, c, q, b) ==
     /\ Proposing(s, c)
     /\ q = tsvc[s][c].seq
     /\ b[2] = tsvc[s][c].id
     /\ SendAccept(c, q, b, OwnValue(s, c))
-    /\ UNCHANGED <<acc, learned, fresh, tsvc, req, served>>
+    /\ UNCHANGED <<acc, learned, chosen, fresh, tsvc, req, served, returned>>
 
 (***************************************************************************)
 (* s learned the bound at the sequence it extended to: serve up to it if   *)
@@ -134,22 +143,23 @@ BoundAgreed(s, c) ==
                       IF v.pid = @.id /\ v.bound >= @.limit + Step
                         THEN [@ EXCEPT !.phase = "serving", !.limit = v.bound]
                         ELSE [@ EXCEPT !.phase = "stopped"]]
-    /\ UNCHANGED <<acc, msgs, learned, fresh, req, served>>
+    /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, req, served, returned>>
 
 (***************************************************************************)
-(* Clients: c sends a request to s; it remembers the highest timestamp     *)
-(* returned so far and the check counter at arrival.                       *)
+(* Clients: c asks s for n timestamps; the request remembers the highest  *)
+(* timestamp returned so far and s's check counter at arrival.             *)
 (***************************************************************************)
-Request(c, s) ==
+Request(c, s, n) ==
     /\ req[c].st = "idle"
-    /\ req' = [req EXCEPT ![c] = [st |-> "pending", srv |-> s, after |-> fresh, floor |-> MaxServed(c)]]
-    /\ UNCHANGED <<acc, msgs, learned, fresh, tsvc, served>>
+    /\ req' = [req EXCEPT ![c] = [st |-> "pending", srv |-> s, after |-> fresh[s],
+                                  floor |-> returned[c], count |-> n]]
+    /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, tsvc, served, returned>>
 
 (* The request timed out or was refused (s was not the leader).           *)
 GiveUp(c) ==
     /\ req[c].st = "pending"
     /\ req' = [req EXCEPT ![c] = Idle]
-    /\ UNCHANGED <<acc, msgs, learned, fresh, tsvc, served>>
+    /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, tsvc, served, returned>>
 
 (***************************************************************************)
 (* s starts a leadership check for the requests it holds. Checks are       *)
@@ -165,12 +175,17 @@ NeedsCheck(s) ==
         /\ req[c].srv = s
         /\ ~\E m \in msgs : m.type = "ping" /\ m.from = s /\ m.log = LeaderLog /\ m.id > req[c].after
 
-CheckLeadership(s) == CheckLeadershipIf(s, HasPendingRequest(s)) /\ UNCHANGED <<tsvc, req, served>>
+CheckLeadership(s) ==
+    CheckLeadershipIf(s, HasPendingRequest(s)) /\ UNCHANGED <<tsvc, req, served, returned>>
 
 (***************************************************************************)
 (* s answers c's request from memory, after a leadership check (k) that    *)
-(* started after the request arrived confirmed s as leader.                *)
+(* started after the request arrived confirmed s as leader: it hands out   *)
+(* the next timestamps, as many as asked or as the agreed bound allows.    *)
 (***************************************************************************)
+ServedRange(s, c) ==
+    <<tsvc[s][c].counter + 1, Min(tsvc[s][c].counter + req[c].count, tsvc[s][c].limit)>>
+
 Serve(s, c, k) ==
     /\ req[c].st = "pending"
     /\ req[c].srv = s
@@ -178,36 +193,42 @@ Serve(s, c, k) ==
     /\ ConfirmedBy(s, k)
     /\ tsvc[s][c].phase = "serving"
     /\ tsvc[s][c].counter < tsvc[s][c].limit
-    /\ tsvc' = [tsvc EXCEPT ![s][c].counter = @ + 1]
-    /\ served' = served \cup {[client |-> c, ts |-> tsvc[s][c].counter + 1, floor |-> req[c].floor]}
+    /\ LET range == ServedRange(s, c)
+       IN  /\ tsvc' = [tsvc EXCEPT ![s][c].counter = range[2]]
+           /\ served' = served \cup {[client |-> c, first |-> range[1], last |-> range[2],
+                                      floor |-> req[c].floor, prev |-> returned[c]]}
+           /\ returned' = [returned EXCEPT ![c] = Max(@, range[2])]
     /\ req' = [req EXCEPT ![c] = Idle]
-    /\ UNCHANGED <<acc, msgs, learned, fresh>>
+    /\ UNCHANGED <<acc, msgs, learned, chosen, fresh>>
 
 -----------------------------------------------------------------------------
-(* What clients are promised.                                             *)
+(* What clients are promised. `served` records, with each response, the   *)
+(* highest timestamp returned to its client before it (`prev`) and before *)
+(* its request arrived (`floor`), so that each property below is a check  *)
+(* of one response, or of one chosen bound, at a time: trace validation   *)
+(* checks them on runs with millions of responses. SafetyReference.tla     *)
+(* states them over pairs of responses and bounds; the models SafetyForms* *)
+(* check both forms agree in every state.                                  *)
 
-(* No timestamp is returned twice to a client: no two responses share a  *)
-(* client and a timestamp.                                                *)
-UniqueTimestamps ==
-    Cardinality({<<r.client, r.ts>> : r \in served}) = Cardinality(served)
+(* No timestamp is returned twice to a client: each response starts above *)
+(* every timestamp returned to the client before it.                      *)
+UniqueTimestamps == \A r \in served : r.first > r.prev
 
 (* Each timestamp is above every timestamp whose response completed before*)
 (* its request arrived.                                                   *)
-RealTimeOrder == \A r \in served : r.ts > r.floor
+RealTimeOrder == \A r \in served : r.first > r.floor
 
-(* The bounds agreed in client c's log.                                    *)
-AgreedBounds(chosen, c) == {t[3].bound : t \in {t \in chosen : t[1] = c}}
-
-(* Every timestamp returned is at most a bound agreed in the client's log.*)
+(* Every timestamp returned is at most a bound agreed in the client's log:*)
+(* the greatest one returned is.                                          *)
 WithinAgreedBound ==
-    LET chosen == ChosenTriples
-        bounds == [c \in Clients |-> AgreedBounds(chosen, c)]
-    IN  \A r \in served : \E b \in bounds[r.client] : r.ts <= b
+    \A c \in Clients :
+        returned[c] = 0 \/ \E t \in chosen : t[1] = c /\ returned[c] <= t[3].bound
 
-(* Agreed bounds never decrease as the sequence grows.                    *)
+(* Agreed bounds never decrease as the sequence grows: each is at least    *)
+(* the one agreed at the sequence before (an instance proposes at q only   *)
+(* once q - 1 is agreed, so the agreed sequences of a log have no gaps).   *)
 BoundsIncrease ==
-    LET chosen == ChosenTriples
-    IN  \A c \in Clients :
-            LET agreed == {t \in chosen : t[1] = c}
-            IN  \A t1, t2 \in agreed : t1[2] < t2[2] => t1[3].bound <= t2[3].bound
+    \A t \in chosen :
+        t[1] \in Clients =>
+            \A u \in chosen : u[1] = t[1] /\ u[2] = t[2] - 1 => u[3].bound <= t[3].bound
 =============================================================================

@@ -6,6 +6,7 @@
  */
 export * from './ports.ts';
 export * from './memory-storage.ts';
+export * from './memory-ids.ts';
 export * from './paxos/types.ts';
 export * from './paxos/ballot.ts';
 export * from './paxos/quorum.ts';
@@ -28,4 +29,4 @@ export * from './server/step.ts';
 export * from './server/timings.ts';
 export * from './sim/faults.ts';
 export * from './sim/client.ts';
-export * from './trace/lamport.ts';
+export * from './trace/vector-clock.ts';

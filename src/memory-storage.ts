@@ -48,16 +48,4 @@ export class MemoryAcceptorStorage implements AcceptorStorage {
       .slice(0, limit)
       .flatMap((q) => stored.acceptances.get(q)!);
   }
-
-  snapshot(): Record<LogName, Record<string, AcceptorRecord>> {
-    const out: Record<LogName, Record<string, AcceptorRecord>> = {};
-    for (const [name, stored] of [...this.logs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const seqs: Record<string, AcceptorRecord> = {};
-      for (const q of [...stored.records.keys()].sort((a, b) => a - b)) {
-        seqs[q] = stored.records.get(q)!;
-      }
-      out[name] = seqs;
-    }
-    return out;
-  }
 }

@@ -5,6 +5,7 @@
  */
 import type { AcceptorRecord, Ballot, LogName, LogValue, Seq } from './paxos/types.ts';
 import type { Envelope, TimestampReply } from './server/messages.ts';
+import type { VectorTime } from './trace/vector-clock.ts';
 
 /**
  * The acceptor's durable state (the spec's `acc[a]`): it survives a crash. `save` returns only
@@ -24,8 +25,6 @@ export interface AcceptorStorage {
    * for an accepted message this acceptor really sent.
    */
   acceptancesFrom(log: LogName, from: Seq, limit: number): Acceptance[];
-  /** Every record saved, log by log, for traces. */
-  snapshot(): Record<LogName, Record<string, AcceptorRecord>>;
 }
 
 /** One acceptance an acceptor made: it accepted `val` at ballot `bal` for sequence `seq`. */
@@ -39,8 +38,8 @@ export interface Acceptance {
 export interface Transport {
   /** Sends a message to another server (or to this one). */
   send(envelope: Envelope): void;
-  /** Answers a client; `clock` is the server's Lamport clock at the answer. */
-  reply(reply: TimestampReply, clock: number): void;
+  /** Answers a client; `clock` is the server's vector clock at the answer. */
+  reply(reply: TimestampReply, clock: VectorTime): void;
 }
 
 /** Time, in milliseconds. Only the driver reads it; cores receive `now` as an input. */
@@ -55,23 +54,15 @@ export interface Random {
 }
 
 /**
- * Fresh identities for timestamp-service instances and checks (the spec's `fresh`): each is
- * larger than every one handed out before, so "a check that started after a request arrived"
- * is "a check with an id above the last id at arrival".
+ * One server's fresh numbers for leadership checks and timestamp-service instances (the spec's
+ * `fresh[s]`): each is larger than every one this server handed out before, so "a check that
+ * started after a request arrived" is "a check numbered above the last number at arrival". No
+ * counter is shared between servers; the number survives a crash (`next` returns only once the
+ * new number is durable), because a restarted server must not reuse a check or instance number.
  */
 export interface IdSource {
-  /** A new identity. */
+  /** A new number. */
   next(): number;
-  /** The last identity handed out, or 0. */
+  /** The last number handed out, or 0. */
   last(): number;
-}
-
-/**
- * An id source shared by the servers of one process (the simulator's). Reading or taking an id
- * is an interaction with shared state, so it carries a Lamport time as a message does: traces
- * then order the uses of ids as the ids themselves are ordered.
- */
-export interface SharedIdSource extends IdSource {
-  /** The Lamport time of the last use; the driver advances it. */
-  lamport: number;
 }

@@ -11,7 +11,7 @@ import type { Expr, Model } from '../tla/index.ts';
 import { LEADER_LOG } from '../../src/paxos/types.ts';
 import { SPEC_ACTIONS, type ActionName, type TraceEvent } from '../../src/trace/events.ts';
 import { validateRun, type ValidateOptions } from './index.ts';
-import { mergeByLamportClock } from './merge.ts';
+import { mergeCausally } from './merge.ts';
 import type { RunReport, ValidationReport } from './report.ts';
 import { buildReplayModel, constantsFor, defaultSpecFile } from './replay-model.ts';
 import { sourcePlace, sourceText } from './source-text.ts';
@@ -139,8 +139,9 @@ function shapeOf(event: TraceEvent): string {
 }
 
 /**
- * Counts actions as runs are validated, so that a pipeline need not keep the traces:
- * {@link CoverageTally.addRun} after each run, {@link CoverageTally.coverage} at the end.
+ * Counts actions as runs are validated, so that a pipeline need not keep the traces: pass
+ * {@link CoverageTally.counter} as the replay's `onMatched`, and read
+ * {@link CoverageTally.coverage} at the end.
  */
 export class CoverageTally {
   private readonly byShape = new Map<string, number>();
@@ -158,14 +159,8 @@ export class CoverageTally {
     }
   }
 
-  /**
-   * Counts the events of a validated run that conformed: the first `report.matched` of its
-   * streams merged as the replay merged them.
-   */
-  addRun(streams: readonly TraceStream[], report: RunReport): void {
-    const merged = mergeByLamportClock(streams).slice(0, report.matched);
-    this.addEvents(merged.map((logged) => logged.event));
-  }
+  /** Counts one event that conformed; give it to the replay as `onMatched`. */
+  readonly counter = (event: TraceEvent): void => this.addEvents([event]);
 
   /** The coverage so far. */
   coverage(): ActionCoverage {
@@ -200,7 +195,13 @@ export function coverageOfRuns(
   disjuncts?: readonly NextDisjunct[],
 ): ActionCoverage {
   const tally = new CoverageTally(disjuncts);
-  for (const { streams, report } of runs) tally.addRun(streams, report);
+  for (const { streams, report } of runs) {
+    let left = report.matched;
+    for (const logged of mergeCausally(streams)) {
+      if (left-- <= 0) break;
+      tally.counter(logged.event);
+    }
+  }
   return tally.coverage();
 }
 
@@ -215,9 +216,7 @@ export function validateTracesWithCoverage(
   const tally = new CoverageTally(specNextDisjuncts(options.specFile));
   const reports = runsOf(paths).map((files) => {
     const streams = files.map(readTraceFile);
-    const report = validateRun(streams, options);
-    tally.addRun(streams, report);
-    return report;
+    return validateRun(streams, { ...options, onMatched: tally.counter });
   });
   return {
     report: { ok: reports.every((r) => r.ok), runs: reports },

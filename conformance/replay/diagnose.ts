@@ -12,17 +12,18 @@ import {
   type TraceEvent,
 } from '../../src/trace/events.ts';
 import { findFalseConjunct } from './false-conjunct.ts';
-import {
-  diffProjections,
-  loggedText,
-  matchesLogged,
-  normaliseLogged,
-  projectServer,
-  type FieldDiff,
-} from './projection.ts';
+import { outputDiffs } from './outputs.ts';
+import { diffChanges, matchesChanges, type FieldDiff, type VariableSlots } from './projection.ts';
 import type { AlternativeAction, CandidateDiagnosis } from './report.ts';
 import type { SpecActions } from './spec-actions.ts';
-import { paramValue } from './tla-values.ts';
+import { namedArguments, paramValue } from './tla-values.ts';
+
+/** What comparing a step with an event needs besides the states. */
+export interface ComparisonContext {
+  readonly slots: VariableSlots;
+  /** The spec's initial state (a Restart resets to it). */
+  readonly initial: readonly Value[];
+}
 
 /** How many candidates are examined, and how many are reported. */
 const EXAMINED = 100;
@@ -34,10 +35,14 @@ export function diagnoseRejection(
   candidates: readonly Value[][],
   event: TraceEvent,
   args: readonly Value[],
+  context: ComparisonContext,
 ): { closest: CandidateDiagnosis[]; closestState: Value[] | undefined } {
   const ranked = candidates
     .slice(0, EXAMINED)
-    .map((state) => ({ state, diagnosis: diagnoseCandidate(actions, state, event, args) }))
+    .map((state) => ({
+      state,
+      diagnosis: diagnoseCandidate(actions, state, event, args, context),
+    }))
     .sort((x, y) => distance(x.diagnosis) - distance(y.diagnosis));
   const reported: CandidateDiagnosis[] = [];
   const said = new Set<string>();
@@ -56,11 +61,13 @@ function diagnoseCandidate(
   state: Value[],
   event: TraceEvent,
   args: readonly Value[],
+  context: ComparisonContext,
 ): CandidateDiagnosis {
-  const varNames = actions.model.varNames;
-  const logged = normaliseLogged(event.state);
-  const diffFrom = (s: readonly Value[]): FieldDiff[] =>
-    diffProjections(logged, projectServer(s, varNames, event.server), event.server);
+  const outputs = outputDiffs(actions, event, namedArguments(event.action, args), state);
+  const diffFrom = (after: readonly Value[]): FieldDiff[] => [
+    ...outputs,
+    ...diffChanges(event, { ...context, before: state, after }),
+  ];
   const successors = actions.successors(event.action, args, state);
   if (successors.length > 0) {
     const diffs = successors.map(diffFrom).sort((x, y) => x.length - y.length);
@@ -89,9 +96,8 @@ export function alternativeActions(
   actions: SpecActions,
   state: readonly Value[],
   event: TraceEvent,
+  context: ComparisonContext,
 ): AlternativeAction[] {
-  const logged = loggedText(event.state);
-  const varNames = actions.model.varNames;
   const out: AlternativeAction[] = [];
   for (const name of Object.keys(SPEC_ACTIONS) as ActionName[]) {
     if (name === event.action) continue;
@@ -105,7 +111,9 @@ export function alternativeActions(
       continue; // parameters of the wrong type for this action: not a candidate explanation
     }
     if (successors.length > 0) {
-      const explains = successors.some((s) => matchesLogged(logged, s, varNames, event.server));
+      const explains = successors.some((after) =>
+        matchesChanges(event, { ...context, before: state, after }),
+      );
       out.push({ action: label, enabled: true, explains });
       continue;
     }

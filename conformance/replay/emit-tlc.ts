@@ -2,11 +2,13 @@
  * `validate --emit-tlc DIR`: the same trace validation, written out for stock TLC. For one run
  * it writes
  * - `TraceTimelockData.tla`: the merged trace as a TLA+ sequence of records (action, server,
- *   parameters, logged state, and where the event was logged), in the replay's order;
+ *   parameters, the state entries the step wrote, what it handed out, and where the event was
+ *   logged), in the replay's order;
  * - `TraceTimelock.tla`: `TraceInit`/`TraceNext` over the spec's variables and an index `l`;
  *   step `l` takes the spec action event `l` names with its logged parameters (and the frame
- *   `Next` conjoins it with), and requires the logging server's part of the new state to be
- *   what the event logged;
+ *   `Next` conjoins it with), requires the logging server's part of the new state to be its
+ *   old part with the logged writes applied, and what the step hands out to be what the event
+ *   logged (outputs.ts);
  * - `TraceTimelock.cfg`: the replay's constants ({@link cfgText}), plus the clients as model
  *   values;
  * - a copy of the spec's modules, so that the folder checks on its own.
@@ -17,20 +19,26 @@
  * minus one is then the longest matched prefix). docs/trace-validation-with-tlc.md says more.
  *
  * The text is derived, not hard-coded: the steps and frames from `Next`'s syntax tree
- * ({@link stepsOfNext}), the constants from {@link constantsFor}, values by the replay's own
- * JSON-to-TLA+ conversion ({@link paramValue}) printed as TLC prints them.
+ * ({@link stepsOfNext}), the checked outputs from {@link STEP_OUTPUTS}, the constants from
+ * {@link constantsFor}, values by the replay's own JSON-to-TLA+ conversion printed as TLC
+ * prints them.
+ *
+ * What TLC checks here is the classic question of trace validation: is this order of the
+ * events a behaviour of the spec? Our replay asks one thing more: each step may rely only on
+ * messages sent by events that happened before it (replay.ts). A trace TLC accepts may
+ * therefore still be rejected by `timelock validate`, never the other way round.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { printValue, quote, recordOf, setOf, TupleValue, type Value } from '../tla/index.ts';
 import { DEFAULT_SIMULATION } from '../../src/sim/simulation.ts';
-import { SPEC_ACTIONS, type ParamKind, type ServerSpecState } from '../../src/trace/events.ts';
+import { SPEC_ACTIONS, type ParamKind, type SpecChanges } from '../../src/trace/events.ts';
 import { loadSpecDefinitions, stepsOfNext, type NextStep } from '../static/spec-steps.ts';
-import { mergeByLamportClock } from './merge.ts';
-import { normaliseLogged } from './projection.ts';
+import { mergeCausally, OrderCheck } from './merge.ts';
+import { STEP_OUTPUTS } from './outputs.ts';
 import { cfgText, constantsFor, defaultSpecFile, type ReplayConstants } from './replay-model.ts';
-import { clientValue, logValue, none, paramValue } from './tla-values.ts';
 import { str } from '../tla/index.ts';
+import { clientValue, jsonValue, logValue, paramValue } from './tla-values.ts';
 import { readTraceFile, runsOf, shortName, type LoggedEvent } from './trace-input.ts';
 
 /** The trace-validation module's name (and file name, with `.tla`/`.cfg`). */
@@ -77,19 +85,29 @@ export function emitTlcTraceChecks(
   const runs = runsOf(paths);
   return runs.map((files, i) => {
     const streams = files.map(readTraceFile);
-    const events = mergeByLamportClock(streams);
-    const constants = constantsFor(events, {
+    const sorted: boolean[] = [];
+    function* scanned() {
+      for (const stream of streams) {
+        const check = new OrderCheck(stream.file);
+        for (const e of stream.events) {
+          check.see(e);
+          yield e;
+        }
+        sorted.push(check.inOrder);
+      }
+    }
+    const constants = constantsFor(scanned(), {
       step: options.step ?? DEFAULT_SIMULATION.boundStep,
       minServers: options.servers ?? streams.length,
     });
     const runDir = runs.length === 1 ? dir : join(dir, `run-${i + 1}`);
-    return writeTlcTraceCheck(events, constants, runDir, options.specFile);
+    return writeTlcTraceCheck(mergeCausally(streams, sorted), constants, runDir, options.specFile);
   });
 }
 
 /** Writes the TLC trace check of one run's merged `events` into `dir` (created if missing). */
 export function writeTlcTraceCheck(
-  events: readonly LoggedEvent[],
+  events: Iterable<LoggedEvent>,
   constants: ReplayConstants,
   dir: string,
   specFile: string = defaultSpecFile(),
@@ -108,10 +126,10 @@ export function writeTlcTraceCheck(
     cfgFile: join(dir, `${TRACE_MODULE}.cfg`),
     dataFile: join(dir, `${TRACE_DATA_MODULE}.tla`),
   };
-  writeFileSync(written.moduleFile, traceModuleText(stepsOfNext(spec), spec.readingOrder));
-  writeFileSync(written.dataFile, traceDataText(events, constants.clients, specModule));
+  writeFileSync(written.moduleFile, traceModuleText(stepsOfNext(spec)));
+  const count = writeTraceData(written.dataFile, events, constants.clients, specModule);
   writeFileSync(written.cfgFile, traceCfgText(constants));
-  return { dir, ...written, specFiles, events: events.length };
+  return { dir, ...written, specFiles, events: count };
 }
 
 /** How to run what was written, for the `validate` command to print. */
@@ -135,15 +153,16 @@ function moduleHeader(name: string): string {
 
 const MODULE_END = '='.repeat(77);
 
-/**
- * The trace-validation module: the steps of `Next`, each selected by the event's action.
- * `specNames` are the spec's names in the order TLC reads them when checking the spec itself.
- */
-export function traceModuleText(steps: readonly NextStep[], specNames: readonly string[]): string {
+/** The trace-validation module: the steps of `Next`, each selected by the event's action. */
+export function traceModuleText(steps: readonly NextStep[]): string {
   const disjuncts = uniqueSteps(steps).map(({ action, frames }) => {
     const args = action.params.map((p) => `e.params.${p}`).join(', ');
     const call = action.params.length > 0 ? `${action.name}(${args})` : action.name;
     return `    \\/ e.action = ${quote(action.name)} /\\ ${[call, ...frames].join(' /\\ ')}`;
+  });
+  const outputs = Object.entries(STEP_OUTPUTS).map(([action, o]) => {
+    const args = o.params.map((p) => `e.params.${p}`).join(', ');
+    return `    /\\ e.action = ${quote(action)} => ${o.operator}(${args}) = e.${o.field}`;
   });
   return [
     moduleHeader(TRACE_MODULE),
@@ -151,20 +170,12 @@ export function traceModuleText(steps: readonly NextStep[], specNames: readonly 
       'Generated by `timelock validate --emit-tlc`: checks that the trace in',
       `${TRACE_DATA_MODULE} is a behaviour of the spec. Step l takes the spec`,
       'action event l names, with its logged parameters and the frame Next',
-      "conjoins it with, and requires the logging server's part of the new",
-      'state to be what the event logged. The trace is accepted when a state',
-      `with l = Len(Trace) + 1 is reached: ${TRACE_ACCEPTED_WHEN_VIOLATED} is violated then.`,
+      "conjoins it with; the logging server's part of the new state must be its",
+      'old part with the writes the event logged, and what the step hands out',
+      'must be what the event logged. The trace is accepted when a state with',
+      `l = Len(Trace) + 1 is reached: ${TRACE_ACCEPTED_WHEN_VIOLATED} is violated then.`,
     ]),
     `EXTENDS ${TRACE_DATA_MODULE}, Sequences`,
-    '',
-    '(* TLC orders strings, and so the fields of records, by when it first read  *)',
-    "(* them, and it reads this module first. Naming the spec's names here, in  *)",
-    '(* the order checking the spec reads them, makes values compare as they do *)',
-    "(* there: the spec's messages must compare `log` before `val`, because a   *)",
-    '(* leader-log value is a number and a bound-log value a record.            *)',
-    `SpecNamesInReadingOrder == <<`,
-    ...wrapped(specNames.map(quote), 8, '    '),
-    '>>',
     '',
     'VARIABLE l   \\* the next event to match is Trace[l]',
     '',
@@ -174,31 +185,36 @@ export function traceModuleText(steps: readonly NextStep[], specNames: readonly 
     'TakeLoggedAction(e) ==',
     ...disjuncts,
     '',
-    '(* A logged map is a set of <<key, value>> pairs; the trace leaves out      *)',
-    '(* entries at their initial value (EmptyAcceptor, None, Off).               *)',
-    'LoggedAt(logged, key, initial) ==',
-    '    IF \\E entry \\in logged : entry[1] = key',
-    '    THEN (CHOOSE entry \\in logged : entry[1] = key)[2]',
-    '    ELSE initial',
+    '(* What event e handed out is what the spec hands out.                     *)',
+    'OutputsAsLogged(e) ==',
+    ...(outputs.length > 0 ? outputs : ['    TRUE']),
     '',
-    "(* Server s's part of the new state is what it logged.                     *)",
-    'AccAsLogged(s, logged) ==',
-    "    \\A L \\in Logs, q \\in Seqs : acc'[s][L][q] = LoggedAt(logged, <<L, q>>, EmptyAcceptor)",
-    'LearnedAsLogged(s, logged) ==',
-    "    \\A L \\in Logs, q \\in Seqs : learned'[s][L][q] = LoggedAt(logged, <<L, q>>, None)",
-    'TsvcAsLogged(s, logged) ==',
-    "    \\A c \\in Clients : tsvc'[s][c] = LoggedAt(logged, c, Off)",
+    '(* The logged writes are sets of <<key, value>> pairs: the value written at *)',
+    '(* key, else what was there before.                                        *)',
+    'WrittenAt(written, key, before) ==',
+    '    IF \\E w \\in written : w[1] = key',
+    '    THEN (CHOOSE w \\in written : w[1] = key)[2]',
+    '    ELSE before',
     '',
-    '(* Only the parts of the state the event logged are compared.              *)',
+    "(* Server s's part of the new state is its old part (learned and tsvc back  *)",
+    '(* to their initial values after a restart) with the logged writes.         *)',
     'StateAsLogged(e) ==',
-    '    /\\ "acc" \\in DOMAIN e.state => AccAsLogged(e.server, e.state.acc)',
-    '    /\\ "learned" \\in DOMAIN e.state => LearnedAsLogged(e.server, e.state.learned)',
-    '    /\\ "tsvc" \\in DOMAIN e.state => TsvcAsLogged(e.server, e.state.tsvc)',
+    '    LET s == e.server',
+    '        w == e.changes',
+    '    IN  /\\ \\A L \\in Logs, q \\in Seqs :',
+    "            acc'[s][L][q] = WrittenAt(w.acc, <<L, q>>, acc[s][L][q])",
+    '        /\\ \\A L \\in Logs, q \\in Seqs :',
+    "            learned'[s][L][q] =",
+    '                WrittenAt(w.learned, <<L, q>>, IF "learned" \\in e.reset THEN None ELSE learned[s][L][q])',
+    '        /\\ \\A c \\in Clients :',
+    "            tsvc'[s][c] = WrittenAt(w.tsvc, c, IF \"tsvc\" \\in e.reset THEN Off ELSE tsvc[s][c])",
+    "        /\\ fresh'[s] = WrittenAt(w.fresh, s, fresh[s])",
     '',
     'TraceInit == Init /\\ l = 1',
     '',
     'TraceNext ==',
     '    /\\ l <= Len(Trace)',
+    '    /\\ OutputsAsLogged(Trace[l])',
     '    /\\ TakeLoggedAction(Trace[l])',
     '    /\\ StateAsLogged(Trace[l])',
     "    /\\ l' = l + 1",
@@ -218,16 +234,6 @@ function boxComment(lines: readonly string[]): string[] {
   return [rule, ...lines.map((line) => `(* ${line.padEnd(72)}*)`), rule];
 }
 
-/** `items` comma-separated, `perLine` to a line. */
-function wrapped(items: readonly string[], perLine: number, indent: string): string[] {
-  const lines: string[] = [];
-  for (let i = 0; i < items.length; i += perLine) {
-    const last = i + perLine >= items.length;
-    lines.push(indent + items.slice(i, i + perLine).join(', ') + (last ? '' : ','));
-  }
-  return lines;
-}
-
 /** Each (action, frames) once: an action Next takes twice the same way needs one disjunct. */
 function uniqueSteps(steps: readonly NextStep[]): NextStep[] {
   const seen = new Set<string>();
@@ -239,45 +245,57 @@ function uniqueSteps(steps: readonly NextStep[]): NextStep[] {
   });
 }
 
-/** The data module: the clients as constants (model values in the cfg) and the trace. */
-export function traceDataText(
-  events: readonly LoggedEvent[],
+/**
+ * Writes the data module: the clients as constants (model values in the cfg) and the trace,
+ * one event per line, as the events stream by. Returns how many events it wrote.
+ */
+export function writeTraceData(
+  file: string,
+  events: Iterable<LoggedEvent>,
   clients: readonly string[],
   specModule: string,
-): string {
-  const lines = events.map((logged, i) => {
-    const sep = i === events.length - 1 ? '' : ',';
-    return `    ${eventText(logged)}${sep}`;
-  });
-  return [
-    moduleHeader(TRACE_DATA_MODULE),
-    '(* Generated by `timelock validate --emit-tlc`: the merged trace, one event *)',
-    '(* per line, in the order the replay takes them (by Lamport clock).        *)',
-    `EXTENDS ${specModule}, TLC`,
-    '',
-    ...(clients.length > 0
-      ? [`CONSTANTS ${clients.join(', ')}   \\* the clients, as model values`, '']
-      : []),
-    'Trace == <<',
-    ...lines,
-    '>>',
-    MODULE_END,
-    '',
-  ].join('\n');
+): number {
+  const fd = openSync(file, 'w');
+  try {
+    const head = [
+      moduleHeader(TRACE_DATA_MODULE),
+      '(* Generated by `timelock validate --emit-tlc`: the merged trace, one event *)',
+      '(* per line, in the order the replay takes them (by vector clock).         *)',
+      `EXTENDS ${specModule}, TLC`,
+      '',
+      ...(clients.length > 0
+        ? [`CONSTANTS ${clients.join(', ')}   \\* the clients, as model values`, '']
+        : []),
+      'Trace == <<',
+    ];
+    writeSync(fd, head.join('\n') + '\n');
+    let count = 0;
+    for (const logged of events) {
+      writeSync(fd, `${count === 0 ? '' : ',\n'}    ${eventText(logged)}`);
+      count++;
+    }
+    writeSync(fd, (count > 0 ? '\n' : '') + ['>>', MODULE_END, ''].join('\n'));
+    return count;
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** One event as a TLA+ record (printed by hand only where an empty map needs a name). */
+/** One event as a TLA+ record; every event has the same fields. */
 function eventText(logged: LoggedEvent): string {
   const { event } = logged;
   const kinds = SPEC_ACTIONS[event.action] as Record<string, ParamKind>;
   const params = Object.entries(event.params as Record<string, unknown>).map(
     ([name, json]): [string, Value] => [name, paramValue(kinds[name], json)],
   );
+  const served = (event as { served?: readonly number[] }).served;
   const fields: Array<[string, string]> = [
     ['action', quote(event.action)],
     ['server', String(event.server)],
     ['params', printValue(recordOf(params))],
-    ['state', loggedStateText(event.state)],
+    ['changes', changesText(event.server, event.changes)],
+    ['reset', printValue(setOf((event.reset ?? []).map((v) => str(v))))],
+    ['served', printValue(new TupleValue(served ?? []))],
     ['at', quote(`${shortName(logged.file)}:${logged.line}`)],
   ];
   return recordText(fields);
@@ -288,51 +306,37 @@ function recordText(fields: ReadonlyArray<readonly [string, string]>): string {
 }
 
 /**
- * A map as the set of its `<<key, value>>` pairs. Not a function: an empty one would be `<<>>`,
- * whose domain is 1..0, and TLC refuses to ask whether a tuple or a model value is in a set of
- * integers.
+ * A map as the set of its `<<key, value>> pairs`. Not a function: an empty one would be
+ * `<<>>`, whose domain is 1..0, and TLC refuses to ask whether a tuple or a model value is in
+ * a set of integers.
  */
 function mapText(pairs: Array<[Value, Value]>): string {
   return printValue(setOf(pairs.map((pair) => new TupleValue(pair))));
 }
 
-/**
- * The logged state, initial entries dropped as the replay drops them: `acc` and `learned` as
- * maps from `<<log, seq>>`, `tsvc` as a map from clients.
- */
-function loggedStateText(state: ServerSpecState): string {
-  const projection = normaliseLogged(state);
-  const perLogAndSeq = (byLog: unknown): string =>
+/** The logged writes: `acc` and `learned` keyed by `<<log, seq>>`, `tsvc` by client. */
+function changesText(server: number, changes: SpecChanges): string {
+  const perLogAndSeq = (byLog: Record<string, Record<string, unknown>> | undefined): string =>
     mapText(
-      Object.entries(byLog as Record<string, Record<string, unknown>>).flatMap(([log, bySeq]) =>
+      Object.entries(byLog ?? {}).flatMap(([log, bySeq]) =>
         Object.entries(bySeq).map(([q, leaf]): [Value, Value] => [
           new TupleValue([logValue(log), Number(q)]),
           jsonValue(leaf),
         ]),
       ),
     );
-  const fields: Array<[string, string]> = [];
-  if (projection.acc !== undefined) fields.push(['acc', perLogAndSeq(projection.acc)]);
-  if (projection.learned !== undefined) fields.push(['learned', perLogAndSeq(projection.learned)]);
-  if (projection.tsvc !== undefined) {
-    const byClient = Object.entries(projection.tsvc as Record<string, unknown>);
-    fields.push(['tsvc', mapText(byClient.map(([c, t]) => [clientValue(c), jsonValue(t)]))]);
-  }
-  // A record needs a field: an event that logged nothing compares nothing.
-  return fields.length > 0 ? recordText(fields) : `[nothing |-> TRUE]`;
-}
-
-/**
- * A logged state leaf: acceptor records (ballots as tuples), learned values (a server or a
- * bound record; null is None) and instance records (numbers and the phase string). None of
- * these hold a client, so strings stay strings.
- */
-function jsonValue(json: unknown): Value {
-  if (json === null) return none();
-  if (typeof json === 'number' || typeof json === 'boolean') return json;
-  if (typeof json === 'string') return str(json);
-  if (Array.isArray(json)) return new TupleValue(json.map(jsonValue));
-  return recordOf(Object.entries(json as object).map(([k, v]) => [k, jsonValue(v)]));
+  const tsvc = Object.entries(changes.tsvc ?? {}).map(([c, t]): [Value, Value] => [
+    clientValue(c),
+    jsonValue(t),
+  ]);
+  const fresh: Array<[Value, Value]> =
+    changes.fresh === undefined ? [] : [[server, changes.fresh]];
+  return recordText([
+    ['acc', perLogAndSeq(changes.acc)],
+    ['learned', perLogAndSeq(changes.learned)],
+    ['tsvc', mapText(tsvc)],
+    ['fresh', mapText(fresh)],
+  ]);
 }
 
 /** The replay model's constants, the clients as model values, and the trace's Init/Next. */
@@ -356,14 +360,11 @@ export function traceCfgText(constants: ReplayConstants): string {
 /** Names the emitted modules define besides the clients. */
 const EMITTED_NAMES = new Set([
   'Trace',
-  'LoggedAt',
-  'SpecNamesInReadingOrder',
+  'WrittenAt',
   'l',
   'TraceVars',
   'TakeLoggedAction',
-  'AccAsLogged',
-  'LearnedAsLogged',
-  'TsvcAsLogged',
+  'OutputsAsLogged',
   'StateAsLogged',
   'TraceInit',
   'TraceNext',

@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { DEFAULT_SIMULATION } from '../../src/sim/simulation.ts';
-import { mergeByLamportClock } from './merge.ts';
+import { mergeCausally, OrderCheck } from './merge.ts';
 import { replayEvents, type ReplayOptions } from './replay.ts';
 import { buildReplayModel, cfgText, constantsFor, defaultSpecFile } from './replay-model.ts';
 import type { RunReport, ValidationReport } from './report.ts';
@@ -18,7 +18,14 @@ import { readTraceFile, runsOf, type TraceStream } from './trace-input.ts';
 
 export { formatReport } from './report.ts';
 export type * from './report.ts';
-export { LoggedEvent, TraceInputError, parseTrace, type TraceStream } from './trace-input.ts';
+export {
+  LoggedEvent,
+  TraceInputError,
+  parseTrace,
+  readTraceFile,
+  type TraceStream,
+} from './trace-input.ts';
+export { mergeCausally } from './merge.ts';
 export { DEFAULT_MAX_CANDIDATES, type ReplayOptions } from './replay.ts';
 export { cfgText, type ReplayConstants } from './replay-model.ts';
 
@@ -46,24 +53,38 @@ export function validateTraces(
   return { ok: reports.every((r) => r.ok), runs: reports };
 }
 
-/** Validates one run given as parsed streams (one per server, or merged ones). */
+/** Validates one run given as streams (one per server, or merged ones). */
 export function validateRun(
   streams: readonly TraceStream[],
   options: ValidateOptions = {},
 ): RunReport {
   const started = Date.now();
-  const events = mergeByLamportClock(streams);
-  const constants = constantsFor(events, {
+  // A first pass sizes the model (its constants must cover every event) and finds files whose
+  // events are not in the merged order; the second pass replays, streaming.
+  const sorted: boolean[] = [];
+  let total = 0;
+  function* scanned() {
+    for (const stream of streams) {
+      const check = new OrderCheck(stream.file);
+      for (const e of stream.events) {
+        check.see(e);
+        total++;
+        yield e;
+      }
+      sorted.push(check.inOrder);
+    }
+  }
+  const constants = constantsFor(scanned(), {
     step: options.step ?? DEFAULT_SIMULATION.boundStep,
     minServers: options.servers ?? streams.length,
   });
   const spec = options.specFile ?? defaultSpecFile();
   const model = buildReplayModel(spec, constants);
-  const outcome = replayEvents(model, events, options);
+  const outcome = replayEvents(model, mergeCausally(streams, sorted), options);
   return {
     ok: outcome.failure === undefined,
     files: streams.map((s) => s.file),
-    events: events.length,
+    events: total,
     matched: outcome.matched,
     constants,
     spec,

@@ -1,306 +1,193 @@
 /**
- * A server's part of a spec state (`acc[s]`, `learned[s]`, `tsvc[s]`) in the JSON shape the
- * trace logs it, so that a spec state and a logged event compare field by field and a mismatch
- * reads like the trace itself. Both sides drop entries at the spec's initial value
- * (`EmptyAcceptor`, `None`, `Off`) and empty maps, as the implementation does when it logs.
+ * What an event says about its server's part of the spec state, compared with a spec step.
+ *
+ * A server's own part of the state is `acc[s]`, `learned[s]`, `tsvc[s]` and `fresh[s]`, and
+ * only the server's own steps write it. Each event logs the entries its step wrote, with their
+ * new values (a Restart first resets `learned[s]` and `tsvc[s]`). A spec step from state
+ * `before` to `after` matches the event when every logged entry has its logged value in
+ * `after`, and every entry the step changed was logged. Since the server's earlier events
+ * matched too, this says exactly what comparing the whole logged state would, at a cost per
+ * event that follows what the step wrote: a variable the step left as it was is the very same
+ * value object in both states, and is not looked into.
  */
-import { FcnLike, ModelValue, StrValue, TupleValue, type Value } from '../tla/index.ts';
-import type { ServerSpecState } from '../../src/trace/events.ts';
+import {
+  equals,
+  FcnLike,
+  ModelValue,
+  StrValue,
+  TupleValue,
+  type Value,
+} from '../tla/index.ts';
+import type { SpecChanges, TraceEvent } from '../../src/trace/events.ts';
+import { jsonValue } from './tla-values.ts';
 
-/** The parts of a server's state an event logs. */
-export const PROJECTED_VARIABLES = ['acc', 'learned', 'tsvc'] as const;
+/** The variables that hold a server's own part of the state, as the spec names them. */
+export const PROJECTED_VARIABLES = ['acc', 'learned', 'tsvc', 'fresh'] as const;
 
 /** One of {@link PROJECTED_VARIABLES}. */
 export type ProjectedVariable = (typeof PROJECTED_VARIABLES)[number];
 
-/** A projection as plain JSON: variable -> nested maps -> leaves. */
-export type Projection = Partial<Record<ProjectedVariable, unknown>>;
-
-/** One leaf where the logged state and a spec state differ; values are JSON text. */
+/** One entry where the event and the spec step disagree; values are JSON text. */
 export interface FieldDiff {
-  /** The variable, e.g. `acc`. */
-  readonly variable: ProjectedVariable;
-  /** The spec's path to the leaf, e.g. `acc[2]["leader"][1].prom`. */
+  /** The variable, e.g. `acc`, or `served` for what a Serve handed out (see outputs.ts). */
+  readonly variable: ProjectedVariable | 'served';
+  /** The spec's path to the entry, e.g. `acc[2]["leader"][1]`. */
   readonly path: string;
-  /** What the event logged there (`absent` when it logged nothing, i.e. the initial value). */
+  /** What the event logged there (`unchanged` when it logged no write of the entry). */
   readonly logged: string;
-  /** What the spec state holds there. */
+  /** What the spec state holds there after the step. */
   readonly spec: string;
 }
 
-const EMPTY_ACCEPTOR = JSON.stringify({ prom: [0, 0], bal: [0, 0], val: null });
-const OFF_PHASE = 'off';
+/** How deep each variable's entries are below `var[s]`: acc[s][L][q], tsvc[s][c], fresh[s]. */
+const DEPTH: Record<ProjectedVariable, 0 | 1 | 2> = { acc: 2, learned: 2, tsvc: 1, fresh: 0 };
 
-/** Server `s`'s projection of a spec state (`state` indexed like `varNames`). */
-export function projectServer(
-  state: readonly Value[],
-  varNames: readonly string[],
-  s: number,
-): Required<Projection> {
-  const at = (name: ProjectedVariable) => (state[varNames.indexOf(name)] as FcnLike).apply(s);
-  return {
-    acc: perLogAndSeq(at('acc'), acceptorJson),
-    learned: perLogAndSeq(at('learned'), logEntryJson),
-    tsvc: perKey(at('tsvc'), tsvcJson),
-  };
-}
+/** Indexes of the projected variables in a model's variable order. */
+export type VariableSlots = Record<ProjectedVariable, number>;
 
-/** The logged state, normalised as {@link projectServer} normalises a spec state. */
-export function normaliseLogged(state: ServerSpecState): Projection {
-  const out: Projection = {};
+/** The slots of the projected variables among `varNames`. */
+export function variableSlots(varNames: readonly string[]): VariableSlots {
+  const slots = {} as Record<ProjectedVariable, number>;
   for (const name of PROJECTED_VARIABLES) {
-    if (state[name] === undefined) continue; // compare only what the event logs
-    out[name] = dropInitial(state[name]);
+    const i = varNames.indexOf(name);
+    if (i < 0) throw new Error(`the spec has no variable ${name}, which traces log`);
+    slots[name] = i;
   }
-  return out;
+  return slots;
 }
 
-/** The canonical text of each variable an event logged, for {@link matchesLogged}. */
-export type LoggedText = Partial<Record<ProjectedVariable, string>>;
+/** The states and variables a comparison needs. */
+export interface StepStates {
+  readonly slots: VariableSlots;
+  /** The state the step starts from. */
+  readonly before: readonly Value[];
+  /** The state the step reaches. */
+  readonly after: readonly Value[];
+  /** The spec's initial state: what a Restart resets to. */
+  readonly initial: readonly Value[];
+}
 
 /**
- * The logged state as canonical text, once per event. A server logs its whole state with every
- * event and most events change little of it, so the text of each variable is remembered by its
- * raw JSON (cheap to produce) and normalised only when it changed.
+ * Where the event and the step disagree: entries logged with another value than the step's,
+ * and entries the step changed that the event did not log. Empty when they match; with `first`
+ * it stops at the first difference (for matching, where only yes or no matters).
  */
-export function loggedText(state: ServerSpecState): LoggedText {
-  const out: LoggedText = {};
-  for (const name of PROJECTED_VARIABLES) {
-    const raw = state[name];
-    if (raw === undefined) continue; // compare only what the event logs
-    const key = JSON.stringify(raw);
-    let text = recentLoggedText.get(key);
-    if (text === undefined) {
-      text = canonical(dropInitial(raw));
-      if (recentLoggedText.size >= RECENT_LOGGED_TEXTS) recentLoggedText.clear();
-      recentLoggedText.set(key, text);
-    }
-    out[name] = text;
-  }
-  return out;
-}
-
-/** Raw JSON of a logged variable -> its canonical text; cleared when full, to bound memory. */
-const recentLoggedText = new Map<string, string>();
-const RECENT_LOGGED_TEXTS = 4096;
-
-/**
- * Whether server `s`'s part of `state` equals what the event logged: the same comparison as
- * {@link canonical} text of {@link projectServer}'s projection, without building it.
- */
-export function matchesLogged(
-  logged: LoggedText,
-  state: readonly Value[],
-  varNames: readonly string[],
-  s: number,
-): boolean {
-  for (const name of PROJECTED_VARIABLES) {
-    const expected = logged[name];
-    if (expected === undefined) continue;
-    const value = (state[varNames.indexOf(name)] as FcnLike).apply(s);
-    if (CANONICAL_TEXT[name](value) !== expected) return false;
-  }
-  return true;
-}
-
-/** The leaves where `logged` and `spec` differ, for the variables the event logged. */
-export function diffProjections(logged: Projection, spec: Projection, s: number): FieldDiff[] {
+export function diffChanges(event: TraceEvent, states: StepStates, first = false): FieldDiff[] {
   const diffs: FieldDiff[] = [];
+  const s = event.server;
+  const reset = new Set<string>(event.reset ?? []);
   for (const name of PROJECTED_VARIABLES) {
-    if (!(name in logged)) continue;
-    const walk = (x: unknown, y: unknown, path: string, depth: number): void => {
-      // A map on one side and nothing on the other is compared as against an empty map, so
-      // the diff names the leaves rather than a whole subtree.
-      const mx = isMap(x) ? x : x === undefined && isMap(y) ? {} : undefined;
-      const my = isMap(y) ? y : y === undefined && isMap(x) ? {} : undefined;
-      if (mx && my) {
-        const keys = [...new Set([...Object.keys(mx), ...Object.keys(my)])].sort();
-        for (const key of keys)
-          walk(mx[key], my[key], path + pathStep(name, depth, key), depth + 1);
-        return;
-      }
-      if (canonical(x) !== canonical(y))
-        diffs.push({ variable: name, path, logged: leafText(x), spec: leafText(y) });
-    };
-    walk(logged[name], spec[name], `${name}[${s}]`, 0);
+    const slot = states.slots[name];
+    const before = reset.has(name)
+      ? serverPart(states.initial[slot], s)
+      : serverPart(states.before[slot], s);
+    const after = serverPart(states.after[slot], s);
+    const logged = (event.changes as SpecChanges)[name];
+    compareEntries(name, `${name}[${s}]`, DEPTH[name], before, after, logged, diffs, first);
+    if (first && diffs.length > 0) return diffs;
   }
   return diffs;
 }
 
+/** Whether the step from `before` to `after` writes exactly what the event logged. */
+export function matchesChanges(event: TraceEvent, states: StepStates): boolean {
+  return diffChanges(event, states, true).length === 0;
+}
+
+function serverPart(v: Value, s: number): Value {
+  return (v as FcnLike).apply(s);
+}
+
 /**
- * A path step as the spec writes it: `["leader"]` for a log or client, `[1]` for a sequence,
- * `.prom` for a record field (acceptor records sit at depth 2, tsvc records at depth 1).
+ * Compares one level of a variable: `logged` holds the written entries below `path` (an object
+ * keyed like the spec's function, or the leaf itself at depth 0; undefined: nothing written).
  */
-function pathStep(variable: ProjectedVariable, depth: number, key: string): string {
-  const recordDepth = variable === 'acc' ? 2 : variable === 'tsvc' ? 1 : -1;
-  if (depth === recordDepth) return `.${key}`;
-  return /^\d+$/.test(key) ? `[${key}]` : `[${JSON.stringify(key)}]`;
-}
-
-function leafText(v: unknown): string {
-  return v === undefined ? 'absent' : JSON.stringify(v);
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** JSON text with keys sorted, so equal projections have equal text. */
-export function canonical(v: unknown): string {
-  return JSON.stringify(sortKeys(v));
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (!isMap(v)) return v;
-  return Object.fromEntries(
-    Object.keys(v)
-      .sort()
-      .map((k) => [k, sortKeys(v[k])]),
-  );
-}
-
-/** Removes initial-valued entries and the maps they leave empty (nested maps only). */
-function dropInitial(v: unknown): unknown {
-  if (!isMap(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(v)) {
-    const kept = isRecordLeaf(inner) ? inner : dropInitial(inner);
-    if (isInitial(kept)) continue;
-    out[key] = kept;
+function compareEntries(
+  variable: ProjectedVariable,
+  path: string,
+  depth: number,
+  before: Value,
+  after: Value,
+  logged: unknown,
+  out: FieldDiff[],
+  first: boolean,
+): void {
+  if (logged === undefined && before === after) return; // untouched, and the spec agrees
+  if (depth === 0) {
+    if (logged === undefined) {
+      if (!equals(before, after)) out.push(diff(variable, path, 'unchanged', after));
+    } else if (!equals(jsonValue(logged), after)) {
+      out.push(diff(variable, path, JSON.stringify(logged), after));
+    }
+    return;
   }
-  return out;
+  const written = (logged ?? {}) as Record<string, unknown>;
+  const b = (before as FcnLike).explicit();
+  const a = (after as FcnLike).explicit();
+  const keys = a instanceof TupleValue ? a.elems.map((_, i) => i + 1 as Value) : a.dom;
+  const values = a instanceof TupleValue ? a.elems : a.vals;
+  const oldValues = b instanceof TupleValue ? b.elems : b.vals;
+  const seen = new Set<string>();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keyText(keys[i]);
+    seen.add(key);
+    const inner = written[key];
+    if (inner === undefined && values[i] === oldValues[i]) continue;
+    compareEntries(
+      variable,
+      path + step(keys[i]),
+      depth - 1,
+      oldValues[i],
+      values[i],
+      inner,
+      out,
+      first,
+    );
+    if (first && out.length > 0) return;
+  }
+  for (const key of Object.keys(written)) {
+    if (seen.has(key)) continue;
+    // A write the spec has no place for (a sequence beyond the model, an unknown client).
+    out.push({
+      variable,
+      path: path + (/^\d+$/.test(key) ? `[${key}]` : `[${JSON.stringify(key)}]`),
+      logged: JSON.stringify(written[key]),
+      spec: 'absent',
+    });
+    if (first) return;
+  }
 }
 
-function isRecordLeaf(v: unknown): boolean {
-  return isMap(v) && ('prom' in v || 'phase' in v);
+function diff(variable: ProjectedVariable, path: string, logged: string, spec: Value): FieldDiff {
+  return { variable, path, logged, spec: JSON.stringify(plainJson(spec)) };
 }
 
-function isInitial(v: unknown): boolean {
-  if (v === null || v === undefined) return true;
-  if (!isMap(v)) return false;
-  if ('phase' in v) return v.phase === OFF_PHASE;
-  if ('prom' in v) return canonical(v) === canonical(JSON.parse(EMPTY_ACCEPTOR));
-  return Object.keys(v).length === 0;
-}
-
-// TLA+ values to JSON, following the shapes of the spec's variables.
-
-function keyName(k: Value): string {
+/** A key as the trace writes it: logs and clients by name, sequences as numbers. */
+function keyText(k: Value): string {
   if (k instanceof StrValue) return k.text;
   if (k instanceof ModelValue) return k.name;
   return String(k);
 }
 
-/** Entries of a TLA+ function as [key, value] pairs. */
-function entries(f: Value): Array<[Value, Value]> {
-  const table = (f as FcnLike).explicit();
-  if (table instanceof TupleValue) return table.elems.map((v, i) => [i + 1, v]);
-  return table.dom.map((k, i) => [k, table.vals[i]]);
+/** A path step as the spec writes it: `["leader"]`, `[c1]` for a client, `[1]`. */
+function step(k: Value): string {
+  if (k instanceof StrValue) return `[${JSON.stringify(k.text)}]`;
+  if (k instanceof ModelValue) return `[${k.name}]`;
+  return `[${String(k)}]`;
 }
 
-/** A function to a JSON map, leaving out entries `leaf` maps to undefined, and empty maps. */
-function perKey(f: Value, leaf: (v: Value) => unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of entries(f)) {
-    const json = leaf(v);
-    if (json === undefined || (isMap(json) && Object.keys(json).length === 0)) continue;
-    out[keyName(k)] = json;
-  }
-  return out;
-}
-
-function perLogAndSeq(f: Value, leaf: (v: Value) => unknown): Record<string, unknown> {
-  return perKey(f, (perSeq) => perKey(perSeq, leaf));
-}
-
-function acceptorJson(r: Value): unknown {
-  const rec = recordJson(r);
-  return canonical(rec) === canonical(JSON.parse(EMPTY_ACCEPTOR)) ? undefined : rec;
-}
-
-function tsvcJson(t: Value): unknown {
-  const rec = recordJson(t);
-  return rec.phase === OFF_PHASE ? undefined : rec;
-}
-
-function logEntryJson(v: Value): unknown {
-  const json = plainJson(v);
-  return json === null ? undefined : json;
-}
-
-function recordJson(r: Value): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of entries(r)) out[keyName(k)] = plainJson(v);
-  return out;
-}
-
-/** Leaves: numbers, strings, ballots (tuples), None (null) and bound records. */
-function plainJson(v: Value): unknown {
+/** A spec value as the trace's JSON: records as objects, tuples as arrays, None as null. */
+export function plainJson(v: Value): unknown {
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   if (v instanceof StrValue) return v.text;
   if (v instanceof ModelValue) return v.name === 'None' ? null : v.name;
   if (v instanceof TupleValue) return v.elems.map(plainJson);
-  if (v instanceof FcnLike) return recordJson(v);
+  if (v instanceof FcnLike) {
+    const table = v.explicit();
+    if (table instanceof TupleValue) return table.elems.map(plainJson);
+    const out: Record<string, unknown> = {};
+    table.dom.forEach((k, i) => (out[keyText(k)] = plainJson(table.vals[i])));
+    return out;
+  }
   return String(v);
 }
-
-// Canonical text straight from TLA+ values, memoised per value object. Successive spec states
-// share every sub-value a step did not change, so after the first event only what changed is
-// rendered again: replay cost per event no longer grows with the size of a server's state.
-
-/** Renders a value to canonical text, or undefined for "left out" (an initial value). */
-type TextOf = (v: Value) => string | undefined;
-
-function memoised(render: TextOf): TextOf {
-  const memo = new WeakMap<object, string | undefined>();
-  return (v) => {
-    if (typeof v !== 'object' || v === null) return render(v);
-    if (memo.has(v)) return memo.get(v);
-    const text = render(v);
-    memo.set(v, text);
-    return text;
-  };
-}
-
-/** A leaf as {@link canonical} renders what `json` makes of it. */
-function renderedLeaf(json: (v: Value) => unknown): TextOf {
-  return memoised((v) => {
-    const j = json(v);
-    return j === undefined ? undefined : canonical(j);
-  });
-}
-
-/**
- * A function as {@link canonical} renders the map {@link perKey} makes of it: entries whose
- * text is undefined or an empty map left out, keys in the order JSON.stringify gives an object
- * with sorted keys (array-index keys first, numerically).
- */
-function mapText(inner: TextOf): TextOf {
-  return memoised((f) => {
-    const kept: Array<[string, string]> = [];
-    for (const [k, v] of entries(f)) {
-      const text = inner(v);
-      if (text === undefined || text === '{}') continue;
-      kept.push([keyName(k), text]);
-    }
-    kept.sort(([a], [b]) => compareJsonKeys(a, b));
-    return '{' + kept.map(([k, text]) => JSON.stringify(k) + ':' + text).join(',') + '}';
-  });
-}
-
-const ARRAY_INDEX = /^(0|[1-9]\d{0,8})$/;
-
-function compareJsonKeys(a: string, b: string): number {
-  const ia = ARRAY_INDEX.test(a),
-    ib = ARRAY_INDEX.test(b);
-  if (ia && ib) return Number(a) - Number(b);
-  if (ia !== ib) return ia ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const CANONICAL_TEXT: Record<ProjectedVariable, TextOf> = {
-  acc: mapText(mapText(renderedLeaf(acceptorJson))),
-  learned: mapText(mapText(renderedLeaf(logEntryJson))),
-  tsvc: mapText(renderedLeaf(tsvcJson)),
-};

@@ -8,7 +8,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel, parseCfg, type Model } from '../tla/index.ts';
-import type { ServerSpecState } from '../../src/trace/events.ts';
+import {
+  SPEC_ACTIONS,
+  type ActionName,
+  type ParamKind,
+  type SpecChanges,
+  type TraceEvent,
+} from '../../src/trace/events.ts';
 import type { LoggedEvent } from './trace-input.ts';
 
 /** The constants of a replay model. */
@@ -23,6 +29,7 @@ export interface ReplayConstants {
   readonly maxBound: number;
   /** The spec's `Step`: how far an instance extends a bound (not in the trace). */
   readonly step: number;
+  readonly maxBatch: number;
   readonly maxCrashes: number;
 }
 
@@ -35,80 +42,107 @@ export interface RunFacts {
 }
 
 /** The smallest constants under which every event of `events` fits the spec's bounds. */
-export function constantsFor(events: readonly LoggedEvent[], facts: RunFacts): ReplayConstants {
+export function constantsFor(events: Iterable<LoggedEvent>, facts: RunFacts): ReplayConstants {
   const seen = new TraceMaxima();
-  let crashes = 0;
-  let freshTaken = 0;
-  for (const { event } of events) {
-    seen.server(event.server);
-    seen.visit(event.params);
-    seen.visitState(event.state);
-    if (event.action === 'Restart') crashes++;
-    if (event.action === 'CheckLeadership' || event.action === 'StartService') freshTaken++;
-  }
+  for (const { event } of events) seen.event(event);
   return {
     servers: Math.max(seen.servers, facts.minServers ?? 1),
     clients: [...seen.clients].sort(),
     maxSeq: Math.max(seen.seq, 1),
     maxBallot: Math.max(seen.ballot, 1),
-    maxFresh: Math.max(seen.fresh, freshTaken, 1),
+    maxFresh: Math.max(seen.fresh, 1),
     // Extend requires room for one more Step above the agreed bound.
     maxBound: seen.bound + facts.step,
     step: facts.step,
-    maxCrashes: crashes,
+    maxBatch: Math.max(seen.batch, 1),
+    maxCrashes: seen.crashes,
   };
 }
 
-/** Records the largest server, sequence, ballot, fresh id and bound a trace mentions. */
+/** Records the largest server, sequence, ballot, fresh number, bound and batch a trace mentions. */
 class TraceMaxima {
   servers = 0;
   seq = 0;
   ballot = 0;
   fresh = 0;
   bound = 0;
+  batch = 0;
+  crashes = 0;
   readonly clients = new Set<string>();
 
-  server(s: number): void {
+  event(event: TraceEvent): void {
+    this.server(event.server);
+    this.servers = Math.max(this.servers, event.vc.length);
+    this.params(event.action, event.params);
+    this.changes(event.changes);
+    if (event.action === 'Restart') this.crashes++;
+  }
+
+  private server(s: number): void {
     this.servers = Math.max(this.servers, s);
   }
 
-  /** Parameters: named as in the spec, so the name says what a number is. */
-  visit(params: Record<string, unknown>): void {
-    for (const [name, v] of Object.entries(params)) {
-      if (name === 'a' || name === 's') this.server(v as number);
-      else if (name === 'q') this.seq = Math.max(this.seq, v as number);
-      else if (name === 'n') this.ballot = Math.max(this.ballot, v as number);
-      else if (name === 'k') this.fresh = Math.max(this.fresh, v as number);
-      else if (name === 'c') this.clients.add(v as string);
-      else if (name === 'L') this.log(v as string);
-      else if (name === 'b') this.ballotOf(v as [number, number], params.L as string);
-      else if (name === 'v') this.value(v);
+  /** Parameters, by the kind the action table gives each. */
+  private params(action: ActionName, params: Record<string, unknown>): void {
+    const kinds = SPEC_ACTIONS[action] as Record<string, ParamKind>;
+    for (const [name, kind] of Object.entries(kinds)) {
+      const v = params[name];
+      switch (kind) {
+        case 'server':
+          this.server(v as number);
+          break;
+        case 'seq':
+          this.seq = Math.max(this.seq, v as number);
+          break;
+        case 'ballotNumber':
+          this.ballot = Math.max(this.ballot, v as number);
+          break;
+        case 'checkId':
+          this.fresh = Math.max(this.fresh, v as number);
+          break;
+        case 'count':
+          this.batch = Math.max(this.batch, v as number);
+          break;
+        case 'client':
+          this.clients.add(v as string);
+          break;
+        case 'log':
+          this.log(v as string);
+          break;
+        case 'ballot':
+          this.ballotOf(v as [number, number]);
+          break;
+        case 'value':
+          this.value(v);
+          break;
+      }
     }
   }
 
-  visitState(state: ServerSpecState): void {
-    for (const [log, bySeq] of Object.entries(state.acc ?? {})) {
+  private changes(changes: SpecChanges): void {
+    for (const [log, bySeq] of Object.entries(changes.acc ?? {})) {
       this.log(log);
       for (const [q, r] of Object.entries(bySeq)) {
         this.seq = Math.max(this.seq, Number(q));
-        this.ballotOf(r.prom, log);
-        this.ballotOf(r.bal, log);
+        this.ballotOf(r.prom);
+        this.ballotOf(r.bal);
         this.value(r.val);
       }
     }
-    for (const [log, bySeq] of Object.entries(state.learned ?? {})) {
+    for (const [log, bySeq] of Object.entries(changes.learned ?? {})) {
       this.log(log);
       for (const [q, v] of Object.entries(bySeq)) {
         this.seq = Math.max(this.seq, Number(q));
         this.value(v);
       }
     }
-    for (const [c, t] of Object.entries(state.tsvc ?? {})) {
+    for (const [c, t] of Object.entries(changes.tsvc ?? {})) {
       this.clients.add(c);
-      this.fresh = Math.max(this.fresh, t.id, t.check);
+      this.fresh = Math.max(this.fresh, t.check);
       this.seq = Math.max(this.seq, t.seq, t.term);
       this.bound = Math.max(this.bound, t.limit, t.counter);
     }
+    if (changes.fresh !== undefined) this.fresh = Math.max(this.fresh, changes.fresh);
   }
 
   private log(name: string): void {
@@ -116,21 +150,17 @@ class TraceMaxima {
   }
 
   /**
-   * A ballot's proposer id is a server on the leader log, an instance's fresh id elsewhere.
-   * Servers are counted only from who logged and who acted (not from ballots or values), so
-   * that a corrupt id is rejected by the spec rather than inflating the model.
+   * Only the ballot number bounds the model. Servers are counted only from who logged and who
+   * acted (not from ballots or values), so that a corrupt id is rejected by the spec rather
+   * than inflating the model.
    */
-  private ballotOf(b: readonly [number, number], log: string): void {
+  private ballotOf(b: readonly [number, number]): void {
     this.ballot = Math.max(this.ballot, b[0]);
-    if (log !== 'leader') this.fresh = Math.max(this.fresh, b[1]);
   }
 
   private value(v: unknown): void {
-    if (v !== null && typeof v === 'object') {
-      const { bound, pid } = v as { bound: number; pid: number };
-      this.bound = Math.max(this.bound, bound);
-      this.fresh = Math.max(this.fresh, pid);
-    }
+    if (v !== null && typeof v === 'object' && 'bound' in v)
+      this.bound = Math.max(this.bound, (v as { bound: number }).bound);
   }
 }
 
@@ -146,6 +176,7 @@ export function cfgText(k: ReplayConstants): string {
     `  MaxFresh = ${k.maxFresh}`,
     `  MaxBound = ${k.maxBound}`,
     `  Step = ${k.step}`,
+    `  MaxBatch = ${k.maxBatch}`,
     '  None = None',
     '  AcceptWithoutStateBug = FALSE',
     `  MaxCrashes = ${k.maxCrashes}`,

@@ -1,15 +1,19 @@
 /**
  * Replaying merged trace events on the spec. Starting from the spec's initial states, each
  * event's action (parameters bound from the event) is taken from every candidate state; the
- * successors whose server projection matches what the event logged become the new candidates,
- * and each new one is checked against the spec's invariants. The first event that leaves no
- * candidate is diagnosed.
+ * successors that write exactly what the event logged (and hand out what it logged) become
+ * the new candidates, and each new one is checked against the spec's invariants. The first
+ * event that leaves no candidate is diagnosed.
+ *
+ * Events stream through: the replay keeps the candidate states and, for a failure report, the
+ * last few events and candidate sets, never the trace.
  */
 import { Ctx, EvalError, printValue, type Model, type Value } from '../tla/index.ts';
+import type { ActionName, TraceEvent } from '../../src/trace/events.ts';
 import { CandidateSet } from './candidate-set.ts';
 import { alternativeActions, diagnoseRejection } from './diagnose.ts';
-import type { LoggedEvent } from './trace-input.ts';
-import { loggedText, matchesLogged } from './projection.ts';
+import { outputDiffs } from './outputs.ts';
+import { matchesChanges, variableSlots, type VariableSlots } from './projection.ts';
 import type {
   CandidateDiagnosis,
   CandidateStats,
@@ -18,7 +22,8 @@ import type {
   SavedTraceStep,
 } from './report.ts';
 import { SpecActions } from './spec-actions.ts';
-import { actionArguments } from './tla-values.ts';
+import { actionArguments, namedArguments } from './tla-values.ts';
+import type { LoggedEvent } from './trace-input.ts';
 
 /** The default bound on the candidate set. */
 export const DEFAULT_MAX_CANDIDATES = 10_000;
@@ -27,6 +32,8 @@ export const DEFAULT_MAX_CANDIDATES = 10_000;
 export interface ReplayOutcome {
   /** How many events (a prefix of the merged order) conformed. */
   readonly matched: number;
+  /** How many events were read (all of them, unless the replay stopped at a failure). */
+  readonly events: number;
   readonly candidates: CandidateStats;
   readonly failure?: Failure;
 }
@@ -37,72 +44,106 @@ export interface ReplayOptions {
   readonly maxCandidates?: number;
   /**
    * Check the invariants on the states matched after every `invariantEvery`-th event and after
-   * the last one (default 1: every matched state; 0: never). Safety quantifies over every
-   * message sent, so on long traces it costs far more than the replay itself.
+   * the last one (default 1: every matched state; 0: never).
    */
   readonly invariantEvery?: number;
+  /** Told how many events were replayed so far, now and then (for progress lines). */
+  readonly progress?: (events: number) => void;
+  /** Told of every event that conformed, in the merged order (for coverage). */
+  readonly onMatched?: (event: TraceEvent) => void;
+}
+
+/** How many events a failure report shows the states of, at most: the last ones before it. */
+const TRACE_WINDOW = 10;
+
+/** How often, in events, {@link ReplayOptions.progress} is told. */
+const PROGRESS_EVERY = 10_000;
+
+/** One event replayed, with the candidate set it left, kept for failure reports. */
+interface Replayed {
+  readonly event: LoggedEvent;
+  /** 0-based position in the merged order. */
+  readonly index: number;
+  readonly set: CandidateSet;
 }
 
 /** Replays `events` (already merged) on `model`. */
 export function replayEvents(
   model: Model,
-  events: readonly LoggedEvent[],
+  events: Iterable<LoggedEvent>,
   options: ReplayOptions = {},
 ): ReplayOutcome {
   const maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
   const invariantEvery = options.invariantEvery ?? 1;
-  const checksInvariantsAfter = (index: number) =>
-    invariantEvery > 0 && (index % invariantEvery === 0 || index === events.length);
   const actions = new SpecActions(model);
+  const slots = variableSlots(model.varNames);
   let candidates = initialStates(model, maxCandidates);
+  const initial = candidates.states[0];
   const stats = { max: candidates.size, maxAfterEvent: 0, cutAfterEvents: [] as number[] };
-  const outcome = (matched: number, failure?: Failure): ReplayOutcome => ({
+  // The last TRACE_WINDOW events replayed, and the one before them (null: the initial states).
+  const window: Replayed[] = [];
+  let start: Replayed | { event: null; index: -1; set: CandidateSet } = {
+    event: null,
+    index: -1,
+    set: candidates,
+  };
+  let matched = 0;
+  let lastPlace: EventPlace | undefined;
+
+  const outcome = (failure?: Failure): ReplayOutcome => ({
     matched,
+    events: failure ? matched + 1 : matched,
     candidates: { ...stats, final: candidates.size, bound: maxCandidates },
     failure,
   });
-
-  // The candidate sets after the last TRACE_WINDOW events (the first: before any event, or
-  // after the event before the window), for the trace leading to a failure.
-  const history: Array<{ set: CandidateSet; after: number }> = [{ set: candidates, after: -1 }];
   const fail = (
-    i: number,
+    logged: LoggedEvent,
     fields: Pick<Failure, 'kind' | 'reason' | 'closest'> & Partial<Failure>,
     from: number,
     reached?: Value[],
   ): ReplayOutcome =>
-    outcome(i, {
+    outcome({
       ...fields,
-      event: eventPlace(events[i], i + 1),
-      lastMatched: i > 0 ? eventPlace(events[i - 1], i) : undefined,
+      event: eventPlace(logged, matched + 1),
+      lastMatched: lastPlace,
       candidatesTried: candidates.size,
       trace: traceBefore(
         model,
-        events,
-        history,
+        start,
+        window,
         from,
-        reached ? { state: reached, event: i } : undefined,
+        reached ? { state: reached, logged } : undefined,
       ),
     });
 
-  for (let i = 0; i < events.length; i++) {
-    const logged = events[i];
-    const args = actionArguments(logged.event.action, logged.event.params);
-    const expected = loggedText(logged.event.state);
+  const iterator = events[Symbol.iterator]();
+  let pending = iterator.next();
+  while (!pending.done) {
+    const logged = pending.value;
+    pending = iterator.next();
+    const isLast = pending.done === true;
+    const { event } = logged;
+    const action = event.action as ActionName;
+    const args = actionArguments(action, event.params);
+    const named = namedArguments(action, args);
+    const checkInvariants =
+      invariantEvery > 0 && ((matched + 1) % invariantEvery === 0 || isLast);
     const next = new CandidateSet(maxCandidates);
     let from = 0;
     try {
       for (; from < candidates.size; from++) {
         const state = candidates.states[from];
-        for (const successor of actions.successors(logged.event.action, args, state)) {
-          if (!matchesLogged(expected, successor, model.varNames, logged.event.server)) continue;
+        const successors = actions.successors(action, args, state);
+        if (successors.length === 0) continue;
+        if (outputDiffs(actions, event, named, state).length > 0) continue;
+        for (const successor of successors) {
+          if (!matchesChanges(event, { slots, before: state, after: successor, initial }))
+            continue;
           if (!next.add(successor, from)) continue;
-          const broken = checksInvariantsAfter(i + 1)
-            ? violatedInvariant(model, successor)
-            : undefined;
+          const broken = checkInvariants ? violatedInvariant(model, successor) : undefined;
           if (broken)
             return fail(
-              i,
+              logged,
               {
                 kind: 'invariant',
                 reason: `the step reaches a state that violates the invariant ${broken}`,
@@ -117,66 +158,72 @@ export function replayEvents(
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
       const reason = `the spec cannot evaluate this step: ${e.message}`;
-      return fail(i, { kind: 'eval-error', reason, closest: [] }, from);
+      return fail(logged, { kind: 'eval-error', reason, closest: [] }, from);
     }
     if (next.size === 0) {
+      const context = { slots, initial };
       const { closest, closestState } = diagnoseRejection(
         actions,
         candidates.states,
-        logged.event,
+        event,
         args,
+        context,
       );
       return fail(
-        i,
+        logged,
         {
           kind: 'rejected',
           reason: rejectionReason(closest),
           closest,
           alternatives: closestState
-            ? alternativeActions(actions, closestState, logged.event)
+            ? alternativeActions(actions, closestState, event, context)
             : undefined,
         },
         closestState ? candidates.states.indexOf(closestState) : 0,
       );
     }
-    if (next.cut) stats.cutAfterEvents.push(i + 1);
+    matched++;
+    options.onMatched?.(event);
+    if (next.cut) stats.cutAfterEvents.push(matched);
     if (next.size > stats.max) {
       stats.max = next.size;
-      stats.maxAfterEvent = i + 1;
+      stats.maxAfterEvent = matched;
     }
     candidates = next;
-    history.push({ set: next, after: i });
-    if (history.length > TRACE_WINDOW) history.shift();
+    lastPlace = eventPlace(logged, matched);
+    window.push({ event: logged, index: matched - 1, set: next });
+    if (window.length > TRACE_WINDOW) start = window.shift()!;
+    if (options.progress && matched % PROGRESS_EVERY === 0) options.progress(matched);
   }
-  return outcome(events.length);
+  return outcome();
 }
 
-/** How many states the trace of a failure shows, at most: the last ones before it. */
-const TRACE_WINDOW = 10;
-
 /**
- * The states that led to candidate `index` of the last set in `history` (and then `reached`,
- * a state that was not kept), oldest first, as `check --json` writes a trace.
+ * The states that led to candidate `index` of the last set in `window` (and then `reached`,
+ * a state that was not kept), oldest first, as `check --json` writes a trace. The first is a
+ * state of `start`: the initial states, or the set the event before the window left.
  */
 function traceBefore(
   model: Model,
-  events: readonly LoggedEvent[],
-  history: ReadonlyArray<{ set: CandidateSet; after: number }>,
+  start: { event: LoggedEvent | null; index: number; set: CandidateSet },
+  window: readonly Replayed[],
   index: number,
-  reached?: { state: Value[]; event: number },
+  reached?: { state: Value[]; logged: LoggedEvent },
 ): SavedTraceStep[] {
-  const path: Array<{ state: Value[]; event: number }> = [];
+  const path: Array<{ state: Value[]; event: LoggedEvent | null; index: number }> = [];
   let k = index;
-  for (let h = history.length - 1; h >= 0 && k >= 0 && k < history[h].set.size; h--) {
-    const { set, after } = history[h];
-    path.unshift({ state: set.states[k], event: after });
-    k = set.parents[k];
+  for (const entry of [...window].reverse()) {
+    if (k < 0 || k >= entry.set.size) return [];
+    path.unshift({ state: entry.set.states[k], event: entry.event, index: entry.index });
+    k = entry.set.parents[k];
   }
-  if (reached) path.push(reached);
-  return path.map(({ state, event }, i) => ({
+  if (k >= 0 && k < start.set.size)
+    path.unshift({ state: start.set.states[k], event: start.event, index: start.index });
+  if (reached) path.push({ state: reached.state, event: reached.logged, index: -1 });
+  return path.map(({ state, event, index: at }, i) => ({
     index: i + 1,
-    action: event < 0 ? 'Initial predicate' : eventPlace(events[event], event + 1).action,
-    location: event < 0 ? null : `${events[event].file}:${events[event].line}`,
+    action: event === null ? 'Initial predicate' : eventPlace(event, at + 1).action,
+    location: event === null ? null : `${event.file}:${event.line}`,
     state: Object.fromEntries(model.varNames.map((name, v) => [name, printValue(state[v])])),
   }));
 }
@@ -200,7 +247,8 @@ function violatedInvariant(model: Model, state: Value[]): string | undefined {
   return model.invariants.find((inv) => inv.fn(null, ctx) !== true)?.name;
 }
 
-function eventPlace(logged: LoggedEvent, index: number): EventPlace {
+/** An event as reports name it; `index` is its 1-based position in the merged order. */
+export function eventPlace(logged: LoggedEvent, index: number): EventPlace {
   const { event } = logged;
   const args = actionArguments(event.action, event.params);
   return {
@@ -218,10 +266,12 @@ function rejectionReason(closest: readonly CandidateDiagnosis[]): string {
   if (!best) return 'no candidate state';
   if (best.enabled) {
     const fields = best.diff.map((d) => d.path).join(', ');
-    return `the action is enabled, but the spec's successor differs from the logged state at ${fields}`;
+    return `the action is enabled, but the spec's step differs from what the event logged at ${fields}`;
   }
   const fc = best.falseConjunct;
   if (!fc) return 'the action is not enabled';
   const text = fc.text.length > 120 ? fc.text.slice(0, 117) + '...' : fc.text;
   return `the action is not enabled: in ${fc.within.join(' > ')}, ${text} (${fc.place}) is FALSE`;
 }
+
+export type { VariableSlots };

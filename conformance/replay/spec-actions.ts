@@ -1,10 +1,12 @@
 /**
  * The spec action an event names, as the engine evaluates it: the action's definition with its
  * parameters bound to the event's values, followed by the frame `Next` conjoins it with (so
- * that the step assigns every variable). `Next` reaches each action through a disjunct that
- * quantifies over servers, messages, sequences and ballots; binding the parameters directly
- * selects the same steps, because every action already requires the message it handles to be
- * in `msgs`.
+ * that the step assigns every variable). Which actions there are and which frames go with them
+ * is read from `Next`'s syntax tree ({@link stepsOfNext}), the same derivation the TLC trace
+ * module and the static check of the implementation use. `Next` reaches each action through a
+ * disjunct that quantifies over servers, messages, sequences and ballots; binding the
+ * parameters directly selects the same steps, because every action already requires the
+ * message it handles to be in `msgs`.
  */
 import {
   Ctx,
@@ -12,6 +14,7 @@ import {
   compileAction,
   type ActFn,
   type Env,
+  type Fn,
   type Model,
   type OpDef,
   type PartialState,
@@ -19,58 +22,55 @@ import {
 } from '../tla/index.ts';
 import { bind } from '../tla/eval/runtime.ts';
 import type { ActionName } from '../../src/trace/events.ts';
+import { loadSpecDefinitions, stepsOfNext } from '../static/spec-steps.ts';
 
-/**
- * The frame `Next` (spec/Timelock.tla) conjoins each action with: the layers below frame only
- * their own variables. Restart frames everything itself.
- */
-const FRAME_OF: Record<ActionName, string | null> = {
-  Promise: 'PaxosFrame',
-  Accept: 'PaxosFrame',
-  Learn: 'PaxosFrame',
-  Pong: 'ElectionFrame',
-  ProposeLeadership: 'ElectionFrame',
-  SendLeaderAccept: 'ElectionFrame',
-  CheckLeadership: 'ElectionFrame',
-  StartService: 'TimestampsFrame',
-  Recover: 'TimestampsFrame',
-  FinishForcing: 'TimestampsFrame',
-  Extend: 'TimestampsFrame',
-  ProposeBound: 'TimestampsFrame',
-  SendBoundAccept: 'TimestampsFrame',
-  BoundAgreed: 'TimestampsFrame',
-  Serve: 'TimestampsFrame',
-  Request: 'TimestampsFrame',
-  GiveUp: 'TimestampsFrame',
-  Restart: null,
-};
+/** The frames `Next` conjoins each of its actions with, by action name. */
+function framesOfNext(specFile: string): ReadonlyMap<string, readonly string[]> {
+  const frames = new Map<string, readonly string[]>();
+  for (const step of stepsOfNext(loadSpecDefinitions(specFile))) {
+    const known = frames.get(step.action.name);
+    if (known !== undefined && known.join() !== step.frames.join())
+      throw new Error(
+        `${specFile}: Next takes ${step.action.name} with different frames (${known.join(', ')} and ${step.frames.join(', ')}): an event naming it is ambiguous`,
+      );
+    frames.set(step.action.name, step.frames);
+  }
+  return frames;
+}
 
 /** A spec action ready to evaluate with bound parameters. */
 export interface CompiledAction {
   readonly name: ActionName;
   readonly def: OpDef;
   readonly body: ActFn;
-  readonly frame: ActFn | null;
+  /** The frames, conjoined in order. */
+  readonly frames: readonly ActFn[];
 }
 
 /** Compiles the spec's actions once per model, on first use. */
 export class SpecActions {
   private readonly compiled = new Map<ActionName, CompiledAction>();
+  private readonly frames: ReadonlyMap<string, readonly string[]>;
+  private readonly operators = new Map<string, Fn>();
 
-  constructor(readonly model: Model) {}
+  constructor(readonly model: Model) {
+    this.frames = framesOfNext(model.rootFile);
+  }
 
   /** The action `name`, compiled. */
   action(name: ActionName): CompiledAction {
     let found = this.compiled.get(name);
     if (!found) {
+      const frameNames = this.frames.get(name);
+      if (frameNames === undefined)
+        throw new Error(`${this.model.rootFile}: Next takes no action ${name} (the trace names it)`);
       const def = this.opDef(name);
-      const frameName = FRAME_OF[name];
       const compiler = this.model.compiler;
       found = {
         name,
         def,
         body: compileAction(compiler, def.body, compiler.bodyScope(def), 'next'),
-        frame: frameName === null ? null : this.zeroArityAction(frameName),
+        frames: frameNames.map((f) => this.zeroArityAction(f)),
       };
       this.compiled.set(name, found);
     }
@@ -89,7 +89,7 @@ export class SpecActions {
    * the caller dedupes by fingerprint).
    */
   successors(name: ActionName, args: readonly Value[], state: readonly Value[]): Value[][] {
-    const { def, body, frame } = this.action(name);
+    const { def, body, frames } = this.action(name);
     const env = this.bindParameters(def, args);
     const n = this.model.varNames.length;
     const out: Value[][] = [];
@@ -102,8 +102,21 @@ export class SpecActions {
       out.push(this.complete(ctx.nxt!, name));
       return false;
     };
-    body(env, start, (afterBody) => (frame ? frame(null, afterBody, collect) : collect(afterBody)));
+    const framed = (i: number) => (ctx: Ctx): boolean =>
+      i === frames.length ? collect(ctx) : frames[i](null, ctx, framed(i + 1));
+    body(env, start, framed(0));
     return out;
+  }
+
+  /** The value of operator `name` applied to `args`, in `state` (a value, not an action). */
+  evaluate(name: string, args: readonly Value[], state: readonly Value[]): Value {
+    const def = this.opDef(name);
+    let fn = this.operators.get(name);
+    if (!fn) {
+      fn = this.model.compiler.bodyOf(def);
+      this.operators.set(name, fn);
+    }
+    return fn(this.bindParameters(def, args), new Ctx(state as Value[], null, this.model.runtime));
   }
 
   /** The definition named `name` in the spec's root module. */

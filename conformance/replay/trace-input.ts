@@ -1,21 +1,26 @@
 /**
  * Reading traces: NDJSON files (one event per line) or folders of them as
- * `timelock simulate --trace-dir` writes (`server-1.ndjson`, ...). Every event is checked
- * against the trace schema, so that the replay only ever sees well-formed events and a broken
- * line is reported with its file and line rather than as a confusing spec failure.
+ * `timelock simulate --trace-dir` writes (`server-1.ndjson`, ...). Files are read in chunks as
+ * the replay goes, never whole, so a trace of millions of events costs memory for the events
+ * being replayed, not for the file. Every event is checked against the trace schema as it is
+ * read, so that the replay only ever sees well-formed events and a broken line is reported with
+ * its file and line rather than as a confusing spec failure.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { TraceEvent } from '../../src/trace/events.ts';
 import { TRACE_EVENT_SCHEMA } from '../../src/trace/schema.ts';
 import { validate } from '../../src/trace/validate.ts';
+import { clockSum, type VectorTime } from '../../src/trace/vector-clock.ts';
 
 /**
- * An event together with where it was logged. Only the line's text and what merging needs are
- * kept; the event is parsed again when it is used. A server logs its whole state with every
- * event, so a long trace parsed once and kept would take several times its size in memory.
+ * An event together with where it was logged. The line's text is kept (for reports) and the
+ * event parsed from it; a replay holds only the events near the one it is replaying.
  */
 export class LoggedEvent {
+  /** The sum of the vector clock: larger than that of every event that happened before. */
+  readonly order: number;
+
   constructor(
     /** The file it came from (or the name given to an in-memory trace). */
     readonly file: string,
@@ -23,31 +28,30 @@ export class LoggedEvent {
     readonly line: number,
     /** The line as logged, for reports. */
     readonly text: string,
-    /** Its Lamport clock and server, for merging. */
-    readonly clock: number,
-    readonly server: number,
-  ) {}
+    /** The event (checked against the schema when it was read). */
+    readonly event: TraceEvent,
+  ) {
+    this.order = clockSum(event.vc);
+  }
 
-  /** The event (checked against the schema when the trace was read). */
-  get event(): TraceEvent {
-    let parsed = recentlyParsed.get(this);
-    if (parsed === undefined) {
-      parsed = JSON.parse(this.text) as TraceEvent;
-      // Replay and reports use the events near the one being replayed, over and over.
-      if (recentlyParsed.size >= RECENTLY_PARSED) recentlyParsed.clear();
-      recentlyParsed.set(this, parsed);
-    }
-    return parsed;
+  /** The server that logged it. */
+  get server(): number {
+    return this.event.server;
+  }
+
+  /** Its vector clock. */
+  get vc(): VectorTime {
+    return this.event.vc;
   }
 }
 
-const recentlyParsed = new Map<LoggedEvent, TraceEvent>();
-const RECENTLY_PARSED = 64;
-
-/** One server's trace, or several servers' traces merged in one file. */
+/**
+ * One server's trace, or several servers' traces merged in one file. `events` can be iterated
+ * more than once (a file is read again from the start each time).
+ */
 export interface TraceStream {
   readonly file: string;
-  readonly events: readonly LoggedEvent[];
+  readonly events: Iterable<LoggedEvent>;
 }
 
 /** A trace that cannot be read: a missing file or a malformed line (`file:line: why`). */
@@ -87,39 +91,88 @@ export function runsOf(paths: readonly string[]): string[][] {
   return runs;
 }
 
-/** Reads and checks one trace file. */
+/** A trace file, read lazily: iterating it reads and checks the file from the start. */
 export function readTraceFile(file: string): TraceStream {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    closeSync(openSync(file, 'r'));
   } catch {
     throw new TraceInputError(`${file}: cannot read this trace file (missing or unreadable)`);
   }
-  return parseTrace(text, file);
+  return { file, events: { [Symbol.iterator]: () => parseLines(fileLines(file), file) } };
 }
 
-/** Parses NDJSON trace text; `file` names it in reports. Blank lines are skipped. */
+/** Parses NDJSON trace text held in memory; `file` names it in reports. */
 export function parseTrace(text: string, file: string): TraceStream {
-  const events: LoggedEvent[] = [];
-  text.split('\n').forEach((raw, index) => {
+  return { file, events: [...parseLines(textLines(text), file)] };
+}
+
+/** Turns lines into checked events; blank lines are skipped. */
+function* parseLines(lines: Iterable<string>, file: string): Generator<LoggedEvent> {
+  let index = 0;
+  for (const raw of lines) {
+    index++;
     const line = raw.trim();
-    if (line === '') return;
-    const where = `${file}:${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw new TraceInputError(`${where}: not JSON (${(e as Error).message})`);
+    if (line === '') continue;
+    yield parseLine(line, file, index);
+  }
+}
+
+/** One line as an event, or a {@link TraceInputError} naming `file:line`. */
+export function parseLine(line: string, file: string, lineNumber: number): LoggedEvent {
+  const where = `${file}:${lineNumber}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    throw new TraceInputError(`${where}: not JSON (${(e as Error).message})`);
+  }
+  const errors = validate(TRACE_EVENT_SCHEMA, value);
+  if (errors.length > 0) {
+    const first = errors[0];
+    throw new TraceInputError(`${where}: not a trace event: at ${first.path}: ${first.message}`);
+  }
+  return new LoggedEvent(file, lineNumber, line, value as TraceEvent);
+}
+
+function* textLines(text: string): Generator<string> {
+  let start = 0;
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start);
+    if (end < 0) {
+      yield text.slice(start);
+      return;
     }
-    const errors = validate(TRACE_EVENT_SCHEMA, value);
-    if (errors.length > 0) {
-      const first = errors[0];
-      throw new TraceInputError(`${where}: not a trace event: at ${first.path}: ${first.message}`);
+    yield text.slice(start, end);
+    start = end + 1;
+  }
+}
+
+/** How much of a file is read at a time. */
+const CHUNK = 1 << 20;
+
+/** The lines of a file, read a chunk at a time. */
+function* fileLines(file: string): Generator<string> {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(CHUNK);
+    // Bytes after the last newline read so far (a line, or a UTF-8 sequence, cut by a chunk).
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const n = readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) break;
+      const lastNewline = buffer.lastIndexOf(10, n - 1);
+      if (lastNewline < 0) {
+        carry = Buffer.concat([carry, buffer.subarray(0, n)]);
+        continue;
+      }
+      const text = Buffer.concat([carry, buffer.subarray(0, lastNewline)]).toString('utf8');
+      carry = Buffer.from(buffer.subarray(lastNewline + 1, n));
+      yield* text.split('\n');
     }
-    const event = value as TraceEvent;
-    events.push(new LoggedEvent(file, index + 1, line, event.clock, event.server));
-  });
-  return { file, events };
+    if (carry.length > 0) yield carry.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A short name for a trace file in reports (`server-1.ndjson`). */

@@ -162,10 +162,10 @@ export function runPipeline(
   let replayMs = 0;
   for (let seed = options.firstSeed; seed < options.firstSeed + options.seeds; seed++) {
     const config: SimulationConfig = { ...options.simulation, seed };
-    const { simulation, streams, report } = simulateAndValidate(config, {
+    const { simulation, report } = simulateAndValidate(config, {
       invariantEvery: options.invariantEvery,
+      onMatched: tally.counter,
     });
-    tally.addRun(streams, report);
     steps += simulation.steps;
     events += report.events;
     eventsConforming += report.matched;

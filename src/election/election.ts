@@ -11,16 +11,16 @@ import { nextBallotNumber, ProposerRound, type ValueRule } from '../paxos/propos
 import type { Learner } from '../paxos/learner.ts';
 import type { PromiseMsg } from '../paxos/messages.ts';
 import { quorumSize } from '../paxos/quorum.ts';
-import { LEADER_LOG, type Seq, type ServerId } from '../paxos/types.ts';
+import { LEADER_LOG, leaderValue, type LeaderValue, type Seq, type ServerId } from '../paxos/types.ts';
 import { makeStep, type Step, type StepEnv } from '../server/step.ts';
 import { randomBackoff, type Timings } from '../server/timings.ts';
 import { specAction } from '../trace/events.ts';
 import type { HeartbeatMsg } from './messages.ts';
 
-/** The spec's `LeaderOf(s)`: the server learned at the greatest learned sequence, or 0. */
+/** The spec's `LeaderOf(s)`: the server named at the greatest learned sequence, or 0. */
 export function leaderOf(learner: Learner): ServerId {
   const greatest = learner.greatest(LEADER_LOG);
-  return greatest === 0 ? 0 : (learner.valueAt(LEADER_LOG, greatest) as ServerId);
+  return greatest === 0 ? 0 : (learner.valueAt(LEADER_LOG, greatest) as LeaderValue).leader;
 }
 
 /** One server's part in leader election. */
@@ -82,7 +82,7 @@ export class Election {
   onPromise(m: PromiseMsg, valueRule: ValueRule): Step | null {
     const round = this.round;
     if (round === null || !round.receive(m)) return null;
-    const accept = round.accept(this.self, valueRule);
+    const accept = round.accept(leaderValue(this.self), valueRule);
     return makeStep({
       action: specAction('SendLeaderAccept', { s: this.self, q: round.seq, b: round.ballot }),
       send: [{ to: 'all', body: accept }],

@@ -1,7 +1,7 @@
 /**
  * Ballot order and identity (the spec's `BallotLess` and `BallotLeq`), and value equality.
  */
-import type { Ballot, LogValue } from './types.ts';
+import { isBoundValue, type Ballot, type LogValue } from './types.ts';
 
 /** The spec's `BallotLess(b, c)`. */
 export function ballotLess(b: Ballot, c: Ballot): boolean {
@@ -18,13 +18,13 @@ export function sameBallot(b: Ballot, c: Ballot): boolean {
   return b[0] === c[0] && b[1] === c[1];
 }
 
-/** Whether two log values are equal (servers by number, bounds field by field). */
+/** Whether two log values are equal, field by field. */
 export function sameValue(v: LogValue | null, w: LogValue | null): boolean {
-  if (v === null || w === null || typeof v === 'number' || typeof w === 'number') return v === w;
-  return v.bound === w.bound && v.pid === w.pid;
+  if (v === null || w === null) return v === w;
+  return valueKey(v) === valueKey(w);
 }
 
 /** A string that identifies a value, for maps keyed by value. */
 export function valueKey(v: LogValue): string {
-  return typeof v === 'number' ? `s${v}` : `b${v.bound}/${v.pid}`;
+  return isBoundValue(v) ? `b${v.bound}/${v.pid}` : `s${v.leader}`;
 }

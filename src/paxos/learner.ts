@@ -21,6 +21,9 @@ interface LogLearning {
 /** What one server has learned, log by log. */
 export class Learner {
   private readonly logs = new Map<LogName, LogLearning>();
+  /** Values learned since {@link takeChanges} was last called, for traces. */
+  private changes: Record<LogName, Record<string, LogValue>> = {};
+  private changed = false;
 
   constructor(private readonly quorum: number) {}
 
@@ -40,6 +43,8 @@ export class Learner {
     voters.set(m.from, m);
     if (voters.size < this.quorum) return null;
     log.learned.set(m.seq, m.val);
+    (this.changes[m.log] ??= {})[m.seq] = m.val;
+    this.changed = true;
     log.evidence.set(m.seq, [...voters.values()]);
     log.votes.delete(m.seq);
     log.greatest = Math.max(log.greatest, m.seq);
@@ -73,15 +78,15 @@ export class Learner {
     return true;
   }
 
-  /** The spec's `learned[s]`, with unlearned sequences left out, for traces. */
-  snapshot(): Record<LogName, Record<string, LogValue>> {
-    const out: Record<LogName, Record<string, LogValue>> = {};
-    for (const [name, log] of [...this.logs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (log.learned.size === 0) continue;
-      const seqs: Record<string, LogValue> = {};
-      for (const q of [...log.learned.keys()].sort((a, b) => a - b)) seqs[q] = log.learned.get(q)!;
-      out[name] = seqs;
-    }
+  /**
+   * The entries of the spec's `learned[s]` written since the last call (log -> sequence ->
+   * value), or null if none, for traces.
+   */
+  takeChanges(): Record<LogName, Record<string, LogValue>> | null {
+    if (!this.changed) return null;
+    const out = this.changes;
+    this.changes = {};
+    this.changed = false;
     return out;
   }
 

@@ -24,14 +24,32 @@ export type Ballot = readonly [number, number];
 /** The spec's `NoBallot`. */
 export const NO_BALLOT: Ballot = [0, 0];
 
-/** A value of a client's log: the spec's `[bound |-> ..., pid |-> ...]`. */
+/** A value of the leader log: the spec's `LeaderValue(s)`, `[leader |-> s]`. */
+export interface LeaderValue {
+  readonly leader: ServerId;
+}
+
+/** A value of a client's log: the spec's `BoundValue(b, id)`, `[bound |-> b, pid |-> id]`. */
 export interface BoundValue {
   readonly bound: number;
   readonly pid: number;
 }
 
-/** A value some log agrees on: a server (leader log) or a bound (client log). */
-export type LogValue = ServerId | BoundValue;
+/**
+ * A value some log agrees on. Both kinds are records, as in the spec, so that any two values
+ * are comparable (TLC cannot order a number against a record).
+ */
+export type LogValue = LeaderValue | BoundValue;
+
+/** The spec's `LeaderValue(s)`. */
+export function leaderValue(s: ServerId): LeaderValue {
+  return { leader: s };
+}
+
+/** Whether `v` is a value of a client's log. */
+export function isBoundValue(v: LogValue): v is BoundValue {
+  return 'bound' in v;
+}
 
 /** The spec's `acc[a][L][q]`: what acceptor `a` promised and accepted for (L, q). */
 export interface AcceptorRecord {

@@ -1,23 +1,23 @@
 /**
  * The driver of one server: it feeds inputs to the protocol core ({@link Server}) and carries
  * out each step through the ports, in the order safety needs: persist the acceptor record,
- * then record the spec action in the trace, then send. It also keeps the Lamport clock, runs
+ * then record the spec action in the trace, then send. It also keeps the vector clock, runs
  * the core's own decisions until there are none, and delivers the server's messages to itself
  * at once, before the step's input is done: a proposer's own acceptor then always holds the
  * durable promise that keeps a restarted proposer from reusing a ballot (see `nextBallotNumber`
  * in ../paxos/proposer.ts).
  */
-import type { ServerId } from '../paxos/types.ts';
-import type {
-  AcceptorStorage,
-  Clock,
-  IdSource,
-  Random,
-  SharedIdSource,
-  Transport,
-} from '../ports.ts';
-import { specAction, type SpecAction, type TraceEvent, type TraceSink } from '../trace/events.ts';
-import { LamportClock } from '../trace/lamport.ts';
+import type { AcceptorRecord, LogName, ServerId } from '../paxos/types.ts';
+import type { AcceptorStorage, Clock, IdSource, Random, Transport } from '../ports.ts';
+import {
+  RESET_VARIABLES,
+  specAction,
+  type SpecAction,
+  type SpecChanges,
+  type TraceEvent,
+  type TraceSink,
+} from '../trace/events.ts';
+import { VectorClock, type VectorTime } from '../trace/vector-clock.ts';
 import type { Envelope, ServerMsg, TimestampRequest } from './messages.ts';
 import { Server, type PendingRequest, type ServerConfig, type ServerRules } from './server.ts';
 import { makeStep, type Step, type StepEnv } from './step.ts';
@@ -28,7 +28,8 @@ export interface HostPorts {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly random: Random;
-  readonly ids: IdSource | SharedIdSource;
+  /** This server's own durable fresh numbers. */
+  readonly ids: IdSource;
   /** Where trace events go; none means no trace is built. */
   readonly trace?: TraceSink;
   /** Told of every spec action, after it was persisted and before its messages go out. */
@@ -41,11 +42,14 @@ const MAX_STEPS_PER_INPUT = 100_000;
 /** A running server: a core plus the ports it acts through. */
 export class ServerHost {
   private core: Server;
-  private readonly lamport = new LamportClock();
+  private readonly vc: VectorClock;
   private readonly loopback: Array<{ from: ServerId; body: ServerMsg }> = [];
   private readonly env: StepEnv;
-  private idsTouched = false;
   private running = true;
+  /** Acceptor records written since the last trace event (the host is their only writer). */
+  private accWrites: Record<LogName, Record<string, AcceptorRecord>> | null = null;
+  /** Whether a fresh number was taken since the last trace event. */
+  private freshTaken = false;
 
   constructor(
     readonly config: ServerConfig,
@@ -53,19 +57,15 @@ export class ServerHost {
     private readonly ports: HostPorts,
   ) {
     this.core = new Server(config, rules, ports.clock.now());
-    const shared = 'lamport' in ports.ids ? ports.ids : null;
-    const touch = () => {
-      if (shared) this.lamport.receive(shared.lamport);
-      this.idsTouched = true;
-    };
+    this.vc = new VectorClock(config.serverCount);
     this.env = {
       get now() {
         return ports.clock.now();
       },
       random: ports.random,
       ids: {
-        next: () => (touch(), ports.ids.next()),
-        last: () => (touch(), ports.ids.last()),
+        next: () => ((this.freshTaken = true), ports.ids.next()),
+        last: () => ports.ids.last(),
       },
       storage: ports.storage,
     };
@@ -81,24 +81,24 @@ export class ServerHost {
     return this.config.self;
   }
 
-  /** The Lamport clock's value now. */
-  get clock(): number {
-    return this.lamport.time;
+  /** The vector clock's value now. */
+  get clock(): VectorTime {
+    return this.vc.time;
   }
 
   /** Delivers a message from another server. */
   receive(envelope: Envelope): void {
     if (!this.running) return;
-    this.lamport.receive(envelope.clock);
+    this.vc.receive(envelope.clock);
     this.run(
       this.core.handle({ kind: 'message', from: envelope.src, body: envelope.body }, this.env),
     );
   }
 
-  /** Delivers a client's request; `clock` is the client's Lamport clock. */
-  request(request: TimestampRequest, clock: number): void {
+  /** Delivers a client's request; `clock` is the client's vector clock. */
+  request(request: TimestampRequest, clock: VectorTime): void {
     if (!this.running) return;
-    this.lamport.receive(clock);
+    this.vc.receive(clock);
     this.run(this.core.handle({ kind: 'request', request }, this.env));
   }
 
@@ -115,8 +115,8 @@ export class ServerHost {
   /**
    * Crashes the server: the requests it held are given up (the spec's `GiveUp`), its volatile
    * state is lost (the spec's `Restart`, recorded only if there was something to lose, as the
-   * spec's guard requires), and it takes no step until {@link restart}. Storage is kept.
-   * Returns the requests that were given up, whose clients must be told.
+   * spec's guard requires), and it takes no step until {@link restart}. Storage and fresh
+   * numbers are kept. Returns the requests that were given up, whose clients must be told.
    */
   crash(): PendingRequest[] {
     if (!this.running) return [];
@@ -126,7 +126,8 @@ export class ServerHost {
     const lostSomething = this.core.hasVolatileSpecState();
     this.core = new Server(this.config, this.rules, this.ports.clock.now());
     this.loopback.length = 0;
-    if (lostSomething) this.apply(makeStep({ action: specAction('Restart', { s: this.self }) }));
+    if (lostSomething)
+      this.apply(makeStep({ action: specAction('Restart', { s: this.self }) }), RESET_VARIABLES);
     this.running = false;
     return dropped;
   }
@@ -152,42 +153,59 @@ export class ServerHost {
     }
   }
 
-  private apply(step: Step): void {
+  private apply(step: Step, reset?: TraceEvent['reset']): void {
     const { storage, transport, trace, observe } = this.ports;
-    if (step.persist !== null)
-      storage.save(step.persist.log, step.persist.seq, step.persist.record);
+    if (step.persist !== null) {
+      const { log, seq, record } = step.persist;
+      storage.save(log, seq, record);
+      ((this.accWrites ??= {})[log] ??= {})[seq] = record;
+    }
     if (step.action !== null) {
-      const clock = this.lamport.tick();
-      if (trace) trace.write(this.event(step, clock));
+      const vc = this.vc.tick(this.self);
+      const changes = this.takeChanges();
+      if (trace) trace.write(this.event(step, vc, changes, reset));
       if (observe) observe(this.self, step.action, step);
     }
-    if (this.idsTouched) {
-      const shared = this.ports.ids as Partial<SharedIdSource>;
-      if (shared.lamport !== undefined)
-        shared.lamport = Math.max(shared.lamport, this.lamport.time);
-      this.idsTouched = false;
-    }
+    const clock = this.vc.time;
     for (const out of step.send) {
       const toSelf = out.to === 'all' || out.to === this.self;
       if (toSelf) this.loopback.push({ from: this.self, body: out.body });
       if (out.to === this.self) continue;
       for (let dst = 1; dst <= this.config.serverCount; dst++) {
         if (dst === this.self || (typeof out.to === 'number' && out.to !== dst)) continue;
-        transport.send({ src: this.self, dst, clock: this.lamport.time, body: out.body });
+        transport.send({ src: this.self, dst, clock, body: out.body });
       }
     }
-    for (const reply of step.replies) transport.reply(reply, this.lamport.time);
+    for (const reply of step.replies) transport.reply(reply, clock);
   }
 
-  private event(step: Step, clock: number): TraceEvent {
+  /** Everything of the server's spec state written since the last event. */
+  private takeChanges(): SpecChanges {
+    const changes: { -readonly [K in keyof SpecChanges]: SpecChanges[K] } = {
+      ...this.core.takeSpecChanges(),
+    };
+    if (this.accWrites !== null) changes.acc = this.accWrites;
+    if (this.freshTaken) changes.fresh = this.ports.ids.last();
+    this.accWrites = null;
+    this.freshTaken = false;
+    return changes;
+  }
+
+  private event(
+    step: Step,
+    vc: VectorTime,
+    changes: SpecChanges,
+    reset: TraceEvent['reset'],
+  ): TraceEvent {
     const action = step.action!;
     return {
       action: action.name,
       params: action.params,
       server: this.self,
-      clock,
+      vc,
       time: this.ports.clock.now(),
-      state: this.core.specState(this.ports.storage),
+      changes,
+      ...(reset ? { reset } : {}),
       ...(step.served ? { served: step.served } : {}),
     } as TraceEvent;
   }

@@ -5,18 +5,19 @@
 import type { ElectionMsg } from '../election/messages.ts';
 import type { PaxosMsg } from '../paxos/messages.ts';
 import type { ServerId } from '../paxos/types.ts';
+import type { VectorTime } from '../trace/vector-clock.ts';
 
 /** Every message one server sends another. */
 export type ServerMsg = PaxosMsg | ElectionMsg;
 
 /**
- * A message in transit. `clock` is the sender's Lamport clock, so that the receiver's trace
- * events are ordered after the sender's.
+ * A message in transit. `clock` is the sender's vector clock, so that the receiver's trace
+ * events are known to come after the sender's.
  */
 export interface Envelope {
   readonly src: ServerId;
   readonly dst: ServerId;
-  readonly clock: number;
+  readonly clock: VectorTime;
   readonly body: ServerMsg;
 }
 

@@ -23,8 +23,7 @@ import { PongMemory } from '../election/pong.ts';
 import { BatchSizeError, isValidBatchSize } from '../timestamp/batch.ts';
 import { TimestampService } from '../timestamp/service.ts';
 import { timestampRules, type TimestampRules } from '../timestamp/tsvc.ts';
-import { specAction, type ServerSpecState } from '../trace/events.ts';
-import type { AcceptorStorage } from '../ports.ts';
+import { specAction, type SpecChanges } from '../trace/events.ts';
 import type { ClientId, ServerMsg, TimestampReply, TimestampRequest } from './messages.ts';
 import { makeStep, type Step, type StepEnv } from './step.ts';
 import type { Timings } from './timings.ts';
@@ -215,13 +214,15 @@ export class Server {
     return !this.learner.isEmpty() || !this.timestamps.isEmpty();
   }
 
-  /** This server's part of the spec state. */
-  specState(storage: AcceptorStorage): ServerSpecState {
-    return {
-      acc: storage.snapshot(),
-      learned: this.learner.snapshot(),
-      tsvc: this.timestamps.snapshot(),
-    };
+  /**
+   * The entries of this server's volatile part of the spec state (`learned[s]`, `tsvc[s]`)
+   * written since the last call, for traces. The acceptor's durable part is written only
+   * through {@link Step.persist}, which the driver records itself.
+   */
+  takeSpecChanges(): Pick<SpecChanges, 'learned' | 'tsvc'> {
+    const learned = this.learner.takeChanges();
+    const tsvc = this.timestamps.takeChanges();
+    return { ...(learned ? { learned } : {}), ...(tsvc ? { tsvc } : {}) };
   }
 
   /**
@@ -245,7 +246,9 @@ export class Server {
       after: env.ids.last(),
       deadline: env.now + this.config.timings.requestMs,
     });
-    return makeStep({ action: specAction('Request', { c: request.client, s: this.self }) });
+    return makeStep({
+      action: specAction('Request', { c: request.client, s: this.self, n: request.count }),
+    });
   }
 
   private giveUp(r: PendingRequest, leader: ServerId, reason: string): Step {

@@ -11,11 +11,13 @@
  * - RealTimeOrder: a response never returns a timestamp at or below one whose response
  *   completed before this request was invoked.
  * - WithinAgreedBound: every timestamp returned is at most a bound agreed in the client's log.
+ *
+ * The checker is independent of what it checks: it works out quorums, value identity and what
+ * was chosen from its own definitions (written from the spec), never with the implementation's
+ * functions, so that a bug there cannot blind it. It takes only the implementation's types.
  */
-import { sameValue, valueKey } from '../paxos/ballot.ts';
 import type { AcceptedMsg } from '../paxos/messages.ts';
 import type { LogName, LogValue, Seq, ServerId } from '../paxos/types.ts';
-import { LEADER_LOG } from '../paxos/types.ts';
 import type { ClientId } from '../server/messages.ts';
 
 /** The first property a run broke, with what broke it. */
@@ -38,6 +40,30 @@ interface SeqTally {
   readonly votes: Map<string, Set<ServerId>>;
 }
 
+/** The spec's `Quorums`: a set of acceptors is one when it holds more than half of them. */
+function isQuorum(acceptors: number, serverCount: number): boolean {
+  return 2 * acceptors > serverCount;
+}
+
+/** A value's identity: its fields, sorted, so that equal records have equal keys. */
+function identity(v: LogValue): string {
+  const fields = v as unknown as Record<string, number>;
+  return Object.keys(fields)
+    .sort()
+    .map((k) => `${k}=${fields[k]}`)
+    .join(',');
+}
+
+function sameValue(v: LogValue | null, w: LogValue | null): boolean {
+  return v === null || w === null ? v === w : identity(v) === identity(w);
+}
+
+/** The bound of a client log's value, or null for a value that is not a bound. */
+function boundOf(v: LogValue): number | null {
+  const bound = (v as { bound?: unknown }).bound;
+  return typeof bound === 'number' ? bound : null;
+}
+
 interface ClientHistory {
   /** The greatest timestamp among responses completed so far. */
   maxServed: number;
@@ -54,7 +80,8 @@ export class Checker {
   private first: Violation | null = null;
   private servedCount = 0;
 
-  constructor(private readonly quorum: number) {}
+  /** `serverCount` is the number of acceptors, N in the spec. */
+  constructor(private readonly serverCount: number) {}
 
   /** The first violation, or null if the run is safe so far. */
   get violation(): Violation | null {
@@ -67,7 +94,7 @@ export class Checker {
   }
 
   /** How many sequences of `log` have a chosen value. */
-  chosenCount(log: LogName = LEADER_LOG): number {
+  chosenCount(log: LogName = 'leader'): number {
     let n = 0;
     for (const tally of this.logs.get(log)?.values() ?? []) if (tally.chosen !== null) n++;
     return n;
@@ -79,15 +106,15 @@ export class Checker {
     if (!seqs) this.logs.set(m.log, (seqs = new Map()));
     let tally = seqs.get(m.seq);
     if (!tally) seqs.set(m.seq, (tally = { chosen: null, votes: new Map() }));
-    const key = `${m.bal[0]}.${m.bal[1]}:${valueKey(m.val)}`;
+    const key = `${m.bal[0]}.${m.bal[1]}:${identity(m.val)}`;
     let voters = tally.votes.get(key);
     if (!voters) tally.votes.set(key, (voters = new Set()));
     voters.add(m.from);
-    if (voters.size < this.quorum) return;
+    if (!isQuorum(voters.size, this.serverCount)) return;
     if (tally.chosen === null) {
       tally.chosen = m.val;
-      if (m.log !== LEADER_LOG && typeof m.val !== 'number')
-        this.boundChosen(m.log, m.seq, m.val.bound, time);
+      const bound = boundOf(m.val);
+      if (bound !== null) this.boundChosen(m.log, m.seq, bound, time);
     } else if (!sameValue(tally.chosen, m.val)) {
       this.report(
         'Agreement',
@@ -155,8 +182,8 @@ export class Checker {
     const h = this.history(c);
     h.maxBound = Math.max(h.maxBound, bound);
     for (const [q, tally] of this.logs.get(c) ?? []) {
-      if (tally.chosen === null || typeof tally.chosen === 'number') continue;
-      const other = tally.chosen.bound;
+      const other = tally.chosen === null ? null : boundOf(tally.chosen);
+      if (other === null) continue;
       if ((q < seq && other > bound) || (q > seq && other < bound)) {
         this.report(
           'BoundsIncrease',
@@ -192,7 +219,10 @@ export class Checker {
 }
 
 function show(v: LogValue): string {
-  return typeof v === 'number' ? `server ${v}` : `bound ${v.bound} of instance ${v.pid}`;
+  const bound = boundOf(v);
+  return bound === null
+    ? `leader ${(v as { leader: number }).leader}`
+    : `bound ${bound} of instance ${(v as { pid: number }).pid}`;
 }
 
 /** The index of the first range starting at or after `first`. */

@@ -7,7 +7,7 @@
 import type { ServerId } from '../paxos/types.ts';
 import type { ClientId, TimestampOutcome, TimestampRequest } from '../server/messages.ts';
 import { validateBatchSize } from '../timestamp/batch.ts';
-import { LamportClock } from '../trace/lamport.ts';
+import { VectorClock, type VectorTime } from '../trace/vector-clock.ts';
 import type { Prng } from './prng.ts';
 
 /** How often a client with a leader hint asks some other server instead. */
@@ -43,7 +43,8 @@ export interface ClientCounts {
 
 /** One simulated client. */
 export class SimClient {
-  readonly lamport = new LamportClock();
+  /** What the client knows of the servers' events: it sends this with every request. */
+  readonly clock: VectorClock;
   readonly counts: ClientCounts = { invoked: 0, served: 0, refused: 0, failed: 0, timestamps: 0 };
   /** Every finished request, in the order the answers came. */
   readonly history: RequestRecord[] = [];
@@ -55,7 +56,9 @@ export class SimClient {
     readonly name: ClientId,
     private readonly servers: number,
     private readonly random: Prng,
-  ) {}
+  ) {
+    this.clock = new VectorClock(servers);
+  }
 
   /** The request being waited on, or null. */
   get waitingOn(): OutstandingRequest | null {
@@ -88,12 +91,12 @@ export class SimClient {
   answer(
     id: number,
     outcome: TimestampOutcome | null,
-    clock: number,
+    clock: VectorTime,
     now: number,
   ): OutstandingRequest | null {
     const done = this.outstanding;
     if (!done || done.request.id !== id) return null;
-    this.lamport.receive(clock);
+    this.clock.receive(clock);
     this.outstanding = null;
     this.history.push({
       id,

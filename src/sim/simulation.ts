@@ -4,18 +4,18 @@
  * timeline, the network, the servers' storage and every fault, so one configuration replays
  * one run exactly, trace for trace. The {@link Checker} watches every run.
  */
-import { quorumSize } from '../paxos/quorum.ts';
 import type { ServerId } from '../paxos/types.ts';
+import { MemoryIdSource } from '../memory-ids.ts';
 import { MemoryAcceptorStorage } from '../memory-storage.ts';
 import { ServerHost } from '../server/host.ts';
 import type { Envelope, TimestampOutcome, TimestampRequest } from '../server/messages.ts';
 import { SPEC_RULES, type ServerRules } from '../server/server.ts';
 import { DEFAULT_TIMINGS, type Timings } from '../server/timings.ts';
 import { NdjsonLines } from '../trace/ndjson.ts';
+import { VectorClock, type VectorTime } from '../trace/vector-clock.ts';
 import { Checker, type Violation } from './checker.ts';
 import { SimClient, type ClientCounts, type RequestRecord } from './client.ts';
 import { NO_FAULTS, type FaultRates, type ScheduledFault } from './faults.ts';
-import { SharedIdCounter } from './id-counter.ts';
 import { Network, type NetworkCounts } from './network.ts';
 import { Prng } from './prng.ts';
 import { Scheduler } from './scheduler.ts';
@@ -85,7 +85,7 @@ type SimEvent =
       readonly kind: 'request';
       readonly server: ServerId;
       readonly request: TimestampRequest;
-      readonly clock: number;
+      readonly clock: VectorTime;
       readonly client: number;
     }
   | {
@@ -93,7 +93,7 @@ type SimEvent =
       readonly client: number;
       readonly id: number;
       readonly outcome: TimestampOutcome | null;
-      readonly clock: number;
+      readonly clock: VectorTime;
     }
   | { readonly kind: 'wake'; readonly server: ServerId; readonly generation: number }
   | { readonly kind: 'crash'; readonly server: ServerId; readonly duration: number }
@@ -139,8 +139,7 @@ class Simulation {
     const { seed, servers, clients } = config;
     this.network = new Network(config.faults, new Prng(seed, STREAM.network));
     this.faultRandom = new Prng(seed, STREAM.faults);
-    this.checker = new Checker(quorumSize(servers));
-    const ids = new SharedIdCounter();
+    this.checker = new Checker(servers);
     const rules = config.rules ?? SPEC_RULES;
     for (let s = 1; s <= servers; s++) {
       const sink = new NdjsonLines();
@@ -170,7 +169,7 @@ class Simulation {
             },
             clock: { now: () => this.now },
             random: new Prng(seed, STREAM.server + s),
-            ids,
+            ids: new MemoryIdSource(),
             trace: config.trace ? sink : undefined,
             observe: (server, action) => {
               if (action.name === 'Accept') {
@@ -249,7 +248,7 @@ class Simulation {
         return this.invoke(event.client);
       case 'request': {
         const host = this.host(event.server);
-        if (!host.up) return this.failRequest(event.client, event.request.id, 0);
+        if (!host.up) return this.failRequest(event.client, event.request.id, event.clock);
         host.request(event.request, event.clock);
         return this.settled(host);
       }
@@ -292,12 +291,17 @@ class Simulation {
       kind: 'request',
       server: out.server,
       request: out.request,
-      clock: client.lamport.tick(),
+      clock: client.clock.time,
       client: index,
     });
   }
 
-  private answer(index: number, id: number, outcome: TimestampOutcome | null, clock: number): void {
+  private answer(
+    index: number,
+    id: number,
+    outcome: TimestampOutcome | null,
+    clock: VectorTime,
+  ): void {
     const client = this.clients[index]!;
     const done = client.answer(id, outcome, clock, this.now);
     if (done === null) return;
@@ -309,7 +313,7 @@ class Simulation {
     this.queue.at(this.now + random.int(pause.min, pause.max), { kind: 'invoke', client: index });
   }
 
-  private failRequest(index: number, id: number, clock: number): void {
+  private failRequest(index: number, id: number, clock: VectorTime): void {
     this.queue.at(this.network.clientDelay(this.now), {
       kind: 'reply',
       client: index,

@@ -9,13 +9,13 @@ import type { Learner } from '../paxos/learner.ts';
 import type { PromiseMsg } from '../paxos/messages.ts';
 import { nextBallotNumber, ProposerRound, type ValueRule } from '../paxos/proposer.ts';
 import { quorumSize } from '../paxos/quorum.ts';
-import type { BoundValue, LogValue, Seq, ServerId } from '../paxos/types.ts';
+import { isBoundValue, type BoundValue, type LogValue, type Seq, type ServerId } from '../paxos/types.ts';
 import type { PongMsg } from '../election/messages.ts';
 import type { ClientId } from '../server/messages.ts';
 import { makeStep, type Outgoing, type Step, type StepEnv } from '../server/step.ts';
 import { randomBackoff, type Timings } from '../server/timings.ts';
 import { specAction } from '../trace/events.ts';
-import { OFF, type TimestampRules, type Tsvc } from './tsvc.ts';
+import { instanceId, OFF, type TimestampRules, type Tsvc } from './tsvc.ts';
 
 /** What the instances of one server share. */
 export interface TimestampConfig {
@@ -46,13 +46,15 @@ const MAX_BOUND = Number.MAX_SAFE_INTEGER;
 
 /** A learned value of a client's log. */
 function asBound(v: LogValue): BoundValue {
-  if (typeof v === 'number') throw new Error(`a client log holds a server id (${v}), not a bound`);
+  if (!isBoundValue(v)) throw new Error(`a client log holds a leader (${v.leader}), not a bound`);
   return v;
 }
 
 /** The timestamp-service instances of one server. */
 export class TimestampService {
   private readonly instances = new Map<ClientId, Instance>();
+  /** Each client's `tsvc` as last reported by {@link takeChanges}. */
+  private readonly reported = new Map<ClientId, Tsvc>();
   private readonly quorum: number;
 
   constructor(private readonly config: TimestampConfig) {
@@ -79,9 +81,10 @@ export class TimestampService {
 
   /** The spec's `StartService(s, c)`: a new instance, recovering, with a fresh identity. */
   start(c: ClientId, term: Seq, env: StepEnv): Step {
-    const id = env.ids.next();
+    const check = env.ids.next();
+    const { self, serverCount } = this.config;
     this.instances.set(c, {
-      tsvc: this.config.rules.startService(id, term),
+      tsvc: this.config.rules.startService(check, instanceId(self, check, serverCount), term),
       pongs: new Map(),
       nextRecoveryPingAt: env.now + this.config.timings.recoveryRetryMs,
       round: null,
@@ -92,7 +95,7 @@ export class TimestampService {
     });
     return makeStep({
       action: specAction('StartService', { s: this.config.self, c }),
-      send: [{ to: 'all', body: { type: 'ping', from: this.config.self, log: c, id } }],
+      send: [{ to: 'all', body: { type: 'ping', from: self, log: c, id: check } }],
     });
   }
 
@@ -221,10 +224,17 @@ export class TimestampService {
     return this.instances.size === 0;
   }
 
-  /** The spec's `tsvc[s]`, leaving out clients whose instance is `Off`, for traces. */
-  snapshot(): Record<ClientId, Tsvc> {
-    const out: Record<ClientId, Tsvc> = {};
-    for (const c of [...this.instances.keys()].sort()) out[c] = this.instances.get(c)!.tsvc;
+  /**
+   * The entries of the spec's `tsvc[s]` that changed since the last call, or null if none, for
+   * traces. Instances are replaced, never mutated, so a change is a new object.
+   */
+  takeChanges(): Record<ClientId, Tsvc> | null {
+    let out: Record<ClientId, Tsvc> | null = null;
+    for (const [c, inst] of this.instances) {
+      if (this.reported.get(c) === inst.tsvc) continue;
+      this.reported.set(c, inst.tsvc);
+      (out ??= {})[c] = inst.tsvc;
+    }
     return out;
   }
 

@@ -4,7 +4,7 @@
  * enabled live with the caller ({@link ../server/server.ts}); these functions compute *what* it
  * does, so that a test can substitute a faulty one.
  */
-import type { BoundValue, Seq } from '../paxos/types.ts';
+import type { BoundValue, Seq, ServerId } from '../paxos/types.ts';
 
 /** The spec's `Phases`. */
 export const PHASES = ['off', 'recovering', 'forcing', 'serving', 'extending', 'stopped'] as const;
@@ -40,9 +40,21 @@ export const OFF: Tsvc = {
   check: 0,
 };
 
-/** The spec's `StartService`: a new instance whose identity is also its recovery check. */
-export function startService(freshId: number, term: Seq): Tsvc {
-  return { phase: 'recovering', id: freshId, term, seq: 0, limit: 0, counter: 0, check: freshId };
+/**
+ * The spec's `InstanceId(s, k)`: the identity of the k-th instance server `s` starts, in a
+ * cluster of `serverCount`. Distinct across servers without a shared counter, as the proposer
+ * ids of one log's ballots must be.
+ */
+export function instanceId(s: ServerId, k: number, serverCount: number): number {
+  return (k - 1) * serverCount + s;
+}
+
+/**
+ * The spec's `StartService`: a new instance with identity `id`, recovering with check number
+ * `check` (the server's fresh number the identity was made from).
+ */
+export function startService(check: number, id: number, term: Seq): Tsvc {
+  return { phase: 'recovering', id, term, seq: 0, limit: 0, counter: 0, check };
 }
 
 /**

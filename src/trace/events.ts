@@ -7,6 +7,7 @@
 import type { AcceptorRecord, Ballot, LogName, LogValue, Seq, ServerId } from '../paxos/types.ts';
 import type { ClientId } from '../server/messages.ts';
 import type { Tsvc } from '../timestamp/tsvc.ts';
+import type { VectorTime } from './vector-clock.ts';
 
 /** What a parameter denotes; each kind has one JSON shape. */
 export interface ParamKinds {
@@ -22,9 +23,11 @@ export interface ParamKinds {
   ballotNumber: number;
   /** A ballot, `[number, proposer id]`. */
   ballot: Ballot;
-  /** A check's fresh id, from 1. */
+  /** A check's fresh number, from 1. */
   checkId: number;
-  /** A log value: a server (leader log) or `{bound, pid}` (client log). */
+  /** How many timestamps a request asks for, 1..MAX_BATCH. */
+  count: number;
+  /** A log value: `{leader}` (leader log) or `{bound, pid}` (client log). */
   value: LogValue;
 }
 
@@ -48,7 +51,7 @@ export const SPEC_ACTIONS = {
   SendBoundAccept: { s: 'server', c: 'client', q: 'seq', b: 'ballot' },
   BoundAgreed: { s: 'server', c: 'client' },
   Serve: { s: 'server', c: 'client', k: 'checkId' },
-  Request: { c: 'client', s: 'server' },
+  Request: { c: 'client', s: 'server', n: 'count' },
   GiveUp: { c: 'client' },
   Restart: { s: 'server' },
 } as const satisfies Record<string, Record<string, ParamKind>>;
@@ -73,25 +76,37 @@ export function specAction<A extends ActionName>(name: A, params: ActionParams<A
 }
 
 /**
- * A server's own part of the spec state: `acc[s]`, `learned[s]` and `tsvc[s]`. Entries still
- * at the spec's initial value (`EmptyAcceptor`, `None`, `Off`) are left out.
+ * Entries of a server's own part of the spec state (`acc[s]`, `learned[s]`, `tsvc[s]`,
+ * `fresh[s]`): a step logs the entries it wrote, with their new values. Only what a server
+ * writes is its own, so a trace that logs every write, server by server, says what each
+ * server's part of the state is after every step, at a cost per event that does not grow with
+ * the state.
  */
-export interface ServerSpecState {
-  readonly acc: Record<LogName, Record<string, AcceptorRecord>>;
-  readonly learned: Record<LogName, Record<string, LogValue>>;
-  readonly tsvc: Record<ClientId, Tsvc>;
+export interface SpecChanges {
+  readonly acc?: Record<LogName, Record<string, AcceptorRecord>>;
+  readonly learned?: Record<LogName, Record<string, LogValue>>;
+  readonly tsvc?: Record<ClientId, Tsvc>;
+  readonly fresh?: number;
 }
+
+/** The volatile variables a restart returns to their initial value. */
+export const RESET_VARIABLES = ['learned', 'tsvc'] as const;
 
 /** What every event carries besides the action. */
 export interface EventContext {
   /** The server that took the step. */
   readonly server: ServerId;
-  /** Its Lamport clock at the step: above every event that causally precedes it. */
-  readonly clock: number;
-  /** Simulated time in milliseconds, for people reading the trace. */
+  /**
+   * Its vector clock at the step (entry `s - 1` for server `s`): what happened before it. The
+   * replay lets a step rely only on messages sent by events before it in this order.
+   */
+  readonly vc: VectorTime;
+  /** Time in milliseconds (virtual in the simulator), for people reading the trace. */
   readonly time: number;
-  /** The server's part of the spec state after the step. */
-  readonly state: ServerSpecState;
+  /** The entries of the server's part of the spec state the step wrote, with their values. */
+  readonly changes: SpecChanges;
+  /** Restart only: the variables that went back to their initial value before `changes`. */
+  readonly reset?: readonly (typeof RESET_VARIABLES)[number][];
   /** Serve only: the timestamps handed out, first and last (more than one for a batch). */
   readonly served?: readonly [number, number];
 }

@@ -3,8 +3,9 @@
  * TypeScript event types are derived from, so the two cannot drift apart. A test keeps the
  * checked-in `trace-event.schema.json` equal to it, for tools that want a file.
  */
+import { MAX_BATCH } from '../timestamp/batch.ts';
 import { PHASES } from '../timestamp/tsvc.ts';
-import { SPEC_ACTIONS, type ParamKind } from './events.ts';
+import { RESET_VARIABLES, SPEC_ACTIONS, type ParamKind } from './events.ts';
 
 /** A JSON Schema document (the subset of draft 2020-12 this project uses). */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -28,6 +29,11 @@ const record = (properties: Record<string, JsonSchema>): JsonSchema => ({
   required: Object.keys(properties),
   additionalProperties: false,
 });
+const optionalFields = (properties: Record<string, JsonSchema>): JsonSchema => ({
+  type: 'object',
+  properties,
+  additionalProperties: false,
+});
 
 /** The schema of each parameter kind. */
 const PARAM_SCHEMAS: Record<ParamKind, JsonSchema> = {
@@ -38,7 +44,10 @@ const PARAM_SCHEMAS: Record<ParamKind, JsonSchema> = {
   ballotNumber: integerFrom(1),
   ballot: pair,
   checkId: integerFrom(0),
-  value: { oneOf: [integerFrom(1), record({ bound: integerFrom(0), pid: integerFrom(1) })] },
+  count: { type: 'integer', minimum: 1, maximum: MAX_BATCH },
+  value: {
+    oneOf: [record({ leader: integerFrom(1) }), record({ bound: integerFrom(0), pid: integerFrom(1) })],
+  },
 };
 
 const SEQ_KEY: JsonSchema = { pattern: '^[1-9][0-9]*$' };
@@ -59,11 +68,13 @@ const DEFS: Record<string, JsonSchema> = {
     counter: integerFrom(0),
     check: integerFrom(0),
   }),
-  state: record({
+  changes: optionalFields({
     acc: mapOf({ minLength: 1 }, mapOf(SEQ_KEY, ref('acceptorRecord'))),
     learned: mapOf({ minLength: 1 }, mapOf(SEQ_KEY, ref('value'))),
     tsvc: mapOf({ minLength: 1 }, ref('tsvc')),
+    fresh: integerFrom(0),
   }),
+  vectorTime: { type: 'array', items: integerFrom(0), minItems: 1 },
 };
 
 function actionSchema(name: keyof typeof SPEC_ACTIONS): JsonSchema {
@@ -74,15 +85,17 @@ function actionSchema(name: keyof typeof SPEC_ACTIONS): JsonSchema {
     action: { const: name },
     params: record(params),
     server: ref('server'),
-    clock: integerFrom(1),
+    vc: ref('vectorTime'),
     time: { type: 'number', minimum: 0 },
-    state: ref('state'),
+    changes: ref('changes'),
   };
   if (name === 'Serve') properties.served = pair;
+  if (name === 'Restart')
+    properties.reset = { type: 'array', items: { enum: [...RESET_VARIABLES] }, uniqueItems: true };
   return {
     type: 'object',
     properties,
-    required: ['action', 'params', 'server', 'clock', 'time', 'state'],
+    required: ['action', 'params', 'server', 'vc', 'time', 'changes'],
     additionalProperties: false,
   };
 }
@@ -92,7 +105,7 @@ export const TRACE_EVENT_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'Timelock trace event',
   description:
-    'One spec action (spec/Timelock.tla) taken by one server: its parameters as the spec names them, the Lamport clock, and the server part of the spec state after the step (acc[s], learned[s], tsvc[s]; entries at their initial value are left out).',
+    "One spec action (spec/Timelock.tla) taken by one server: its parameters as the spec names them, the server's vector clock, and the entries of the server's part of the spec state (acc[s], learned[s], tsvc[s], fresh[s]) the step wrote, with their new values; a Restart first resets learned[s] and tsvc[s].",
   oneOf: (Object.keys(SPEC_ACTIONS) as (keyof typeof SPEC_ACTIONS)[]).map(actionSchema),
   $defs: DEFS,
 };
