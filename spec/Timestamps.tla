@@ -58,10 +58,13 @@ OwnValue(s, c) ==
           THEN BoundValue(IF t.seq = 1 THEN 0 ELSE Bound(learned[s][c][t.seq - 1]), t.id)
           ELSE BoundValue(t.limit + Step, t.id)
 
-(* The instance at s for c is proposing at its current sequence.          *)
+(* The instance at s for c is proposing at its current sequence. (An IF,  *)
+(* not a disjunction: in an action TLC evaluates every disjunct, and the   *)
+(* sequence before 1 does not exist.)                                      *)
 Proposing(s, c) ==
     /\ tsvc[s][c].phase \in {"forcing", "extending"}
-    /\ tsvc[s][c].phase = "forcing" => (tsvc[s][c].seq = 1 \/ learned[s][c][tsvc[s][c].seq - 1] # None)
+    /\ tsvc[s][c].phase = "forcing" =>
+           IF tsvc[s][c].seq = 1 THEN TRUE ELSE learned[s][c][tsvc[s][c].seq - 1] # None
 
 (***************************************************************************)
 (* s gained leadership (a term newer than its instance's): start a new     *)

@@ -7,13 +7,13 @@
  * Only events that conformed are counted: coverage says which spec behaviour the validated
  * traces exercised, and an event after a run's first rejection was never validated.
  */
-import type { Expr, Model } from '../tla/index.ts';
 import { LEADER_LOG } from '../../src/paxos/types.ts';
 import { SPEC_ACTIONS, type ActionName, type TraceEvent } from '../../src/trace/events.ts';
 import { validateRun, type ValidateOptions } from './index.ts';
 import { mergeCausally } from './merge.ts';
 import type { RunReport, ValidationReport } from './report.ts';
-import { buildReplayModel, constantsFor, defaultSpecFile } from './replay-model.ts';
+import { defaultSpecFile } from './replay-model.ts';
+import { loadSpecDefinitions, stepsOfNext } from '../static/spec-steps.ts';
 import { sourcePlace, sourceText } from './source-text.ts';
 import { readTraceFile, runsOf, type TraceStream } from './trace-input.ts';
 
@@ -60,63 +60,28 @@ export interface ActionCoverage {
 }
 
 /**
- * The disjuncts of `model`'s `Next`, each with the one spec action it takes. `Next` is walked
- * through its disjunctions and existential quantifiers; a call of a spec operator whose body is
- * itself a disjunction (`HandleMessage(s, m)`, `TimestampStep(s, c)`) is entered, and a call of
- * any other operator with parameters is the disjunct's action. Zero-arity operators (the
- * frames) and built-in operators are conditions, not actions.
+ * The disjuncts of `Next` in `specFile`, each with the one spec action it takes, as
+ * {@link stepsOfNext} reads them from the syntax tree (the same derivation the replay and the
+ * TLC trace module use).
  */
-export function nextDisjuncts(model: Model): NextDisjunct[] {
-  const next = model.root.defs.get('Next');
-  if (!next || next.kind !== 'op') throw new Error(`${model.rootFile} defines no operator Next`);
-  const out: NextDisjunct[] = [];
-  const specOperator = (name: string) => {
-    const def = model.root.defs.get(name);
-    return def && def.kind === 'op' && def.params.length > 0 ? def : undefined;
-  };
-  /** The actions `e` takes, entering disjunctive operators; `disjunct` is the innermost one. */
-  const walk = (e: Expr, disjunct: Expr): void => {
-    switch (e.k) {
-      case 'or':
-        for (const item of e.items) walk(item, item);
-        return;
-      case 'quant':
-        if (e.q === 'E') walk(e.body, disjunct);
-        return;
-      case 'and':
-        for (const item of e.items) walk(item, disjunct);
-        return;
-      case 'apply': {
-        const def = specOperator(e.name);
-        if (!def) return;
-        if (def.body.k === 'or') walk(def.body, disjunct);
-        else
-          out.push({
-            action: def.name,
-            place: sourcePlace(disjunct.loc),
-            text: sourceText(disjunct.loc),
-          });
-        return;
-      }
-      default:
-        return;
-    }
-  };
-  walk(next.body, next.body);
-  return out;
+export function nextDisjuncts(specFile: string): NextDisjunct[] {
+  return stepsOfNext(loadSpecDefinitions(specFile)).map((step) => ({
+    action: step.action.name,
+    place: sourcePlace(step.disjunct),
+    text: sourceText(step.disjunct),
+  }));
 }
 
 const disjunctsOfFile = new Map<string, readonly NextDisjunct[]>();
 
 /**
  * The disjuncts of `Next` in `specFile` (default: this repository's `spec/Timelock.tla`),
- * read once per file. `Next`'s shape does not depend on the constants, so any replay model of
- * the spec will do; the smallest one is built.
+ * read once per file.
  */
 export function specNextDisjuncts(specFile = defaultSpecFile()): readonly NextDisjunct[] {
   let found = disjunctsOfFile.get(specFile);
   if (!found) {
-    found = nextDisjuncts(buildReplayModel(specFile, constantsFor([], { step: 1 })));
+    found = nextDisjuncts(specFile);
     disjunctsOfFile.set(specFile, found);
   }
   return found;

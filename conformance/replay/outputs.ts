@@ -7,6 +7,7 @@
  * replay and the TLC trace module both read it.
  */
 import { equals, printValue, TupleValue, type Value } from '../tla/index.ts';
+import { plainJson } from './projection.ts';
 import type { ActionName, TraceEvent } from '../../src/trace/events.ts';
 import type { FieldDiff } from './projection.ts';
 import type { SpecActions } from './spec-actions.ts';
@@ -51,7 +52,7 @@ export function outputDiffs(
       variable: output.field,
       path: `${output.operator}(${output.params.map((p) => printValue(args.get(p)!)).join(', ')})`,
       logged: logged === undefined ? 'absent' : JSON.stringify(logged),
-      spec: printValue(spec),
+      spec: JSON.stringify(plainJson(spec)),
     },
   ];
 }

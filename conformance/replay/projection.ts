@@ -117,7 +117,7 @@ function compareEntries(
     if (logged === undefined) {
       if (!equals(before, after)) out.push(diff(variable, path, 'unchanged', after));
     } else if (!equals(jsonValue(logged), after)) {
-      out.push(diff(variable, path, JSON.stringify(logged), after));
+      out.push(...leafDiffs(variable, path, logged, plainJson(after)));
     }
     return;
   }
@@ -159,7 +159,47 @@ function compareEntries(
 }
 
 function diff(variable: ProjectedVariable, path: string, logged: string, spec: Value): FieldDiff {
-  return { variable, path, logged, spec: JSON.stringify(plainJson(spec)) };
+  return { variable, path, logged, spec: canonicalJson(plainJson(spec)) };
+}
+
+/**
+ * Where a logged entry differs from the spec's: field by field when both are records (an
+ * acceptor record, a `tsvc` record), so that the report names `.bal` or `.counter`.
+ */
+function leafDiffs(
+  variable: ProjectedVariable,
+  path: string,
+  logged: unknown,
+  spec: unknown,
+): FieldDiff[] {
+  if (!isRecord(logged) || !isRecord(spec))
+    return [{ variable, path, logged: canonicalJson(logged), spec: canonicalJson(spec) }];
+  const keys = [...new Set([...Object.keys(logged), ...Object.keys(spec)])].sort();
+  return keys
+    .filter((k) => canonicalJson(logged[k]) !== canonicalJson(spec[k]))
+    .map((k) => ({
+      variable,
+      path: `${path}.${k}`,
+      logged: k in logged ? canonicalJson(logged[k]) : 'absent',
+      spec: k in spec ? canonicalJson(spec[k]) : 'absent',
+    }));
+}
+
+/** JSON text with object keys sorted, so that equal values print alike. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_key, x: unknown) =>
+    isRecord(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  );
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** A key as the trace writes it: logs and clients by name, sequences as numbers. */

@@ -53,8 +53,11 @@ export interface ReplayOptions {
   readonly onMatched?: (event: TraceEvent) => void;
 }
 
-/** How many events a failure report shows the states of, at most: the last ones before it. */
-const TRACE_WINDOW = 10;
+/**
+ * How many events before a failure its report shows the states of: with the state before
+ * them, ten states (as `check --json` traces are read by `timelock explain`).
+ */
+const TRACE_WINDOW = 9;
 
 /** How often, in events, {@link ReplayOptions.progress} is told. */
 const PROGRESS_EVERY = 10_000;

@@ -45,6 +45,8 @@ export interface NextStep {
   readonly frames: readonly string[];
   /** Where `Next` (or a chooser it calls) applies the action. */
   readonly calledAt: Loc;
+  /** The innermost disjunct of `Next` (or of a chooser) the action is taken in. */
+  readonly disjunct: Loc;
 }
 
 /**
@@ -107,13 +109,18 @@ export function stepsOfNext(spec: SpecDefinitions, nextName = 'Next'): NextStep[
     op.params.length === 0 && op.body.k === 'unchanged';
   const isAction = actionTest(spec);
 
-  const walk = (e: Expr, frames: readonly string[], expanding: ReadonlySet<string>): void => {
+  const walk = (
+    e: Expr,
+    frames: readonly string[],
+    expanding: ReadonlySet<string>,
+    disjunct: Loc,
+  ): void => {
     switch (e.k) {
       case 'or':
-        for (const item of e.items) walk(item, frames, expanding);
+        for (const item of e.items) walk(item, frames, expanding, item.loc);
         return;
       case 'quant':
-        if (e.q === 'E') walk(e.body, frames, expanding);
+        if (e.q === 'E') walk(e.body, frames, expanding, disjunct);
         return;
       case 'and': {
         const conjoined = e.items.map(userOperator).filter((op) => op !== undefined && isFrame(op));
@@ -121,7 +128,7 @@ export function stepsOfNext(spec: SpecDefinitions, nextName = 'Next'): NextStep[
         // Conjuncts that are state predicates (`NeedsCheck(s)`) only guard the step.
         for (const item of e.items) {
           const op = userOperator(item);
-          if (op && !isFrame(op) && isAction(op)) walk(item, inner, expanding);
+          if (op && !isFrame(op) && isAction(op)) walk(item, inner, expanding, disjunct);
         }
         return;
       }
@@ -129,15 +136,16 @@ export function stepsOfNext(spec: SpecDefinitions, nextName = 'Next'): NextStep[
       case 'ident': {
         const op = userOperator(e);
         if (!op || isFrame(op) || expanding.has(op.name)) return;
-        if (op.body.k === 'or') walk(op.body, frames, new Set([...expanding, op.name]));
-        else steps.push({ action: op, frames, calledAt: e.loc });
+        if (op.body.k === 'or')
+          walk(op.body, frames, new Set([...expanding, op.name]), disjunct);
+        else steps.push({ action: op, frames, calledAt: e.loc, disjunct });
         return;
       }
       default:
         return;
     }
   };
-  walk(next.body, [], new Set([nextName]));
+  walk(next.body, [], new Set([nextName]), next.body.loc);
   return steps;
 }
 

@@ -3,8 +3,8 @@
  * documented default places) and `java` on the PATH (or `JAVA`).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type TlcOutcome, parseTlcOutput } from './output.ts';
 
@@ -57,30 +57,51 @@ export interface TlcRun extends TlcOutcome {
   output: string;
 }
 
-/** Runs TLC on a spec and cfg with one worker, as the parity suite was recorded. */
+/**
+ * The class path: the jar, and CommunityModules.jar when it sits next to it (the Toolbox and
+ * the VS Code extension put those modules on TLC's path too).
+ */
+function classPath(jar: string): string {
+  const community = join(dirname(jar), 'CommunityModules.jar');
+  return existsSync(community) ? `${jar}:${community}` : jar;
+}
+
+/**
+ * Runs TLC on a spec and cfg with one worker, as the parity suite was recorded. TLC's state
+ * files go to a temporary folder that is removed afterwards, and it writes no trace-explorer
+ * module: the spec's folder is left as it was.
+ */
 export function runTlc(
   spec: string,
   cfg: string,
   opts: { deadlock?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): TlcRun {
   const { jar, java } = locateTlc(opts.env);
+  const metadir = mkdtempSync(join(tmpdir(), 'tlc-states-'));
   const args = [
     '-XX:+UseParallelGC',
     '-cp',
-    jar,
+    classPath(jar),
     'tlc2.TLC',
     '-workers',
     '1',
+    '-metadir',
+    metadir,
+    '-noGenerateSpecTE',
     '-config',
     resolve(cfg),
     ...(opts.deadlock ? ['-deadlock'] : []),
     basename(spec),
   ];
-  const r = spawnSync(java, args, {
-    cwd: dirname(resolve(spec)),
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  const output = (r.stdout ?? '') + (r.stderr ?? '');
-  return { ...parseTlcOutput(output), exitCode: r.status ?? -1, output };
+  try {
+    const r = spawnSync(java, args, {
+      cwd: dirname(resolve(spec)),
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
+    const output = (r.stdout ?? '') + (r.stderr ?? '');
+    return { ...parseTlcOutput(output), exitCode: r.status ?? -1, output };
+  } finally {
+    rmSync(metadir, { recursive: true, force: true });
+  }
 }

@@ -13,11 +13,29 @@ import {
   type ValidateOptions,
 } from '../../conformance/replay/index.ts';
 import { formatCoverage, validateTracesWithCoverage } from '../../conformance/replay/coverage.ts';
-import { describeTlcTraceChecks, emitTlcTraceChecks } from '../../conformance/replay/emit-tlc.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  describeTlcTraceChecks,
+  emitTlcTraceChecks,
+  type TlcTraceCheck,
+} from '../../conformance/replay/emit-tlc.ts';
+import { tlcTraceVerdict, type TraceVerdict } from '../../conformance/replay/trace-verdict.ts';
+import { TlcUnavailable } from '../../conformance/tlc/runner.ts';
 import { DEFAULT_SIMULATION } from '../sim/simulation.ts';
 
-/** Exit codes: every run conforms, some run does not, the input cannot be read. */
-export const VALIDATE_EXIT = { conforms: 0, rejected: 1, badInput: 2 } as const;
+/**
+ * Exit codes: every run conforms, some run does not, the input cannot be read, real TLC is
+ * not available (`--engine tlc|both`), the two engines disagree (`--engine both`).
+ */
+export const VALIDATE_EXIT = {
+  conforms: 0,
+  rejected: 1,
+  badInput: 2,
+  noTlc: 3,
+  disagree: 4,
+} as const;
 
 interface ValidateFlags {
   json?: boolean;
@@ -27,6 +45,7 @@ interface ValidateFlags {
   invariantEvery: number;
   coverage?: boolean;
   emitTlc?: string;
+  engine: string;
 }
 
 /** Adds `validate` to the `timelock` program. */
@@ -67,11 +86,21 @@ export function registerValidate(program: Command): void {
       1,
     )
     .option('--emit-tlc <dir>', 'also write a TLA+ trace check of each run for stock TLC there')
+    .option(
+      '--engine <name>',
+      'ours (replay here), tlc (write the trace check and run stock TLC on it), or both (compare)',
+      'ours',
+    )
     .addHelpText(
       'after',
       `
 Exit code: ${VALIDATE_EXIT.conforms} when every run conforms, ${VALIDATE_EXIT.rejected} when one does not, ${VALIDATE_EXIT.badInput} when a file is missing
-or a line is not a trace event (reported as file:line).
+or a line is not a trace event (reported as file:line), ${VALIDATE_EXIT.noTlc} when --engine tlc|both finds no TLC
+(TLA2TOOLS_JAR), ${VALIDATE_EXIT.disagree} when --engine both finds the engines disagree.
+
+TLC checks whether the merged order of the events is a behaviour of the spec. The replay here
+also requires each step to rely only on messages sent by events that happened before it, so
+a trace TLC accepts can still be rejected here (never the other way round).
 
 Examples:
   timelock simulate --seed 3 --faults loss=0.1,crash=0.01 --bound-step 100 --trace-dir traces
@@ -85,6 +114,9 @@ Examples:
 }
 
 function runValidate(paths: string[], flags: ValidateFlags): number {
+  if (!['ours', 'tlc', 'both'].includes(flags.engine))
+    throw new InvalidArgumentError(`--engine must be ours, tlc or both, not '${flags.engine}'`);
+  if (flags.engine !== 'ours') return runWithTlc(paths, flags);
   const options: ValidateOptions = {
     maxCandidates: flags.maxCandidates,
     step: flags.step,
@@ -109,6 +141,66 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
     : formatReport(report) + (coverage ? '\n' + formatCoverage(coverage) : '');
   process.stdout.write(text + '\n');
   return report.ok ? VALIDATE_EXIT.conforms : VALIDATE_EXIT.rejected;
+}
+
+/**
+ * `--engine tlc`: writes each run's trace check (into --emit-tlc, or a temporary folder) and
+ * runs stock TLC on it; `--engine both` also replays here and compares the verdicts.
+ */
+function runWithTlc(paths: string[], flags: ValidateFlags): number {
+  const dir = flags.emitTlc ?? mkdtempSync(join(tmpdir(), 'timelock-tlc-trace-'));
+  try {
+    let checks: TlcTraceCheck[];
+    try {
+      checks = emitTlcTraceChecks(paths, dir, flags);
+    } catch (e) {
+      if (!(e instanceof TraceInputError)) throw e;
+      process.stderr.write(`timelock validate: ${e.message}\n`);
+      return VALIDATE_EXIT.badInput;
+    }
+    let verdicts: TraceVerdict[];
+    try {
+      verdicts = checks.map((c) => tlcTraceVerdict(c));
+    } catch (e) {
+      if (!(e instanceof TlcUnavailable)) throw e;
+      process.stderr.write(`timelock validate: ${e.message}\n`);
+      return VALIDATE_EXIT.noTlc;
+    }
+    if (flags.engine === 'tlc') {
+      verdicts.forEach((v, i) => process.stdout.write(verdictLine(checks[i], v) + '\n'));
+      return verdicts.every((v) => v.accepted) ? VALIDATE_EXIT.conforms : VALIDATE_EXIT.rejected;
+    }
+    const ours = validateTraces(paths, {
+      maxCandidates: flags.maxCandidates,
+      step: flags.step,
+      servers: flags.servers,
+      invariantEvery: flags.invariantEvery,
+    });
+    let agree = true;
+    ours.runs.forEach((run, i) => {
+      const tlc = verdicts[i];
+      const same = run.ok === tlc.accepted && (run.ok || run.matched === tlc.matched);
+      agree &&= same;
+      process.stdout.write(
+        `${same ? 'AGREE   ' : 'DISAGREE'} ${run.files.join(', ')}\n` +
+          `  ours  ${run.ok ? 'conforms' : `rejected after ${run.matched} of ${run.events} events`}\n` +
+          `  TLC   ${verdictText(tlc)}\n`,
+      );
+    });
+    if (!agree) return VALIDATE_EXIT.disagree;
+    return ours.ok ? VALIDATE_EXIT.conforms : VALIDATE_EXIT.rejected;
+  } finally {
+    if (flags.emitTlc === undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function verdictText(v: TraceVerdict): string {
+  if (v.problem) return `stopped: ${v.problem} (after ${v.matched} of ${v.events} events)`;
+  return v.accepted ? 'conforms' : `rejected after ${v.matched} of ${v.events} events`;
+}
+
+function verdictLine(check: TlcTraceCheck, v: TraceVerdict): string {
+  return `${v.accepted ? 'OK  ' : 'FAIL'} ${check.dir}: TLC ${verdictText(v)}`;
 }
 
 function wholeNumber(flag: string, min: number): (text: string) => number {

@@ -138,6 +138,16 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
     case 'apply': {
       const call = callAction(c, e, sc, mode);
       if (call) return call;
+      if (e.k === 'apply' && e.name === '$implies' && e.args.length === 2) {
+        // TLC takes the consequent of an implication as an action: a disjunction there is a
+        // choice of steps, each of whose branches is evaluated (and may raise), as at the top.
+        const premise = c.expr(e.args[0], sc);
+        const consequent = compileAction(c, e.args[1], sc, mode);
+        return (env, ctx, k) =>
+          expectBool(premise(env, ctx), () => 'The premise of =>')
+            ? consequent(env, ctx, k)
+            : k(ctx);
+      }
       if (e.k === 'apply' && (e.name === '$eq' || e.name === '$in') && e.args.length === 2) {
         const i = targetVar(c, e.args[0], sc, mode);
         if (i >= 0)

@@ -52,7 +52,7 @@ describe('the replay harness rejects the traces of every bug double', () => {
     const paths = closest.diff.map((d) => d.path);
     expect(paths.some((p) => p.endsWith('.bal'))).toBe(true);
     expect(paths.some((p) => p.endsWith('.val'))).toBe(true);
-    expect(failure.reason).toContain("the spec's successor differs from the logged state");
+    expect(failure.reason).toContain("the spec's step differs from what the event logged");
   });
 
   it("a proposer ignoring a promise's accepted value: an accept the spec never sends", () => {
@@ -95,7 +95,7 @@ describe('the replay harness rejects the traces of every bug double', () => {
     const closest = failure.closest[0];
     expect(closest.enabled).toBe(true);
     expect(closest.diff.map((d) => d.path)).toEqual([
-      expect.stringMatching(/^tsvc\[\d\]\["c\d"\]\.counter$/),
+      expect.stringMatching(/^tsvc\[\d\]\[c\d\]\.counter$/),
     ]);
     expect(closest.diff[0].logged).toBe('0');
   });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,100 +7,127 @@ import {
   writeTlcTraceCheck,
   type TlcTraceCheck,
 } from '../../../conformance/replay/emit-tlc.ts';
-import { validateRun } from '../../../conformance/replay/index.ts';
-import { mergeByLamportClock } from '../../../conformance/replay/merge.ts';
+import { mergeCausally, validateRun, type RunReport } from '../../../conformance/replay/index.ts';
 import { constantsFor } from '../../../conformance/replay/replay-model.ts';
-import { REPOSITORY_ROOT } from '../../../conformance/static/check-actions.ts';
+import {
+  engineTraceVerdict,
+  tlcTraceVerdict,
+} from '../../../conformance/replay/trace-verdict.ts';
 import { parseModule } from '../../../conformance/tla/index.ts';
+import { parseFaults } from '../../../src/sim/faults.ts';
+import { DEFAULT_SIMULATION, runSimulation } from '../../../src/sim/simulation.ts';
 import type { TraceEvent } from '../../../src/trace/events.ts';
-import { TEST_STEP, asStreams, copyRun, firstEvent, simulatedRun } from './support.ts';
+import { ALL_FAULTS, asStreams, copyRun, firstEvent } from './support.ts';
 
 const folders: string[] = [];
 afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** The run the issue names: 3 servers, 2 clients, every fault kind, batches of up to 3. */
+const STEP = 3;
+function faultyRun(): TraceEvent[][] {
+  const result = runSimulation({
+    ...DEFAULT_SIMULATION,
+    seed: 3,
+    steps: 1500,
+    servers: 3,
+    clients: 2,
+    batch: 3,
+    boundStep: STEP,
+    faults: parseFaults(ALL_FAULTS),
+    trace: true,
+  });
+  return result.traces!.map((lines) => lines.map((line) => JSON.parse(line) as TraceEvent));
+}
 
 /** Writes the TLC trace check of a run into a fresh temporary folder. */
 function emit(perServer: readonly (readonly TraceEvent[])[]): TlcTraceCheck {
   const dir = mkdtempSync(join(tmpdir(), 'emit-tlc-'));
   folders.push(dir);
-  const events = mergeByLamportClock(asStreams(perServer));
-  const constants = constantsFor(events, { step: TEST_STEP, minServers: perServer.length });
-  return writeTlcTraceCheck(events, constants, dir);
-}
-
-/**
- * Checks the emitted module with our engine (`checkModel`, through `timelock check --json`) in a
- * fresh process. A fresh process matters: the engine, like TLC, orders strings by when it
- * first read them, so the check must read the emitted modules first, as TLC would.
- */
-function checkWithEngine(check: TlcTraceCheck): {
-  result: string;
-  property: string;
-  depth: number;
-} {
-  const run = spawnSync(
-    process.execPath,
-    [
-      join(REPOSITORY_ROOT, 'bin', 'timelock.js'),
-      'check',
-      '--json',
-      '-config',
-      check.cfgFile,
-      check.moduleFile,
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  const streams = asStreams(perServer);
+  const constants = constantsFor(
+    streams.flatMap((s) => [...s.events]),
+    { step: STEP, minServers: perServer.length },
   );
-  if (!run.stdout) throw new Error(`timelock check printed nothing: ${run.stderr}`);
-  // The --json stream: one record per line, the outcome in `end` and the property in `violation`.
-  const records = run.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
-  const end = records.find((r) => r.type === 'end');
-  const violation = records.find((r) => r.type === 'violation');
-  return { result: end.result, property: violation?.property, depth: end.depth };
+  return writeTlcTraceCheck(mergeCausally(streams), constants, dir);
 }
 
-describe('validate --emit-tlc: a trace module stock TLC can check', () => {
-  // Seed 2 elects a leader, extends bounds and serves, with every fault kind.
-  const baseline = simulatedRun(2, 300);
+const replay = (perServer: readonly (readonly TraceEvent[])[]): RunReport =>
+  validateRun(asStreams(perServer), { step: STEP });
+
+/** The first Serve, answering with a range one above what the server handed out. */
+function servedShifted(run: TraceEvent[][]): TraceEvent[][] {
+  const mutated = copyRun(run);
+  const serve = firstEvent(mutated, (e) => e.action === 'Serve');
+  const e = serve.event as Extract<TraceEvent, { action: 'Serve' }>;
+  mutated[serve.server][serve.position] = {
+    ...e,
+    served: [e.served![0] + 1, e.served![1] + 1],
+  } as TraceEvent;
+  return mutated;
+}
+
+const jar = process.env.TLA2TOOLS_JAR;
+const withTlc = jar ? it : it.skip;
+if (!jar)
+  console.log(
+    'emit-tlc.test.ts: the stock-TLC checks are skipped: set TLA2TOOLS_JAR to a tla2tools.jar to run them',
+  );
+
+describe('validate --emit-tlc: a trace module that stock TLC and our engine check alike', () => {
+  const baseline = faultyRun();
+  const accepted = emit(baseline);
+  const shifted = servedShifted(baseline);
+  const rejected = emit(shifted);
 
   it('writes modules that parse, and a cfg with the replay constants and the clients', () => {
-    const check = emit(baseline);
-    for (const file of [check.moduleFile, check.dataFile, ...check.specFiles])
+    for (const file of [accepted.moduleFile, accepted.dataFile, ...accepted.specFiles])
       expect(() => parseModule(readFileSync(file, 'utf8'), file)).not.toThrow();
-    const cfg = readFileSync(check.cfgFile, 'utf8');
+    const cfg = readFileSync(accepted.cfgFile, 'utf8');
     expect(cfg).toMatch(/^ {2}Step = 3$/m);
-    expect(cfg).toMatch(/^ {2}c1 = c1$/m);
+    expect(cfg).toMatch(/^ {2}MaxBatch = 3$/m);
+    expect(cfg).toMatch(/^ {2}c2 = c2$/m);
     expect(cfg).toMatch(/^INIT TraceInit$/m);
     expect(cfg).toMatch(
       new RegExp(`^INVARIANTS TypeOK Safety ${TRACE_ACCEPTED_WHEN_VIOLATED}$`, 'm'),
     );
-    // Every step of Next is selectable by the event's action name.
-    expect(readFileSync(check.moduleFile, 'utf8')).toContain(
+    const module = readFileSync(accepted.moduleFile, 'utf8');
+    // Every step of Next is selectable by the event's action name; outputs come from outputs.ts.
+    expect(module).toContain(
       '\\/ e.action = "Promise" /\\ Promise(e.params.a, e.params.L, e.params.q, e.params.b) /\\ PaxosFrame',
+    );
+    expect(module).toContain(
+      '/\\ e.action = "Serve" => ServedRange(e.params.s, e.params.c) = e.served',
     );
   });
 
-  it('accepts a real simulator trace: every event matched', () => {
-    const check = emit(baseline);
-    expect(check.events).toBeGreaterThan(100);
-    const outcome = checkWithEngine(check);
-    expect(outcome.result).toBe('invariant');
-    expect(outcome.property).toBe(TRACE_ACCEPTED_WHEN_VIOLATED);
-    expect(outcome.depth).toBe(check.events + 1);
+  it('our engine accepts the real trace: every event matched, as the replay says', () => {
+    expect(replay(baseline).ok).toBe(true);
+    expect(accepted.events).toBeGreaterThan(500);
+    expect(engineTraceVerdict(accepted)).toMatchObject({
+      accepted: true,
+      matched: accepted.events,
+    });
   });
 
-  it('does not accept a trace with a logged value altered, and stops where the replay does', () => {
-    const run = copyRun(baseline);
-    const accept = firstEvent(run, (e) => e.action === 'Accept' && e.params.L === 'leader');
-    const { q } = (accept.event as Extract<TraceEvent, { action: 'Accept' }>).params;
-    (accept.event.state.acc.leader[String(q)] as { val: unknown }).val = 99;
+  it('our engine rejects a wrong served range where the replay does', () => {
+    const report = replay(shifted);
+    expect(report.ok).toBe(false);
+    expect(report.failure!.closest[0].diff[0].variable).toBe('served');
+    expect(engineTraceVerdict(rejected)).toMatchObject({
+      accepted: false,
+      matched: report.matched,
+    });
+  });
 
-    const check = emit(run);
-    const outcome = checkWithEngine(check);
-    const replay = validateRun(asStreams(run), { step: TEST_STEP });
-    expect(replay.ok).toBe(false);
-    expect(outcome.result).toBe('ok'); // TraceNotAccepted held: the end was never reached
-    expect(outcome.depth - 1).toBe(replay.matched);
+  withTlc('stock TLC accepts the real trace (3 servers, 2 clients, every fault kind)', () => {
+    const verdict = tlcTraceVerdict(accepted);
+    expect(verdict.problem, verdict.output).toBeUndefined();
+    expect(verdict).toMatchObject({ accepted: true, matched: accepted.events });
+  });
+
+  withTlc('stock TLC rejects the wrong served range at the same event as our engine', () => {
+    const verdict = tlcTraceVerdict(rejected);
+    expect(verdict.problem, verdict.output).toBeUndefined();
+    expect(verdict).toMatchObject({ accepted: false, matched: replay(shifted).matched });
   });
 });

@@ -6,8 +6,10 @@ import {
   asStreams,
   copyRun,
   firstEvent,
+  insertEvent,
   located,
   mislabelFirstLeaderPromise,
+  removeEvent,
   simulatedRun,
 } from './support.ts';
 
@@ -34,33 +36,40 @@ describe('mutated traces are rejected at the right event, for the right reason',
     expect(validate(baseline).ok).toBe(true);
   });
 
-  it('an event dropped: a Learn the server later shows it knows', () => {
+  it('an event missing from a trace: named by its file and line, before any replay', () => {
     const run = copyRun(baseline);
     const order = located(run);
     const dropped = order.find(
-      (x) =>
-        x.event.action === 'Learn' &&
-        run[x.server][x.position + 1] !== undefined &&
-        run[x.server][x.position + 1].action !== 'Restart',
+      (x) => x.event.action === 'Learn' && run[x.server][x.position + 1] !== undefined,
     )!;
-    const next = run[dropped.server][dropped.position + 1];
     run[dropped.server].splice(dropped.position, 1);
-
-    const report = validate(run);
-    expect(report.ok).toBe(false);
-    expect(report.failure!.event.file).toBe(`server-${dropped.server + 1}.ndjson`);
-    expect(report.failure!.event.line).toBe(dropped.position + 1); // the next event moved up
-    expect(JSON.parse(report.failure!.event.logged)).toEqual(next);
-    // The spec has not learned what the server's logged state says it learned.
-    const { L, q } = (dropped.event as Extract<TraceEvent, { action: 'Learn' }>).params;
-    const learnedPath = `learned[${dropped.server + 1}][${JSON.stringify(L)}][${q}]`;
-    const closest = report.failure!.closest[0];
-    const diffPaths = closest.diff.map((d) => d.path);
-    expect(diffPaths).toContain(learnedPath);
-    expect(closest.diff.find((d) => d.path === learnedPath)!.spec).toBe('absent');
+    const own = dropped.event.vc[dropped.server];
+    expect(() => validate(run)).toThrow(
+      new RegExp(
+        `server-${dropped.server + 1}\\.ndjson:${dropped.position + 1}: server ${dropped.server + 1}'s events ${own} to ${own} are missing`,
+      ),
+    );
   });
 
-  it('two causally ordered events swapped: a Promise before the prepare it answers', () => {
+  it('a step taken but not logged: the spec does not follow the server', () => {
+    const run = copyRun(baseline);
+    const order = located(run);
+    // A Learn on the leader log: the server's later steps depend on the leader it learned.
+    const dropped = order.find(
+      (x) =>
+        x.event.action === 'Learn' &&
+        x.event.params.L === 'leader' &&
+        run[x.server].slice(x.position + 1).some((e) => e.action === 'StartService'),
+    )!;
+    removeEvent(run, dropped.server, dropped.position);
+
+    const failure = validate(run).failure!;
+    expect(failure.kind).toBe('rejected');
+    expect(failure.event.file).toBe(`server-${dropped.server + 1}.ndjson`);
+    expect(failure.event.line).toBeGreaterThan(dropped.position);
+  });
+
+  it('a step that relies on a message its server could not have received yet', () => {
     const run = copyRun(baseline);
     // A promise on the leader log answered to another server, and the prepare it answers.
     const promise = firstEvent(
@@ -77,9 +86,10 @@ describe('mutated traces are rejected at the right event, for the right reason',
         e.params.q === q &&
         e.params.n === n,
     );
-    const [earlier, later] = [propose.event.clock, promise.event.clock];
-    run[propose.server][propose.position] = { ...propose.event, clock: later };
-    run[promise.server][promise.position] = { ...promise.event, clock: earlier };
+    // The promise's clock no longer knows of the proposal (nor of anything after it).
+    const vc = [...promise.event.vc];
+    vc[s - 1] = propose.event.vc[s - 1] - 1;
+    run[promise.server][promise.position] = { ...promise.event, vc };
 
     const report = validate(run);
     expect(report.failure!.kind).toBe('rejected');
@@ -97,7 +107,9 @@ describe('mutated traces are rejected at the right event, for the right reason',
     const accept = firstEvent(run, (e) => e.action === 'Accept' && e.params.L === 'leader');
     const { a, q } = (accept.event as Extract<TraceEvent, { action: 'Accept' }>).params;
     const altered = structuredClone(accept.event);
-    (altered.state.acc.leader[String(q)] as { val: unknown }).val = 99;
+    const written = altered.changes.acc!.leader[String(q)];
+    const spec = structuredClone(written);
+    (written as { val: unknown }).val = { leader: 99 };
     run[accept.server][accept.position] = altered;
 
     const report = validate(run);
@@ -108,8 +120,8 @@ describe('mutated traces are rejected at the right event, for the right reason',
       {
         variable: 'acc',
         path: `acc[${a}]["leader"][${q}].val`,
-        logged: '99',
-        spec: String((accept.event as Extract<TraceEvent, { action: 'Accept' }>).params.v),
+        logged: '{"leader":99}',
+        spec: JSON.stringify(spec.val),
       },
     ]);
   });
@@ -120,7 +132,7 @@ describe('mutated traces are rejected at the right event, for the right reason',
     const forged = structuredClone(accept.event) as Extract<TraceEvent, { action: 'Accept' }>;
     const ballot: [number, number] = [99, forged.params.b[1]];
     forged.params.b = ballot;
-    const record = forged.state.acc[forged.params.L][String(forged.params.q)] as {
+    const record = forged.changes.acc![forged.params.L][String(forged.params.q)] as {
       prom: readonly number[];
       bal: readonly number[];
     };
@@ -135,11 +147,44 @@ describe('mutated traces are rejected at the right event, for the right reason',
     expect(conjunct.values).toContainEqual({ expr: 'b', value: `<<99, ${ballot[1]}>>` });
   });
 
+  it.each([
+    ['a repeated range: the range of the client\'s previous response', 'repeat'],
+    ['a range that skips ahead of what the server handed out', 'skip'],
+  ] as const)('%s, though the counters are right', (_, kind) => {
+    const run = copyRun(baseline);
+    const serves = located(run).filter((x) => x.event.action === 'Serve');
+    const clientOf = (x: (typeof serves)[number]) => (x.event.params as { c: string }).c;
+    // Two responses to one client: the later one logs the earlier one's range.
+    const later = serves.find((x, i) => serves.slice(0, i).some((y) => clientOf(y) === clientOf(x)))!;
+    const earlier = serves.filter((y) => clientOf(y) === clientOf(later))[0];
+    const target = kind === 'repeat' ? later : serves[0];
+    const e = target.event as Extract<TraceEvent, { action: 'Serve' }>;
+    const logged: [number, number] =
+      kind === 'repeat'
+        ? [...(earlier.event as Extract<TraceEvent, { action: 'Serve' }>).served!] as [number, number]
+        : [e.served![0] + 5, e.served![1] + 5];
+    run[target.server][target.position] = { ...e, served: logged } as TraceEvent;
+
+    const failure = validate(run).failure!;
+    expect(failure.kind).toBe('rejected');
+    expect(failure.event.line).toBe(target.position + 1);
+    const diff = failure.closest[0].diff;
+    expect(diff).toEqual([
+      {
+        variable: 'served',
+        path: `ServedRange(${e.params.s}, ${e.params.c})`,
+        logged: JSON.stringify(logged),
+        spec: JSON.stringify(e.served),
+      },
+    ]);
+    expect(failure.reason).toContain('ServedRange');
+  });
+
   it('a ballot reused: a second prepare with the same ballot', () => {
     const run = copyRun(baseline);
     const propose = firstEvent(run, (e) => e.action === 'ProposeLeadership');
-    // The same step again, right after the first (same clock, next line).
-    run[propose.server].splice(propose.position + 1, 0, structuredClone(propose.event));
+    // The same step again, right after the first.
+    insertEvent(run, propose.server, propose.position + 1, structuredClone(propose.event));
 
     const report = validate(run);
     const conjunct = report.failure!.closest[0].falseConjunct!;

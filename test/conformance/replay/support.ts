@@ -7,6 +7,7 @@ import { parseTrace, type TraceStream } from '../../../conformance/replay/index.
 import { parseFaults } from '../../../src/sim/faults.ts';
 import { DEFAULT_SIMULATION, runSimulation } from '../../../src/sim/simulation.ts';
 import type { TraceEvent } from '../../../src/trace/events.ts';
+import { clockSum } from '../../../src/trace/vector-clock.ts';
 
 /** Every fault kind on, at rates that still let a short run elect a leader and serve. */
 export const ALL_FAULTS = 'loss=0.1,dup=0.05,delay=0.05,crash=0.01,partition=0.01';
@@ -40,18 +41,67 @@ export function copyRun(perServer: readonly (readonly TraceEvent[])[]): TraceEve
   return perServer.map((events) => events.map((e) => structuredClone(e)));
 }
 
-/** The events of all servers in Lamport order, each with its server's index and position. */
+/**
+ * The events of all servers in the replay's merged order (by vector-clock sum, then server),
+ * each with its server's index and position.
+ */
 export function located(
   perServer: readonly (readonly TraceEvent[])[],
 ): Array<{ event: TraceEvent; server: number; position: number }> {
   return perServer
     .flatMap((events, s) => events.map((event, position) => ({ event, server: s, position })))
     .sort(
-      (x, y) => x.event.clock - y.event.clock || x.server - y.server || x.position - y.position,
+      (x, y) =>
+        clockSum(x.event.vc) - clockSum(y.event.vc) ||
+        x.server - y.server ||
+        x.position - y.position,
     );
 }
 
-/** The first event satisfying `test`, in Lamport order; fails the test when there is none. */
+/** Adds `delta` to entry `s - 1` of every clock whose entry is at least `from`. */
+function shiftClocks(run: TraceEvent[][], s: number, from: number, delta: number): void {
+  for (const events of run)
+    for (let i = 0; i < events.length; i++) {
+      const vc = events[i].vc;
+      if (vc[s - 1] >= from) {
+        const moved = [...vc];
+        moved[s - 1] += delta;
+        events[i] = { ...events[i], vc: moved };
+      }
+    }
+}
+
+/**
+ * Removes server `index + 1`'s event at `position`, renumbering clocks as if it had never been
+ * logged: the trace then reads like one whose server took the step without logging it.
+ */
+export function removeEvent(run: TraceEvent[][], index: number, position: number): TraceEvent {
+  const s = index + 1;
+  const [removed] = run[index].splice(position, 1);
+  shiftClocks(run, s, removed.vc[s - 1], -1);
+  return removed;
+}
+
+/**
+ * Inserts `event` as server `index + 1`'s event at `position`, with a clock that knows what the
+ * server's previous event knew, renumbering the clocks of the events after it.
+ */
+export function insertEvent(
+  run: TraceEvent[][],
+  index: number,
+  position: number,
+  event: TraceEvent,
+): void {
+  const s = index + 1;
+  const previous = position > 0 ? run[index][position - 1].vc : event.vc.map(() => 0);
+  const own = previous[s - 1] + 1;
+  shiftClocks(run, s, own, 1);
+  const vc = [...previous];
+  vc[s - 1] = own;
+  run[index].splice(position, 0, { ...event, vc });
+}
+
+/** The first event satisfying `test`, in merged order; fails the test when there is none. */
 export function firstEvent(
   perServer: readonly (readonly TraceEvent[])[],
   test: (e: TraceEvent) => boolean,
@@ -70,7 +120,7 @@ export function mislabelFirstLeaderPromise(run: TraceEvent[][]): {
   promise: Extract<TraceEvent, { action: 'Promise' }>;
   server: number;
   position: number;
-  /** Its index in the Lamport order of the run. */
+  /** Its index in the merged order of the run. */
   at: number;
 } {
   const order = located(run);
@@ -80,7 +130,7 @@ export function mislabelFirstLeaderPromise(run: TraceEvent[][]): {
   run[server][position] = {
     ...promise,
     action: 'Accept',
-    params: { ...promise.params, v: 1 },
+    params: { ...promise.params, v: { leader: 1 } },
   } as TraceEvent;
   return { promise, server, position, at };
 }

@@ -74,7 +74,8 @@ describe('locating and running TLC', () => {
     expect(r.exitCode).toBe(11);
     expect(r.distinct).toBe(14);
     const args = readFileSync(argsFile, 'utf8');
-    expect(args).toContain(`-cp ${jar} tlc2.TLC -workers 1 -config ${join(dir, 'Diners.cfg')}`);
+    expect(args).toContain(`-cp ${jar} tlc2.TLC -workers 1 -metadir `);
+    expect(args).toContain(`-noGenerateSpecTE -config ${join(dir, 'Diners.cfg')}`);
     expect(args.trim().endsWith('Diners.tla')).toBe(true);
   });
 });
