@@ -180,7 +180,9 @@ export class TimestampService {
     }
     if (t.phase === 'forcing' && env.now >= inst.nextCatchUpAt) {
       inst.nextCatchUpAt = env.now + timings.catchUpMs;
-      return makeStep({ send: [{ to: 'others', body: catchUpRequest(c, t.seq - 1) }] });
+      // Every server, this one too: after a restart its own acceptor's acceptances may be the
+      // ones that complete a quorum (in a one-server cluster, the only ones there are).
+      return makeStep({ send: [{ to: 'all', body: catchUpRequest(c, t.seq - 1) }] });
     }
     if (inst.round !== null || env.now < inst.retryAt || !this.proposing(c, t, learner)) {
       return null;

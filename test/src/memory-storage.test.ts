@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryAcceptorStorage } from '../../src/memory-storage.ts';
-import { EMPTY_ACCEPTOR } from '../../src/paxos/types.ts';
+import { EMPTY_ACCEPTOR, leaderValue } from '../../src/paxos/types.ts';
 
 describe('MemoryAcceptorStorage', () => {
   it('returns the empty record for what was never saved, and what was saved otherwise', () => {
@@ -22,14 +22,16 @@ describe('MemoryAcceptorStorage', () => {
 
   it('keeps every acceptance, not only the latest, listed from a sequence on', () => {
     const storage = new MemoryAcceptorStorage();
-    for (const q of [5, 1, 3, 2]) storage.save('leader', q, { prom: [q, 1], bal: [q, 1], val: 1 });
-    storage.save('leader', 2, { prom: [9, 3], bal: [9, 3], val: 1 });
-    storage.save('leader', 2, { prom: [10, 2], bal: [9, 3], val: 1 });
+    const v = leaderValue(1);
+    for (const q of [5, 1, 3, 2]) storage.save('leader', q, { prom: [q, 1], bal: [q, 1], val: v });
+    storage.save('leader', 2, { prom: [9, 3], bal: [9, 3], val: leaderValue(3) });
+    storage.save('leader', 2, { prom: [10, 2], bal: [9, 3], val: leaderValue(3) });
     expect(storage.acceptancesFrom('leader', 2, 2)).toEqual([
-      { seq: 2, bal: [2, 1], val: 1 },
-      { seq: 2, bal: [9, 3], val: 1 },
-      { seq: 3, bal: [3, 1], val: 1 },
+      { seq: 2, bal: [2, 1], val: { leader: 1 } },
+      { seq: 2, bal: [9, 3], val: { leader: 3 } },
+      { seq: 3, bal: [3, 1], val: { leader: 1 } },
     ]);
-    expect(Object.keys(storage.snapshot().leader!)).toEqual(['1', '2', '3', '5']);
+    expect(storage.acceptancesFrom('leader', 1, 10).map((a) => a.seq)).toEqual([1, 2, 2, 3, 5]);
+    expect(storage.load('leader', 2)).toEqual({ prom: [10, 2], bal: [9, 3], val: { leader: 3 } });
   });
 });

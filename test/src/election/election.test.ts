@@ -4,6 +4,7 @@ import { Learner } from '../../../src/paxos/learner.ts';
 import { valueFor } from '../../../src/paxos/proposer.ts';
 import type { PromiseMsg } from '../../../src/paxos/messages.ts';
 import { MemoryAcceptorStorage } from '../../../src/memory-storage.ts';
+import { leaderValue, type LogValue } from '../../../src/paxos/types.ts';
 import type { StepEnv } from '../../../src/server/step.ts';
 import { DEFAULT_TIMINGS } from '../../../src/server/timings.ts';
 
@@ -22,7 +23,7 @@ const promise = (
   from: number,
   seq: number,
   n: number,
-  accVal: number | null = null,
+  accVal: LogValue | null = null,
 ): PromiseMsg => ({
   type: 'promise',
   log: 'leader',
@@ -51,7 +52,14 @@ describe('Election', () => {
   it('proposes itself at greatest learned + 1 after the suspicion timeout and the injected backoff', () => {
     const learner = new Learner(2);
     for (const from of [1, 3]) {
-      learner.receive({ type: 'accepted', log: 'leader', seq: 1, bal: [1, 1], from, val: 1 });
+      learner.receive({
+        type: 'accepted',
+        log: 'leader',
+        seq: 1,
+        bal: [1, 1],
+        from,
+        val: leaderValue(1),
+      });
     }
     const election = new Election(2, 3, DEFAULT_TIMINGS, 0);
     election.decide(env(0), learner, false);
@@ -65,7 +73,14 @@ describe('Election', () => {
 
   it('does not propose while the leader it knows sends heartbeats', () => {
     const learner = new Learner(1);
-    learner.receive({ type: 'accepted', log: 'leader', seq: 1, bal: [1, 1], from: 1, val: 1 });
+    learner.receive({
+      type: 'accepted',
+      log: 'leader',
+      seq: 1,
+      bal: [1, 1],
+      from: 1,
+      val: leaderValue(1),
+    });
     const election = new Election(2, 1, DEFAULT_TIMINGS, 0);
     for (let t = 0; t < 5 * suspicionMs; t += heartbeatMs) {
       election.onHeartbeat({ type: 'heartbeat', from: 1, greatest: 1 }, env(t), learner);
@@ -79,9 +94,23 @@ describe('Election', () => {
     proposeAt(election, learner, 0);
     expect(election.onPromise(promise(2, 1, 1), valueFor)).toBeNull();
     expect(election.onPromise(promise(2, 1, 1), valueFor)).toBeNull();
-    const step = election.onPromise(promise(3, 1, 1, 3), valueFor);
+    const step = election.onPromise(promise(3, 1, 1, leaderValue(3)), valueFor);
     expect(step?.action).toEqual({ name: 'SendLeaderAccept', params: { s: 2, q: 1, b: [1, 2] } });
-    expect(step?.send[0]?.body).toMatchObject({ type: 'accept', seq: 1, bal: [1, 2], val: 3 });
+    expect(step?.send[0]?.body).toMatchObject({
+      type: 'accept',
+      seq: 1,
+      bal: [1, 2],
+      val: { leader: 3 },
+    });
+  });
+
+  it('proposes its own leader value when no promise reports an accepted one', () => {
+    const learner = new Learner(2);
+    const election = new Election(2, 3, DEFAULT_TIMINGS, 0);
+    proposeAt(election, learner, 0);
+    election.onPromise(promise(1, 1, 1), valueFor);
+    const step = election.onPromise(promise(3, 1, 1), valueFor);
+    expect(step?.send[0]?.body).toMatchObject({ type: 'accept', val: { leader: 2 } });
   });
 
   it('retries with a higher ballot when the round is not decided in time', () => {
@@ -102,7 +131,14 @@ describe('Election', () => {
 
   it('sends heartbeats when it leads, and none when it must not act as leader', () => {
     const learner = new Learner(1);
-    learner.receive({ type: 'accepted', log: 'leader', seq: 1, bal: [1, 2], from: 2, val: 2 });
+    learner.receive({
+      type: 'accepted',
+      log: 'leader',
+      seq: 1,
+      bal: [1, 2],
+      from: 2,
+      val: leaderValue(2),
+    });
     expect(leaderOf(learner)).toBe(2);
     const leading = new Election(2, 3, DEFAULT_TIMINGS, 0);
     expect(leading.decide(env(0), learner, true)?.send[0]?.body).toEqual({

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { accept, promise } from '../../../src/paxos/acceptor.ts';
 import type { AcceptMsg, PrepareMsg } from '../../../src/paxos/messages.ts';
-import { EMPTY_ACCEPTOR, type AcceptorRecord, type Ballot } from '../../../src/paxos/types.ts';
+import {
+  EMPTY_ACCEPTOR,
+  leaderValue,
+  type AcceptorRecord,
+  type Ballot,
+  type LogValue,
+} from '../../../src/paxos/types.ts';
 
 const prepare = (bal: Ballot): PrepareMsg => ({ type: 'prepare', log: 'leader', seq: 1, bal });
-const acceptMsg = (bal: Ballot, val = 2): AcceptMsg => ({
+const acceptMsg = (bal: Ballot, val: LogValue = leaderValue(2)): AcceptMsg => ({
   type: 'accept',
   log: 'leader',
   seq: 1,
@@ -14,9 +20,9 @@ const acceptMsg = (bal: Ballot, val = 2): AcceptMsg => ({
 
 describe('acceptor: Promise', () => {
   it('promises a higher ballot, persisting it and reporting what it accepted before', () => {
-    const before: AcceptorRecord = { prom: [1, 1], bal: [1, 1], val: 1 };
+    const before: AcceptorRecord = { prom: [1, 1], bal: [1, 1], val: leaderValue(1) };
     const step = promise(3, before, prepare([2, 2]));
-    expect(step?.record).toEqual({ prom: [2, 2], bal: [1, 1], val: 1 });
+    expect(step?.record).toEqual({ prom: [2, 2], bal: [1, 1], val: { leader: 1 } });
     expect(step?.reply).toEqual({
       type: 'promise',
       log: 'leader',
@@ -24,7 +30,7 @@ describe('acceptor: Promise', () => {
       bal: [2, 2],
       from: 3,
       accBal: [1, 1],
-      accVal: 1,
+      accVal: { leader: 1 },
     });
   });
 
@@ -48,25 +54,25 @@ describe('acceptor: Promise', () => {
 describe('acceptor: Accept', () => {
   it('accepts at the promised ballot and tells every learner', () => {
     const record: AcceptorRecord = { prom: [2, 1], bal: [0, 0], val: null };
-    const step = accept(3, record, acceptMsg([2, 1], 7));
-    expect(step?.record).toEqual({ prom: [2, 1], bal: [2, 1], val: 7 });
+    const step = accept(3, record, acceptMsg([2, 1], leaderValue(7)));
+    expect(step?.record).toEqual({ prom: [2, 1], bal: [2, 1], val: { leader: 7 } });
     expect(step?.reply).toEqual({
       type: 'accepted',
       log: 'leader',
       seq: 1,
       bal: [2, 1],
       from: 3,
-      val: 7,
+      val: { leader: 7 },
     });
   });
 
   it('accepts a higher ballot without a promise, raising its promise with it', () => {
     const step = accept(1, EMPTY_ACCEPTOR, acceptMsg([5, 2]));
-    expect(step?.record).toEqual({ prom: [5, 2], bal: [5, 2], val: 2 });
+    expect(step?.record).toEqual({ prom: [5, 2], bal: [5, 2], val: { leader: 2 } });
   });
 
   it('refuses an accept below its promise (a stale proposer)', () => {
-    const record: AcceptorRecord = { prom: [3, 3], bal: [1, 1], val: 1 };
+    const record: AcceptorRecord = { prom: [3, 3], bal: [1, 1], val: leaderValue(1) };
     expect(accept(1, record, acceptMsg([3, 2]))).toBeNull();
   });
 

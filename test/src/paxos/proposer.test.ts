@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PromiseMsg } from '../../../src/paxos/messages.ts';
 import { nextBallotNumber, ProposerRound, valueFor } from '../../../src/paxos/proposer.ts';
-import type { Ballot, LogValue } from '../../../src/paxos/types.ts';
+import { leaderValue, type Ballot, type LogValue } from '../../../src/paxos/types.ts';
 
 const promiseFrom = (
   from: number,
@@ -12,21 +12,36 @@ const promiseFrom = (
 
 describe('valueFor (the spec ValueFor)', () => {
   it('proposes its own value when no promise reports an accepted one', () => {
-    expect(valueFor([promiseFrom(1), promiseFrom(2)], 9)).toBe(9);
+    const own = { bound: 9, pid: 1 };
+    expect(valueFor([promiseFrom(1), promiseFrom(2)], own)).toEqual(own);
   });
 
   it('adopts the value of the highest accepted ballot among the promises', () => {
     const v = valueFor(
-      [promiseFrom(1, [2, 1], 11), promiseFrom(2, [3, 1], 22), promiseFrom(3, [1, 9], 33)],
-      9,
+      [
+        promiseFrom(1, [2, 1], { bound: 11, pid: 1 }),
+        promiseFrom(2, [3, 1], { bound: 22, pid: 1 }),
+        promiseFrom(3, [1, 9], { bound: 33, pid: 9 }),
+      ],
+      { bound: 9, pid: 5 },
     );
-    expect(v).toBe(22);
+    expect(v).toEqual({ bound: 22, pid: 1 });
+  });
+
+  it('adopts a leader value as it adopts a bound: the value is a record, kept whole', () => {
+    const promises = [
+      { ...promiseFrom(1, [4, 3], leaderValue(3)), log: 'leader' },
+      { ...promiseFrom(2), log: 'leader' },
+    ];
+    expect(valueFor(promises, leaderValue(1))).toEqual({ leader: 3 });
   });
 
   it('orders equal ballot numbers by proposer id', () => {
     const low = { bound: 10, pid: 4 };
     const high = { bound: 20, pid: 7 };
-    expect(valueFor([promiseFrom(1, [2, 7], high), promiseFrom(2, [2, 4], low)], 0)).toEqual(high);
+    expect(
+      valueFor([promiseFrom(1, [2, 7], high), promiseFrom(2, [2, 4], low)], { bound: 0, pid: 1 }),
+    ).toEqual(high);
   });
 });
 
@@ -66,7 +81,7 @@ describe('ProposerRound', () => {
   it('refuses to send an accept before a quorum promised', () => {
     const round = new ProposerRound('c1', 2, [5, 1], 2);
     round.receive(promiseFrom(1));
-    expect(() => round.accept(1)).toThrow(/without a quorum/);
+    expect(() => round.accept({ bound: 50, pid: 1 })).toThrow(/without a quorum/);
   });
 });
 

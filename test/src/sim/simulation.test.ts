@@ -6,6 +6,8 @@ import {
   type SimulationConfig,
 } from '../../../src/sim/simulation.ts';
 import type { TraceEvent } from '../../../src/trace/events.ts';
+import { instanceId } from '../../../src/timestamp/tsvc.ts';
+import { clockSum, happenedBefore } from '../../../src/trace/vector-clock.ts';
 
 const faulty: SimulationConfig = {
   ...DEFAULT_SIMULATION,
@@ -17,10 +19,18 @@ const faulty: SimulationConfig = {
   trace: true,
 };
 
+/** Each server's events, in the order it took them (index 0 is server 1). */
+const byServer = (traces: ReadonlyArray<readonly string[]> | null): TraceEvent[][] =>
+  (traces ?? []).map((lines) => lines.map((l) => JSON.parse(l) as TraceEvent));
+
+/**
+ * Every server's events in one order consistent with causality: an event whose vector clock is
+ * below another's has a smaller sum of entries, so it comes first.
+ */
 const events = (traces: ReadonlyArray<readonly string[]> | null): TraceEvent[] =>
-  (traces ?? [])
-    .flatMap((lines) => lines.map((l) => JSON.parse(l) as TraceEvent))
-    .sort((x, y) => x.clock - y.clock || x.server - y.server);
+  byServer(traces)
+    .flat()
+    .sort((x, y) => clockSum(x.vc) - clockSum(y.vc) || x.server - y.server);
 
 describe('simulation', () => {
   it('gives byte-identical traces for the same seed and settings', () => {
@@ -72,29 +82,95 @@ describe('simulation', () => {
     expect(servedAfter.some((e) => e.server !== leader)).toBe(true);
   });
 
-  it("hands out the spec's fresh values as ids, in Lamport order across servers", () => {
-    let taken = 0;
-    for (const e of events(runSimulation(faulty).traces)) {
-      if (e.action === 'CheckLeadership') taken++;
-      if (e.action === 'StartService') expect(e.state.tsvc[e.params.c]?.id).toBe(++taken);
-    }
-    expect(taken).toBeGreaterThan(10);
+  it("takes each server's fresh numbers from its own counter, which survives crashes", () => {
+    const traces = byServer(runSimulation(faulty).traces);
+    let restartsThenFresh = 0;
+    const identities = new Set<number>();
+    let starts = 0;
+    traces.forEach((trace, i) => {
+      const s = i + 1;
+      let last = 0;
+      let restarted = false;
+      for (const e of trace) {
+        if (e.action === 'Restart') restarted = true;
+        if (e.changes.fresh === undefined) continue;
+        expect(e.changes.fresh).toBe(last + 1);
+        last = e.changes.fresh;
+        if (restarted) restartsThenFresh++;
+        restarted = false;
+        if (e.action === 'StartService') {
+          const t = e.changes.tsvc![e.params.c]!;
+          expect(t.check).toBe(e.changes.fresh);
+          expect(t.id).toBe(instanceId(s, t.check, faulty.servers));
+          identities.add(t.id);
+          starts++;
+        } else {
+          expect(e.action).toBe('CheckLeadership');
+        }
+      }
+    });
+    expect(restartsThenFresh).toBeGreaterThan(0);
+    expect(starts).toBeGreaterThan(2);
+    expect(identities.size).toBe(starts);
   });
 
-  it('orders every promise after the proposal whose prepare it answers (Lamport clocks)', () => {
+  it('orders every promise after the proposal whose prepare it answers (vector clocks)', () => {
     const all = events(runSimulation(faulty).traces);
-    const proposed = new Map<string, number>();
+    const proposed = new Map<string, TraceEvent>();
     let promises = 0;
     for (const e of all) {
       if (e.action === 'ProposeLeadership')
-        proposed.set(`leader/${e.params.q}/${e.params.n},${e.params.s}`, e.clock);
+        proposed.set(`leader/${e.params.q}/${e.params.n},${e.params.s}`, e);
       if (e.action === 'Promise' && e.params.L === 'leader') {
-        const sentAt = proposed.get(`leader/${e.params.q}/${e.params.b.join(',')}`);
-        expect(sentAt).toBeDefined();
-        expect(e.clock).toBeGreaterThan(sentAt!);
+        const proposal = proposed.get(`leader/${e.params.q}/${e.params.b.join(',')}`);
+        expect(proposal).toBeDefined();
+        expect(happenedBefore(proposal!.vc, e.vc)).toBe(true);
+        expect(e.vc[e.server - 1]).toBeGreaterThan(proposal!.vc[e.server - 1]!);
         promises++;
       }
     }
     expect(promises).toBeGreaterThan(3);
+  });
+
+  it("orders each client's requests and their ends causally, through the client's clock", () => {
+    const all = events(runSimulation(faulty).traces);
+    for (const c of ['c1', 'c2']) {
+      const chain = all.filter(
+        (e) =>
+          (e.action === 'Request' || e.action === 'Serve' || e.action === 'GiveUp') &&
+          e.params.c === c,
+      );
+      expect(chain.length).toBeGreaterThan(10);
+      chain.forEach((e, i) => {
+        expect(e.action === 'Request').toBe(i % 2 === 0);
+        if (i > 0) expect(happenedBefore(chain[i - 1]!.vc, e.vc)).toBe(true);
+      });
+    }
+  });
+
+  it('records each Restart with the variables it reset and nothing written', () => {
+    const restarts = events(runSimulation(faulty).traces).filter((e) => e.action === 'Restart');
+    expect(restarts.length).toBeGreaterThan(0);
+    for (const e of restarts) {
+      expect(e.reset).toEqual(['learned', 'tsvc']);
+      expect(e.changes).toEqual({});
+    }
+  });
+
+  it('a one-server cluster keeps serving after repeated crashes (it catches up from its own acceptor)', () => {
+    const r = runSimulation({
+      ...DEFAULT_SIMULATION,
+      servers: 1,
+      clients: 1,
+      steps: 10_000,
+      boundStep: 10,
+      schedule: parseSchedule('crash:1@500+100;crash:1@1500+100;crash:1@2500+100', 1),
+    });
+    expect(r.violation).toBeNull();
+    expect(r.faults.crashes).toBe(3);
+    const servedAfter = r.histories[0]!.filter(
+      (h) => h.outcome?.kind === 'served' && h.invokedAt > 2600,
+    );
+    expect(servedAfter.length).toBeGreaterThan(100);
   });
 });

@@ -66,14 +66,31 @@ describe('trace event schema', () => {
     expect(broken({ params: { a: 1, L: 'leader', q: 1 } })).toEqual([
       { path: '/params', message: 'missing "b"' },
     ]);
-    expect(broken({ clock: 1.5 })[0]?.path).toBe('/clock');
+    expect(broken({ vc: [1.5, 0, 0] })[0]?.path).toBe('/vc/0');
+    expect(broken({ vc: [] })[0]?.path).toBe('/vc');
+    expect(broken({ clock: 1 })).toEqual([{ path: '/clock', message: 'not allowed here' }]);
     expect(broken({ extra: true })).toEqual([{ path: '/extra', message: 'not allowed here' }]);
-    const badState = {
-      acc: { leader: { x: { prom: [1, 1], bal: [0, 0], val: null } } },
-      learned: {},
-      tsvc: {},
-    };
-    expect(broken({ state: badState })[0]?.path).toBe('/state/acc/leader/x');
+    expect(broken({ reset: ['learned'] })).toEqual([
+      { path: '/reset', message: 'not allowed here' },
+    ]);
+    const badAcc = { acc: { leader: { x: { prom: [1, 1], bal: [0, 0], val: null } } } };
+    expect(broken({ changes: badAcc })[0]?.path).toBe('/changes/acc/leader/x');
+    expect(broken({ changes: { learned: { leader: { 1: 2 } } } })[0]?.path).toBe(
+      '/changes/learned/leader/1',
+    );
+    expect(broken({ changes: { fresh: -1 } })[0]?.path).toBe('/changes/fresh');
+    expect(broken({ changes: { state: {} } })[0]?.path).toBe('/changes/state');
+    expect(broken({ changes: {} })).toEqual([]);
+  });
+
+  it('gives reset to Restart events alone, naming the variables a restart loses', () => {
+    const events = sampleEvents();
+    const restarts = events.filter((e) => e.action === 'Restart');
+    expect(restarts.length).toBeGreaterThan(0);
+    for (const e of restarts) expect(e.reset).toEqual(['learned', 'tsvc']);
+    expect(events.filter((e) => 'reset' in e)).toHaveLength(restarts.length);
+    const restart = restarts[0]!;
+    expect(validate(TRACE_EVENT_SCHEMA, { ...restart, reset: ['acc'] })[0]?.path).toBe('/reset/0');
   });
 
   it('is checked in as trace-event.schema.json, generated from the event types', async () => {
