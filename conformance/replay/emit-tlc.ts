@@ -36,7 +36,13 @@ import { SPEC_ACTIONS, type ParamKind, type SpecChanges } from '../../src/trace/
 import { loadSpecDefinitions, stepsOfNext, type NextStep } from '../static/spec-steps.ts';
 import { mergeCausally, OrderCheck } from './merge.ts';
 import { STEP_OUTPUTS } from './outputs.ts';
-import { cfgText, constantsFor, defaultSpecFile, type ReplayConstants } from './replay-model.ts';
+import {
+  cfgText,
+  constantsFor,
+  defaultSpecFile,
+  runFacts,
+  type ReplayConstants,
+} from './replay-model.ts';
 import { str } from '../tla/index.ts';
 import { clientValue, jsonValue, logValue, paramValue } from './tla-values.ts';
 import { readTraceFile, runsOf, shortName, type LoggedEvent } from './trace-input.ts';
@@ -96,10 +102,8 @@ export function emitTlcTraceChecks(
         sorted.push(check.inOrder);
       }
     }
-    const constants = constantsFor(scanned(), {
-      step: options.step ?? DEFAULT_SIMULATION.boundStep,
-      minServers: options.servers ?? streams.length,
-    });
+    const facts = runFacts(streams, options, DEFAULT_SIMULATION.boundStep);
+    const constants = constantsFor(scanned(), facts);
     const runDir = runs.length === 1 ? dir : join(dir, `run-${i + 1}`);
     return writeTlcTraceCheck(mergeCausally(streams, sorted), constants, runDir, options.specFile);
   });
@@ -207,7 +211,7 @@ export function traceModuleText(steps: readonly NextStep[]): string {
     "            learned'[s][L][q] =",
     '                WrittenAt(w.learned, <<L, q>>, IF "learned" \\in e.reset THEN None ELSE learned[s][L][q])',
     '        /\\ \\A c \\in Clients :',
-    "            tsvc'[s][c] = WrittenAt(w.tsvc, c, IF \"tsvc\" \\in e.reset THEN Off ELSE tsvc[s][c])",
+    '            tsvc\'[s][c] = WrittenAt(w.tsvc, c, IF "tsvc" \\in e.reset THEN Off ELSE tsvc[s][c])',
     "        /\\ fresh'[s] = WrittenAt(w.fresh, s, fresh[s])",
     '',
     'TraceInit == Init /\\ l = 1',
@@ -329,8 +333,7 @@ function changesText(server: number, changes: SpecChanges): string {
     clientValue(c),
     jsonValue(t),
   ]);
-  const fresh: Array<[Value, Value]> =
-    changes.fresh === undefined ? [] : [[server, changes.fresh]];
+  const fresh: Array<[Value, Value]> = changes.fresh === undefined ? [] : [[server, changes.fresh]];
   return recordText([
     ['acc', perLogAndSeq(changes.acc)],
     ['learned', perLogAndSeq(changes.learned)],

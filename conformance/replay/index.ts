@@ -12,7 +12,13 @@
 import { DEFAULT_SIMULATION } from '../../src/sim/simulation.ts';
 import { mergeCausally, OrderCheck } from './merge.ts';
 import { replayEvents, type ReplayOptions } from './replay.ts';
-import { buildReplayModel, cfgText, constantsFor, defaultSpecFile } from './replay-model.ts';
+import {
+  buildReplayModel,
+  cfgText,
+  constantsFor,
+  defaultSpecFile,
+  runFacts,
+} from './replay-model.ts';
 import type { RunReport, ValidationReport } from './report.ts';
 import { readTraceFile, runsOf, type TraceStream } from './trace-input.ts';
 
@@ -31,7 +37,10 @@ export { cfgText, type ReplayConstants } from './replay-model.ts';
 
 /** Options of {@link validateTraces} and {@link validateRun}. */
 export interface ValidateOptions extends ReplayOptions {
-  /** The spec's `Step` the run used (default: the simulator's default bound step). */
+  /**
+   * The spec's `Step` the run used (default: what the traces' headers say, else the
+   * simulator's default bound step).
+   */
   readonly step?: number;
   /** The spec to replay on (default: this repository's `spec/Timelock.tla`). */
   readonly specFile?: string;
@@ -74,10 +83,8 @@ export function validateRun(
       sorted.push(check.inOrder);
     }
   }
-  const constants = constantsFor(scanned(), {
-    step: options.step ?? DEFAULT_SIMULATION.boundStep,
-    minServers: options.servers ?? streams.length,
-  });
+  const facts = runFacts(streams, options, DEFAULT_SIMULATION.boundStep);
+  const constants = constantsFor(scanned(), facts);
   const spec = options.specFile ?? defaultSpecFile();
   const model = buildReplayModel(spec, constants);
   const outcome = replayEvents(model, mergeCausally(streams, sorted), options);

@@ -69,7 +69,10 @@ export function* mergeCausally(
     for (let i = 0; i < heads.length; i++) {
       const h = heads[i];
       if (h.done) continue;
-      if (pick < 0 || before(h.value, (heads[pick] as IteratorYieldResult<LoggedEvent>).value, fileOf))
+      if (
+        pick < 0 ||
+        before(h.value, (heads[pick] as IteratorYieldResult<LoggedEvent>).value, fileOf)
+      )
         pick = i;
     }
     if (pick < 0) return;

@@ -10,14 +10,7 @@
  * event that follows what the step wrote: a variable the step left as it was is the very same
  * value object in both states, and is not looked into.
  */
-import {
-  equals,
-  FcnLike,
-  ModelValue,
-  StrValue,
-  TupleValue,
-  type Value,
-} from '../tla/index.ts';
+import { equals, FcnLike, ModelValue, StrValue, TupleValue, type Value } from '../tla/index.ts';
 import type { SpecChanges, TraceEvent } from '../../src/trace/events.ts';
 import { jsonValue } from './tla-values.ts';
 
@@ -124,7 +117,7 @@ function compareEntries(
   const written = (logged ?? {}) as Record<string, unknown>;
   const b = (before as FcnLike).explicit();
   const a = (after as FcnLike).explicit();
-  const keys = a instanceof TupleValue ? a.elems.map((_, i) => i + 1 as Value) : a.dom;
+  const keys = a instanceof TupleValue ? a.elems.map((_, i) => (i + 1) as Value) : a.dom;
   const values = a instanceof TupleValue ? a.elems : a.vals;
   const oldValues = b instanceof TupleValue ? b.elems : b.vals;
   const seen = new Set<string>();

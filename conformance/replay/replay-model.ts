@@ -15,7 +15,7 @@ import {
   type SpecChanges,
   type TraceEvent,
 } from '../../src/trace/events.ts';
-import type { LoggedEvent } from './trace-input.ts';
+import { TraceInputError, type LoggedEvent, type TraceStream } from './trace-input.ts';
 
 /** The constants of a replay model. */
 export interface ReplayConstants {
@@ -39,6 +39,34 @@ export interface RunFacts {
   readonly step: number;
   /** At least this many servers (a server that never logged an event is still a voter). */
   readonly minServers?: number;
+}
+
+/**
+ * What the run's traces say about it, in their headers, and what the caller says: `step` and
+ * `servers` given by the caller must agree with the headers (a mismatch would make a good
+ * trace look wrong); without either, the simulator's default Step.
+ */
+export function runFacts(
+  streams: readonly TraceStream[],
+  given: { readonly step?: number; readonly servers?: number },
+  defaultStep: number,
+): RunFacts {
+  const headers = streams.flatMap((s) => (s.header ? [{ file: s.file, ...s.header }] : []));
+  const agreed = (what: 'step' | 'servers', value: number | undefined): number | undefined => {
+    let found = value;
+    for (const h of headers) {
+      if (found !== undefined && h[what] !== found)
+        throw new TraceInputError(
+          `${h.file}:1: the trace says ${what} ${h[what]}, but ${value === undefined ? 'another trace of the run says' : 'the command line gives'} ${found}`,
+        );
+      found = h[what];
+    }
+    return found;
+  };
+  return {
+    step: agreed('step', given.step) ?? defaultStep,
+    minServers: agreed('servers', given.servers) ?? streams.length,
+  };
 }
 
 /** The smallest constants under which every event of `events` fits the spec's bounds. */

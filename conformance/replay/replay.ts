@@ -129,8 +129,7 @@ export function replayEvents(
     const action = event.action as ActionName;
     const args = actionArguments(action, event.params);
     const named = namedArguments(action, args);
-    const checkInvariants =
-      invariantEvery > 0 && ((matched + 1) % invariantEvery === 0 || isLast);
+    const checkInvariants = invariantEvery > 0 && ((matched + 1) % invariantEvery === 0 || isLast);
     const next = new CandidateSet(maxCandidates);
     let from = 0;
     try {
@@ -140,8 +139,7 @@ export function replayEvents(
         if (successors.length === 0) continue;
         if (outputDiffs(actions, event, named, state).length > 0) continue;
         for (const successor of successors) {
-          if (!matchesChanges(event, { slots, before: state, after: successor, initial }))
-            continue;
+          if (!matchesChanges(event, { slots, before: state, after: successor, initial })) continue;
           if (!next.add(successor, from)) continue;
           const broken = checkInvariants ? violatedInvariant(model, successor) : undefined;
           if (broken)

@@ -63,7 +63,9 @@ export class SpecActions {
     if (!found) {
       const frameNames = this.frames.get(name);
       if (frameNames === undefined)
-        throw new Error(`${this.model.rootFile}: Next takes no action ${name} (the trace names it)`);
+        throw new Error(
+          `${this.model.rootFile}: Next takes no action ${name} (the trace names it)`,
+        );
       const def = this.opDef(name);
       const compiler = this.model.compiler;
       found = {
@@ -102,8 +104,10 @@ export class SpecActions {
       out.push(this.complete(ctx.nxt!, name));
       return false;
     };
-    const framed = (i: number) => (ctx: Ctx): boolean =>
-      i === frames.length ? collect(ctx) : frames[i](null, ctx, framed(i + 1));
+    const framed =
+      (i: number) =>
+      (ctx: Ctx): boolean =>
+        i === frames.length ? collect(ctx) : frames[i](null, ctx, framed(i + 1));
     body(env, start, framed(0));
     return out;
   }

@@ -8,8 +8,8 @@
  */
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { TraceEvent } from '../../src/trace/events.ts';
-import { TRACE_EVENT_SCHEMA } from '../../src/trace/schema.ts';
+import type { TraceEvent, TraceHeader } from '../../src/trace/events.ts';
+import { TRACE_EVENT_SCHEMA, TRACE_HEADER_SCHEMA } from '../../src/trace/schema.ts';
 import { validate } from '../../src/trace/validate.ts';
 import { clockSum, type VectorTime } from '../../src/trace/vector-clock.ts';
 
@@ -51,6 +51,8 @@ export class LoggedEvent {
  */
 export interface TraceStream {
   readonly file: string;
+  /** The trace's first line, when it has one (traces written by hand may not). */
+  readonly header?: TraceHeader;
   readonly events: Iterable<LoggedEvent>;
 }
 
@@ -91,28 +93,80 @@ export function runsOf(paths: readonly string[]): string[][] {
   return runs;
 }
 
-/** A trace file, read lazily: iterating it reads and checks the file from the start. */
+/**
+ * A trace file, read lazily: its header now, its events each time they are iterated (the
+ * file is read and checked from the start then).
+ */
 export function readTraceFile(file: string): TraceStream {
   try {
     closeSync(openSync(file, 'r'));
   } catch {
     throw new TraceInputError(`${file}: cannot read this trace file (missing or unreadable)`);
   }
-  return { file, events: { [Symbol.iterator]: () => parseLines(fileLines(file), file) } };
+  return {
+    file,
+    header: headerOf(fileLines(file), file),
+    events: { [Symbol.iterator]: () => parseLines(fileLines(file), file) },
+  };
 }
 
 /** Parses NDJSON trace text held in memory; `file` names it in reports. */
 export function parseTrace(text: string, file: string): TraceStream {
-  return { file, events: [...parseLines(textLines(text), file)] };
+  return {
+    file,
+    header: headerOf(textLines(text), file),
+    events: [...parseLines(textLines(text), file)],
+  };
 }
 
-/** Turns lines into checked events; blank lines are skipped. */
-function* parseLines(lines: Iterable<string>, file: string): Generator<LoggedEvent> {
+/** The header, if the first line that is not blank is one. */
+function headerOf(lines: Iterable<string>, file: string): TraceHeader | undefined {
   let index = 0;
   for (const raw of lines) {
     index++;
     const line = raw.trim();
     if (line === '') continue;
+    return isHeaderLine(line) ? parseHeader(line, file, index) : undefined;
+  }
+  return undefined;
+}
+
+function isHeaderLine(line: string): boolean {
+  return line.startsWith('{"trace"');
+}
+
+function parseHeader(line: string, file: string, lineNumber: number): TraceHeader {
+  const where = `${file}:${lineNumber}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    throw new TraceInputError(`${where}: not JSON (${(e as Error).message})`);
+  }
+  const version = (value as { version?: unknown }).version;
+  if (version !== undefined && version !== 2)
+    throw new TraceInputError(
+      `${where}: a trace of format version ${String(version)}; this validator reads version 2 (traces written by this version of timelock)`,
+    );
+  const errors = validate(TRACE_HEADER_SCHEMA, value);
+  if (errors.length > 0)
+    throw new TraceInputError(
+      `${where}: not a trace header: at ${errors[0].path}: ${errors[0].message}`,
+    );
+  return value as TraceHeader;
+}
+
+/** Turns lines into checked events; blank lines and the header are skipped. */
+function* parseLines(lines: Iterable<string>, file: string): Generator<LoggedEvent> {
+  let index = 0;
+  let first = true;
+  for (const raw of lines) {
+    index++;
+    const line = raw.trim();
+    if (line === '') continue;
+    const isFirst = first;
+    first = false;
+    if (isFirst && isHeaderLine(line)) continue;
     yield parseLine(line, file, index);
   }
 }

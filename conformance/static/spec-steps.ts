@@ -136,8 +136,7 @@ export function stepsOfNext(spec: SpecDefinitions, nextName = 'Next'): NextStep[
       case 'ident': {
         const op = userOperator(e);
         if (!op || isFrame(op) || expanding.has(op.name)) return;
-        if (op.body.k === 'or')
-          walk(op.body, frames, new Set([...expanding, op.name]), disjunct);
+        if (op.body.k === 'or') walk(op.body, frames, new Set([...expanding, op.name]), disjunct);
         else steps.push({ action: op, frames, calledAt: e.loc, disjunct });
         return;
       }

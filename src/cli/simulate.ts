@@ -15,7 +15,7 @@ import {
 } from '../sim/faults.ts';
 import { DEFAULT_SIMULATION, runSimulation, type SimulationConfig } from '../sim/simulation.ts';
 import { formatSummary } from '../sim/summary.ts';
-import { writeTraces } from '../trace/ndjson.ts';
+import { traceFiles } from '../trace/ndjson.ts';
 
 /** The exit code of a run whose checker found a violation (TLC's "invariant violated"). */
 export const VIOLATION_EXIT_CODE = 12;
@@ -146,13 +146,16 @@ function runSimulate(flags: SimulateFlags): number {
     trace: flags.traceDir !== undefined,
   };
   const started = performance.now();
-  const result = runSimulation(config);
+  const files = flags.traceDir === undefined ? null : traceFiles(flags.traceDir);
+  let result;
+  try {
+    result = runSimulation(config, files ?? undefined);
+  } finally {
+    files?.close();
+  }
   const wallMs = performance.now() - started;
   process.stdout.write(formatSummary(result, wallMs) + '\n');
-  if (flags.traceDir !== undefined && result.traces !== null) {
-    const paths = writeTraces(flags.traceDir, result.traces);
-    process.stdout.write(`traces                ${paths.join(', ')}\n`);
-  }
+  if (files) process.stdout.write(`traces                ${files.paths.join(', ')}\n`);
   return result.violation === null ? 0 : VIOLATION_EXIT_CODE;
 }
 

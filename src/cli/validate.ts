@@ -40,7 +40,7 @@ export const VALIDATE_EXIT = {
 interface ValidateFlags {
   json?: boolean;
   maxCandidates: number;
-  step: number;
+  step?: number;
   servers?: number;
   invariantEvery: number;
   coverage?: boolean;
@@ -70,9 +70,8 @@ export function registerValidate(program: Command): void {
     )
     .option(
       '--step <n>',
-      "the spec's Step the run used (simulate --bound-step)",
+      `the spec's Step the run used (default: the traces' headers, else ${DEFAULT_SIMULATION.boundStep})`,
       wholeNumber('--step', 1),
-      DEFAULT_SIMULATION.boundStep,
     )
     .option(
       '--servers <n>',

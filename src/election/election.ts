@@ -11,7 +11,13 @@ import { nextBallotNumber, ProposerRound, type ValueRule } from '../paxos/propos
 import type { Learner } from '../paxos/learner.ts';
 import type { PromiseMsg } from '../paxos/messages.ts';
 import { quorumSize } from '../paxos/quorum.ts';
-import { LEADER_LOG, leaderValue, type LeaderValue, type Seq, type ServerId } from '../paxos/types.ts';
+import {
+  LEADER_LOG,
+  leaderValue,
+  type LeaderValue,
+  type Seq,
+  type ServerId,
+} from '../paxos/types.ts';
 import { makeStep, type Step, type StepEnv } from '../server/step.ts';
 import { randomBackoff, type Timings } from '../server/timings.ts';
 import { specAction } from '../trace/events.ts';

@@ -12,6 +12,7 @@ import type { AcceptorStorage, Clock, IdSource, Random, Transport } from '../por
 import {
   RESET_VARIABLES,
   specAction,
+  TRACE_VERSION,
   type SpecAction,
   type SpecChanges,
   type TraceEvent,
@@ -58,6 +59,13 @@ export class ServerHost {
   ) {
     this.core = new Server(config, rules, ports.clock.now());
     this.vc = new VectorClock(config.serverCount);
+    ports.trace?.header({
+      trace: 'timelock',
+      version: TRACE_VERSION,
+      server: config.self,
+      servers: config.serverCount,
+      step: config.boundStep,
+    });
     this.env = {
       get now() {
         return ports.clock.now();

@@ -12,7 +12,8 @@ import type { Envelope, TimestampOutcome, TimestampRequest } from '../server/mes
 import { SPEC_RULES, type ServerRules } from '../server/server.ts';
 import { DEFAULT_TIMINGS, type Timings } from '../server/timings.ts';
 import { NdjsonLines } from '../trace/ndjson.ts';
-import { VectorClock, type VectorTime } from '../trace/vector-clock.ts';
+import type { TraceSink } from '../trace/events.ts';
+import type { VectorTime } from '../trace/vector-clock.ts';
 import { Checker, type Violation } from './checker.ts';
 import { SimClient, type ClientCounts, type RequestRecord } from './client.ts';
 import { NO_FAULTS, type FaultRates, type ScheduledFault } from './faults.ts';
@@ -116,9 +117,15 @@ const PARTITION_MS = { min: 50, max: 500 } as const;
 const THINK_MS = { min: 0, max: 1 } as const;
 const RETRY_MS = { min: 1, max: 10 } as const;
 
-/** Runs one simulation. */
-export function runSimulation(config: SimulationConfig): SimulationResult {
-  return new Simulation(config).run();
+/** Where a simulation's traces go, when not to memory. */
+export interface TraceOutput {
+  /** The sink of server `s`'s trace (the run's `traces` are then null). */
+  readonly sinkFor: (s: ServerId) => TraceSink;
+}
+
+/** Runs one simulation; with `output`, traces stream to its sinks instead of memory. */
+export function runSimulation(config: SimulationConfig, output?: TraceOutput): SimulationResult {
+  return new Simulation(config, output).run();
 }
 
 class Simulation {
@@ -135,7 +142,10 @@ class Simulation {
   private now = 0;
   private proposals = 0;
 
-  constructor(private readonly config: SimulationConfig) {
+  constructor(
+    private readonly config: SimulationConfig,
+    private readonly output?: TraceOutput,
+  ) {
     const { seed, servers, clients } = config;
     this.network = new Network(config.faults, new Prng(seed, STREAM.network));
     this.faultRandom = new Prng(seed, STREAM.faults);
@@ -144,6 +154,7 @@ class Simulation {
     for (let s = 1; s <= servers; s++) {
       const sink = new NdjsonLines();
       this.sinks.push(sink);
+      const traceSink = output ? output.sinkFor(s) : config.trace ? sink : undefined;
       this.wakes.push({ at: Infinity, generation: 0, pending: false });
       this.hosts.push(
         new ServerHost(
@@ -170,7 +181,7 @@ class Simulation {
             clock: { now: () => this.now },
             random: new Prng(seed, STREAM.server + s),
             ids: new MemoryIdSource(),
-            trace: config.trace ? sink : undefined,
+            trace: traceSink,
             observe: (server, action) => {
               if (action.name === 'Accept') {
                 const { a, L, q, b, v } = action.params;
@@ -233,7 +244,7 @@ class Simulation {
       violation: this.checker.violation,
       responsesChecked: this.checker.responsesChecked,
       histories: this.clients.map((c) => c.history),
-      traces: this.config.trace ? this.sinks.map((s) => s.lines) : null,
+      traces: this.config.trace && !this.output ? this.sinks.map((s) => s.lines) : null,
     };
   }
 

@@ -9,7 +9,13 @@ import type { Learner } from '../paxos/learner.ts';
 import type { PromiseMsg } from '../paxos/messages.ts';
 import { nextBallotNumber, ProposerRound, type ValueRule } from '../paxos/proposer.ts';
 import { quorumSize } from '../paxos/quorum.ts';
-import { isBoundValue, type BoundValue, type LogValue, type Seq, type ServerId } from '../paxos/types.ts';
+import {
+  isBoundValue,
+  type BoundValue,
+  type LogValue,
+  type Seq,
+  type ServerId,
+} from '../paxos/types.ts';
 import type { PongMsg } from '../election/messages.ts';
 import type { ClientId } from '../server/messages.ts';
 import { makeStep, type Outgoing, type Step, type StepEnv } from '../server/step.ts';

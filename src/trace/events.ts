@@ -116,7 +116,26 @@ export type TraceEvent = {
   [A in ActionName]: { readonly action: A; readonly params: ActionParams<A> } & EventContext;
 }[ActionName];
 
-/** Where a server's events go. */
+/** The trace format's version, in every trace's header. */
+export const TRACE_VERSION = 2;
+
+/**
+ * The first line of every trace: what a reader needs to know that the events do not say (the
+ * spec's `Step` the server used, how many servers vote), and the format's version.
+ */
+export interface TraceHeader {
+  readonly trace: 'timelock';
+  readonly version: typeof TRACE_VERSION;
+  /** The server whose events follow. */
+  readonly server: ServerId;
+  /** Servers in the cluster, 1..servers. */
+  readonly servers: number;
+  /** The spec's `Step`: how far the server's timestamp service extends a bound. */
+  readonly step: number;
+}
+
+/** Where a server's events go: a header, then one event per spec action. */
 export interface TraceSink {
+  header(header: TraceHeader): void;
   write(event: TraceEvent): void;
 }

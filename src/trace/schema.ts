@@ -5,7 +5,7 @@
  */
 import { MAX_BATCH } from '../timestamp/batch.ts';
 import { PHASES } from '../timestamp/tsvc.ts';
-import { RESET_VARIABLES, SPEC_ACTIONS, type ParamKind } from './events.ts';
+import { RESET_VARIABLES, SPEC_ACTIONS, TRACE_VERSION, type ParamKind } from './events.ts';
 
 /** A JSON Schema document (the subset of draft 2020-12 this project uses). */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -46,7 +46,10 @@ const PARAM_SCHEMAS: Record<ParamKind, JsonSchema> = {
   checkId: integerFrom(0),
   count: { type: 'integer', minimum: 1, maximum: MAX_BATCH },
   value: {
-    oneOf: [record({ leader: integerFrom(1) }), record({ bound: integerFrom(0), pid: integerFrom(1) })],
+    oneOf: [
+      record({ leader: integerFrom(1) }),
+      record({ bound: integerFrom(0), pid: integerFrom(1) }),
+    ],
   },
 };
 
@@ -100,7 +103,23 @@ function actionSchema(name: keyof typeof SPEC_ACTIONS): JsonSchema {
   };
 }
 
-/** The schema every line of a trace satisfies. */
+/** The schema of a trace's first line, its header. */
+export const TRACE_HEADER_SCHEMA: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Timelock trace header',
+  type: 'object',
+  properties: {
+    trace: { const: 'timelock' },
+    version: { const: TRACE_VERSION },
+    server: integerFrom(1),
+    servers: integerFrom(1),
+    step: integerFrom(1),
+  },
+  required: ['trace', 'version', 'server', 'servers', 'step'],
+  additionalProperties: false,
+};
+
+/** The schema every line of a trace after the header satisfies. */
 export const TRACE_EVENT_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'Timelock trace event',

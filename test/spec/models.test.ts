@@ -144,12 +144,12 @@ describe('guards that matter', () => {
     expect(r.property).toBe('Agreement');
   }, 300_000);
 
-  it('serving past the agreed bound (instead of extending it first) breaks WithinAgreedBound', () => {
+  it('a range that runs past the agreed bound (instead of stopping at it) breaks WithinAgreedBound', () => {
     const r = checkMutant(
       'Timestamps.tla',
-      '/\\ tsvc[s][c].counter < tsvc[s][c].limit',
-      '/\\ tsvc[s][c].counter < MaxBound',
-      'models/TimelockCI.cfg',
+      'Min(tsvc[s][c].counter + req[c].count, tsvc[s][c].limit)',
+      'tsvc[s][c].counter + req[c].count',
+      'models/TimelockRanges.cfg',
       ['TypeOK', 'UniqueTimestamps', 'RealTimeOrder', 'WithinAgreedBound'],
     );
     expect(r.kind).toBe('invariant');

@@ -9,10 +9,7 @@ import {
 } from '../../../conformance/replay/emit-tlc.ts';
 import { mergeCausally, validateRun, type RunReport } from '../../../conformance/replay/index.ts';
 import { constantsFor } from '../../../conformance/replay/replay-model.ts';
-import {
-  engineTraceVerdict,
-  tlcTraceVerdict,
-} from '../../../conformance/replay/trace-verdict.ts';
+import { engineTraceVerdict, tlcTraceVerdict } from '../../../conformance/replay/trace-verdict.ts';
 import { parseModule } from '../../../conformance/tla/index.ts';
 import { parseFaults } from '../../../src/sim/faults.ts';
 import { DEFAULT_SIMULATION, runSimulation } from '../../../src/sim/simulation.ts';

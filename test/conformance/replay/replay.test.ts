@@ -148,20 +148,25 @@ describe('mutated traces are rejected at the right event, for the right reason',
   });
 
   it.each([
-    ['a repeated range: the range of the client\'s previous response', 'repeat'],
+    ["a repeated range: the range of the client's previous response", 'repeat'],
     ['a range that skips ahead of what the server handed out', 'skip'],
   ] as const)('%s, though the counters are right', (_, kind) => {
     const run = copyRun(baseline);
     const serves = located(run).filter((x) => x.event.action === 'Serve');
     const clientOf = (x: (typeof serves)[number]) => (x.event.params as { c: string }).c;
     // Two responses to one client: the later one logs the earlier one's range.
-    const later = serves.find((x, i) => serves.slice(0, i).some((y) => clientOf(y) === clientOf(x)))!;
+    const later = serves.find((x, i) =>
+      serves.slice(0, i).some((y) => clientOf(y) === clientOf(x)),
+    )!;
     const earlier = serves.filter((y) => clientOf(y) === clientOf(later))[0];
     const target = kind === 'repeat' ? later : serves[0];
     const e = target.event as Extract<TraceEvent, { action: 'Serve' }>;
     const logged: [number, number] =
       kind === 'repeat'
-        ? [...(earlier.event as Extract<TraceEvent, { action: 'Serve' }>).served!] as [number, number]
+        ? ([...(earlier.event as Extract<TraceEvent, { action: 'Serve' }>).served!] as [
+            number,
+            number,
+          ])
         : [e.served![0] + 5, e.served![1] + 5];
     run[target.server][target.position] = { ...e, served: logged } as TraceEvent;
 

@@ -41,7 +41,7 @@ function recordingHost(self = 1, serverCount = 3, ids = new MemoryIdSource()) {
       clock: { now: () => time.now },
       random: { next: () => 0 },
       ids,
-      trace: { write: (e) => events.push(e) },
+      trace: { header: () => {}, write: (e) => events.push(e) },
     },
   );
   /** Lets virtual time pass, waking the host whenever it asks. */
