@@ -117,3 +117,10 @@ export function parseTrace(text: string): unknown[] {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as unknown);
 }
+
+/** The events of a trace's lines, its header left out (no validation). */
+export function traceEvents(lines: readonly string[]): TraceEvent[] {
+  return lines
+    .filter((line) => line.trim() !== '' && !line.startsWith('{"trace"'))
+    .map((line) => JSON.parse(line) as TraceEvent);
+}

@@ -1,3 +1,4 @@
+import { traceEvents } from '../../../src/trace/ndjson.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ function faultyRun(): TraceEvent[][] {
     faults: parseFaults(ALL_FAULTS),
     trace: true,
   });
-  return result.traces!.map((lines) => lines.map((line) => JSON.parse(line) as TraceEvent));
+  return result.traces!.map(traceEvents);
 }
 
 /** Writes the TLC trace check of a run into a fresh temporary folder. */

@@ -3,6 +3,7 @@
  * edits events as JSON objects per server and re-serialises them, so that line numbers in
  * reports are those of the mutated files.
  */
+import { traceEvents } from '../../../src/trace/ndjson.ts';
 import { parseTrace, type TraceStream } from '../../../conformance/replay/index.ts';
 import { parseFaults } from '../../../src/sim/faults.ts';
 import { DEFAULT_SIMULATION, runSimulation } from '../../../src/sim/simulation.ts';
@@ -26,7 +27,7 @@ export function simulatedRun(seed: number, steps: number): TraceEvent[][] {
     faults: parseFaults(ALL_FAULTS),
     trace: true,
   });
-  return result.traces!.map((lines) => lines.map((line) => JSON.parse(line) as TraceEvent));
+  return result.traces!.map(traceEvents);
 }
 
 /** Per-server events as the streams `validateRun` reads (files named `server-N.ndjson`). */

@@ -56,7 +56,9 @@ describe('timelock simulate', () => {
       const text = readFileSync(join(dirs[0]!, f), 'utf8');
       expect(text.length).toBeGreaterThan(0);
       expect(readFileSync(join(dirs[1]!, f), 'utf8')).toBe(text);
-      expect(JSON.parse(text.split('\n')[0]!)).toHaveProperty('action');
+      const [header, first] = text.split('\n').map((line) => (line ? JSON.parse(line) : null));
+      expect(header).toMatchObject({ trace: 'timelock', version: 2, servers: 3, step: 100 });
+      expect(first).toHaveProperty('action');
     }
   });
 

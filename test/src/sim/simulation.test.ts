@@ -1,3 +1,4 @@
+import { traceEvents } from '../../../src/trace/ndjson.ts';
 import { describe, expect, it } from 'vitest';
 import { parseFaults, parseSchedule } from '../../../src/sim/faults.ts';
 import {
@@ -21,7 +22,7 @@ const faulty: SimulationConfig = {
 
 /** Each server's events, in the order it took them (index 0 is server 1). */
 const byServer = (traces: ReadonlyArray<readonly string[]> | null): TraceEvent[][] =>
-  (traces ?? []).map((lines) => lines.map((l) => JSON.parse(l) as TraceEvent));
+  (traces ?? []).map(traceEvents);
 
 /**
  * Every server's events in one order consistent with causality: an event whose vector clock is

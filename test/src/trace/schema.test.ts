@@ -1,3 +1,4 @@
+import { traceEvents } from '../../../src/trace/ndjson.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
@@ -21,7 +22,7 @@ const sampleEvents = () =>
     boundStep: 5,
     faults: parseFaults('loss=0.1,dup=0.05,crash=0.005'),
     trace: true,
-  }).traces!.flatMap((lines) => lines.map((l) => JSON.parse(l) as Record<string, unknown>));
+  }).traces!.flatMap((lines) => traceEvents(lines) as unknown as Record<string, unknown>[]);
 
 describe('trace events and the spec', () => {
   it.each(Object.entries(SPEC_ACTIONS))(
