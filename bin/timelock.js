@@ -10,8 +10,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'src', 'cli', 'main.ts');
+const entries = {
+  timelock: join(root, 'src', 'cli', 'main.ts'),
+  // The worker threads of `validate --workers` run this bundle (conformance/replay/parallel.ts).
+  'replay-worker': join(root, 'conformance', 'replay', 'worker.ts'),
+};
 const bundle = join(root, '.cache', 'timelock.mjs');
+const workerBundle = join(root, '.cache', 'replay-worker.mjs');
 
 function newestSource(dir) {
   let newest = 0;
@@ -25,7 +30,7 @@ function newestSource(dir) {
 
 function bundleTime() {
   try {
-    return statSync(bundle).mtimeMs;
+    return Math.min(statSync(bundle).mtimeMs, statSync(workerBundle).mtimeMs);
   } catch {
     return -1;
   }
@@ -35,13 +40,14 @@ const sources = Math.max(newestSource(join(root, 'src')), newestSource(join(root
 if (bundleTime() < sources) {
   mkdirSync(dirname(bundle), { recursive: true });
   await build({
-    entryPoints: [entry],
+    entryPoints: entries,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    outfile: bundle,
+    outdir: dirname(bundle),
+    outExtension: { '.js': '.mjs' },
     sourcemap: 'inline',
     logLevel: 'error',
   });

@@ -127,6 +127,19 @@ export class CoverageTally {
   /** Counts one event that conformed; give it to the replay as `onMatched`. */
   readonly counter = (event: TraceEvent): void => this.addEvents([event]);
 
+  /** The counts so far, by shape label, as plain data (to pass between threads). */
+  shapeCounts(): Record<string, number> {
+    return Object.fromEntries(this.byShape);
+  }
+
+  /** Adds counts taken by another tally ({@link shapeCounts}). */
+  addCounts(counts: Record<string, number>): void {
+    for (const [shape, n] of Object.entries(counts)) {
+      this.byShape.set(shape, (this.byShape.get(shape) ?? 0) + n);
+      this.events += n;
+    }
+  }
+
   /** The coverage so far. */
   coverage(): ActionCoverage {
     const inNext = new Set<string>();

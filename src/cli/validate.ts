@@ -13,6 +13,8 @@ import {
   type ValidateOptions,
 } from '../../conformance/replay/index.ts';
 import { formatCoverage, validateTracesWithCoverage } from '../../conformance/replay/coverage.ts';
+import { defaultWorkers, validateInParallel } from '../../conformance/replay/parallel.ts';
+import { runsOf } from '../../conformance/replay/trace-input.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +48,7 @@ interface ValidateFlags {
   coverage?: boolean;
   emitTlc?: string;
   engine: string;
+  workers: number;
 }
 
 /** Adds `validate` to the `timelock` program. */
@@ -86,6 +89,12 @@ export function registerValidate(program: Command): void {
     )
     .option('--emit-tlc <dir>', 'also write a TLA+ trace check of each run for stock TLC there')
     .option(
+      '--workers <n>',
+      `runs validated at once, one per worker thread (default: ${defaultWorkers()}, the cores)`,
+      wholeNumber('--workers', 1),
+      defaultWorkers(),
+    )
+    .option(
       '--engine <name>',
       'ours (replay here), tlc (write the trace check and run stock TLC on it), or both (compare)',
       'ours',
@@ -107,12 +116,12 @@ Examples:
   timelock validate --coverage runs/seed-1 runs/seed-2
   timelock validate --json traces/server-1.ndjson traces/server-2.ndjson traces/server-3.ndjson`,
     )
-    .action((paths: string[], flags: ValidateFlags) => {
-      process.exitCode = runValidate(paths, flags);
+    .action(async (paths: string[], flags: ValidateFlags) => {
+      process.exitCode = await runValidate(paths, flags);
     });
 }
 
-function runValidate(paths: string[], flags: ValidateFlags): number {
+async function runValidate(paths: string[], flags: ValidateFlags): Promise<number> {
   if (!['ours', 'tlc', 'both'].includes(flags.engine))
     throw new InvalidArgumentError(`--engine must be ours, tlc or both, not '${flags.engine}'`);
   if (flags.engine !== 'ours') return runWithTlc(paths, flags);
@@ -124,9 +133,14 @@ function runValidate(paths: string[], flags: ValidateFlags): number {
   };
   let result;
   try {
-    result = flags.coverage
-      ? validateTracesWithCoverage(paths, options)
-      : { report: validateTraces(paths, options), coverage: undefined };
+    const runs = runsOf(paths);
+    // One run replays in this thread; several go to worker threads, a run per worker.
+    result =
+      runs.length > 1 && flags.workers > 1
+        ? await validateInParallel(runs, options, flags.workers, flags.coverage === true)
+        : flags.coverage
+          ? validateTracesWithCoverage(paths, options)
+          : { report: validateTraces(paths, options), coverage: undefined };
     if (flags.emitTlc)
       process.stderr.write(describeTlcTraceChecks(emitTlcTraceChecks(paths, flags.emitTlc, flags)));
   } catch (e) {
