@@ -104,7 +104,7 @@ describe('mismatches are reported with file and line', () => {
     expect(report.problems).toEqual([
       `src/fake.ts:${line('CheckLeadership')}: action CheckLeadership emitted with parameters (s, t), the spec's CheckLeadership has (s)`,
       `src/fake.ts:${line('Extends')}: action Extends emitted, but the spec defines no operator Extends`,
-      `src/fake.ts:${line('Request')}: action Request emitted with parameters (s, c), the spec's Request has (c, s)`,
+      `src/fake.ts:${line('Request')}: action Request emitted with parameters (s, c), the spec's Request has (c, s, n)`,
       `src/fake.ts:${line('SendPrepare')}: action SendPrepare emitted, but the spec's SendPrepare (spec/Paxos.tla:${specLine('Paxos.tla', 'SendPrepare(')}) is not a step of Next`,
       `spec/Timestamps.tla:${specLine('Timestamps.tla', 'Extend(s, c) ==')}: spec action Extend(s, c), a step of Next, has no emitting site in src/**/*.ts`,
       `spec/Timelock.tla:${specLine('Timelock.tla', 'Restart(s) ==')}: spec action Restart(s), a step of Next, has no emitting site in src/**/*.ts`,
