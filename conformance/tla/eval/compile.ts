@@ -30,7 +30,14 @@ import {
   str,
 } from '../values/value.ts';
 import { STRING } from '../values/sets.ts';
-import { BINARY_BUILTINS, UNARY_BUILTINS, expectBool, finiteElements } from './builtins.ts';
+import {
+  BINARY_BUILTINS,
+  UNARY_BUILTINS,
+  expectBool,
+  expectSet,
+  finiteElements,
+  union as setUnion,
+} from './builtins.ts';
 import { compileAction } from './actions.ts';
 import {
   type ActFn,
@@ -618,6 +625,15 @@ export class Compiler {
       return (env, ctx) =>
         !expectBool(a(env, ctx), () => 'The left side of =>') ||
         expectBool(b(env, ctx), () => 'The right side of =>');
+    }
+    if (name === '$cup' && args.length === 2) {
+      // Union needs the runtime: the elements it inserts carry the runtime's insert tag.
+      const [a, b] = fns;
+      return (env, ctx) => {
+        const x = a(env, ctx),
+          y = b(env, ctx);
+        return setUnion(expectSet(x, text, 0), expectSet(y, text, 1), ctx.rt.insertTag);
+      };
     }
     const bin = BINARY_BUILTINS[name];
     if (bin) {
