@@ -30,6 +30,11 @@ import {
   str,
 } from '../values/value.ts';
 import { STRING } from '../values/sets.ts';
+import { PersistentSet } from '../values/pset.ts';
+import { IndexKey, indexedBucket } from '../values/pset-index.ts';
+import { VisibleSubset } from '../values/visible.ts';
+import { type MaintainedKind, MaintainedSite } from './maintained.ts';
+import { equalityPrefix, mentionsName } from './patterns.ts';
 import {
   BINARY_BUILTINS,
   UNARY_BUILTINS,
@@ -137,14 +142,18 @@ export class Compiler {
 
   private readonly stateMemo = new WeakMap<object, boolean>();
 
-  /** Whether `e` mentions variables (`what = 'state'`) or primed expressions (`'prime'`). */
-  mentions(e: Expr, sc: Scope, what: 'state' | 'prime'): boolean {
+  /**
+   * Whether `e` mentions variables (`what = 'state'`), primed expressions (`'prime'`), or
+   * operators with effects or hidden inputs such as Print and TLCGet (`'impure'`).
+   */
+  mentions(e: Expr, sc: Scope, what: 'state' | 'prime' | 'impure'): boolean {
     const visit = (x: Expr, s: Scope): boolean => {
       switch (x.k) {
         case 'prime':
-          return true;
+          return what !== 'impure';
         case 'enabled':
         case 'unchanged':
+          if (what === 'impure') break;
           return what === 'state' ? true : x.k === 'unchanged';
         case 'ident':
         case 'apply':
@@ -161,24 +170,25 @@ export class Compiler {
     return visit(e, sc);
   }
 
-  private defMentions(d: Def, what: 'state' | 'prime'): boolean {
+  private defMentions(d: Def, what: 'state' | 'prime' | 'impure'): boolean {
     switch (d.kind) {
       case 'var':
         return what === 'state';
       case 'native':
-        return d.op.impure === true && what === 'state';
+        return d.op.impure === true && what !== 'prime';
       case 'const':
       case 'instance':
         return false;
       case 'subst':
       case 'op':
       case 'fcn': {
-        const key = d as object;
+        const keys = d as { primeKey?: object; impureKey?: object };
         const memoKey =
           what === 'state'
-            ? key
-            : ((d as { primeKey?: object }).primeKey ??
-              ((d as { primeKey?: object }).primeKey = {}));
+            ? (d as object)
+            : what === 'prime'
+              ? (keys.primeKey ??= {})
+              : (keys.impureKey ??= {});
         const hit = this.stateMemo.get(memoKey);
         if (hit !== undefined) return hit;
         this.stateMemo.set(memoKey, false); // recursion: assume constant while looking
@@ -331,6 +341,24 @@ export class Compiler {
       case 'setMap': {
         const b = this.bounds(e.bounds, sc);
         const body = this.expr(e.expr, b.scope);
+        const fast =
+          e.bounds.length === 1
+            ? this.fastPaths('map', e.bounds[0], e.expr, undefined, sc, b, body, undefined)
+            : undefined;
+        if (fast !== undefined) {
+          const set = b.sets[0];
+          return (env, ctx) => {
+            const s = set(env, ctx);
+            const r = s instanceof SetValue ? fast(env, ctx, s) : undefined;
+            if (r !== undefined) return r;
+            const out: Value[] = [];
+            b.eachIn(env, [s], (env2) => {
+              out.push(body(env2, ctx));
+              return false;
+            });
+            return setOf(out);
+          };
+        }
         return (env, ctx) => {
           const out: Value[] = [];
           b.each(env, ctx, (env2) => {
@@ -935,8 +963,12 @@ export class Compiler {
   ): {
     scope: Scope;
     each: (env: Env, ctx: Ctx, visit: (env: Env) => boolean) => boolean;
+    /** Like `each`, with the bounds' sets already evaluated (to `values`, in bound order). */
+    eachIn: (env: Env, values: Value[], visit: (env: Env) => boolean) => boolean;
     bindArg: (env: Env, arg: Value) => Env;
     slots: number[][];
+    /** The bounds' sets, compiled. */
+    sets: Fn[];
   } {
     let scope = sc;
     const slots: number[][] = [];
@@ -961,12 +993,15 @@ export class Compiler {
       if (tuple[k]) positions.push([k, 0]);
       else s.forEach((_, j) => positions.push([k, j]));
     });
-    const each = (env: Env, ctx: Ctx, visit: (env: Env) => boolean): boolean => {
-      const lists = sets.map((f, k) =>
-        finiteElements(
-          f(env, ctx),
-          () => `The set in the bound at line ${locs[k].line}, col ${locs[k].col}`,
-        ),
+    const each = (env: Env, ctx: Ctx, visit: (env: Env) => boolean): boolean =>
+      eachIn(
+        env,
+        sets.map((f) => f(env, ctx)),
+        visit,
+      );
+    const eachIn = (env: Env, values: Value[], visit: (env: Env) => boolean): boolean => {
+      const lists = values.map((v, k) =>
+        finiteElements(v, () => `The set in the bound at line ${locs[k].line}, col ${locs[k].col}`),
       );
       // TLC's enumerator varies the first bound name fastest: \E a \in S, b \in T visits
       // (s1, t1), (s2, t1), ... This order decides the counts printed when a run stops early.
@@ -996,7 +1031,7 @@ export class Compiler {
       positions.forEach(([k, j], i) => (e = bindOne(e, k, j, t.elems[i])));
       return e;
     };
-    return { scope, each, bindArg, slots };
+    return { scope, each, eachIn, bindArg, slots, sets };
   }
 
   /** The domain of `[x \in S, y \in T |-> e]`: S, or the product for several names. */
@@ -1032,8 +1067,87 @@ export class Compiler {
     const b = this.bounds(bounds, sc);
     const f = this.expr(body, b.scope);
     const what = () => `The body of \\${q}`;
+    const fast =
+      bounds.length === 1
+        ? this.fastPaths(
+            q === 'E' ? 'exists' : 'all',
+            bounds[0],
+            body,
+            q === 'E' ? body : negatedCondition(body),
+            sc,
+            b,
+            f,
+            (env, ctx, bucket) => {
+              for (const v of bucket)
+                if (expectBool(f(b.bindArg(env, v), ctx), what) === (q === 'E')) return q === 'E';
+              return q !== 'E';
+            },
+          )
+        : undefined;
+    if (fast !== undefined) {
+      const set = b.sets[0];
+      return (env, ctx) => {
+        const s = set(env, ctx);
+        const r = s instanceof SetValue ? fast(env, ctx, s) : undefined;
+        if (r !== undefined) return r;
+        const found = b.eachIn(env, [s], (e) => expectBool(f(e, ctx), what) === (q === 'E'));
+        return q === 'E' ? found : !found;
+      };
+    }
     if (q === 'E') return (env, ctx) => b.each(env, ctx, (e) => expectBool(f(e, ctx), what));
     return (env, ctx) => !b.each(env, ctx, (e) => !expectBool(f(e, ctx), what));
+  }
+
+  /**
+   * The fast paths of a comprehension over one bound name (see `maintained.ts` and
+   * `values/pset-index.ts`): a result maintained on persistent sets when `body` reads only the
+   * bound name and constants, else an index when `cond` opens with equalities on paths of the
+   * bound name (`onBucket` then evaluates the comprehension on the matching elements, in
+   * canonical order). The returned function gives the result for a set, or undefined when the
+   * ordinary evaluation must run.
+   */
+  private fastPaths(
+    kind: MaintainedKind,
+    bound: Bound,
+    body: Expr,
+    cond: Expr | undefined,
+    sc: Scope,
+    b: { scope: Scope; bindArg: (env: Env, arg: Value) => Env },
+    f: Fn,
+    onBucket: ((env: Env, ctx: Ctx, bucket: readonly Value[]) => Value) | undefined,
+  ): ((env: Env, ctx: Ctx, s: SetValue) => Value | undefined) | undefined {
+    if (bound.tuple || bound.names.length !== 1) return undefined;
+    const site = this.readsOnlyBound(body, b.scope, sc)
+      ? new MaintainedSite(kind, (x, ctx) => f(b.bindArg(null, x), ctx))
+      : undefined;
+    const prefix = cond && onBucket ? equalityPrefix(cond, bound.names[0]) : undefined;
+    const indexed =
+      prefix && !prefix.values.some((v) => this.mentions(v, sc, 'impure'))
+        ? { key: IndexKey.of(prefix.paths), values: prefix.values.map((v) => this.expr(v, sc)) }
+        : undefined;
+    if (site === undefined && indexed === undefined) return undefined;
+    return (env, ctx, s) => {
+      if (site !== undefined && s instanceof PersistentSet) {
+        const r = site.valueOn(s, ctx.rt);
+        if (r !== undefined) return r;
+      }
+      if (indexed !== undefined && (s instanceof PersistentSet || s instanceof VisibleSubset)) {
+        const bucket = indexedBucket(s, indexed.key, (i) => indexed.values[i](env, ctx));
+        if (bucket !== undefined) return onBucket!(env, ctx, bucket);
+      }
+      return undefined;
+    };
+  }
+
+  /**
+   * Whether `body` (in `bodyScope`, one bound name added to `outer`) reads nothing that may
+   * differ between two evaluations over the same set: no state, no prime, no effect, no name
+   * bound outside (conservatively: no mention of such a name), no instance parameter.
+   */
+  private readsOnlyBound(body: Expr, bodyScope: Scope, outer: Scope): boolean {
+    if (outer.inst.parameterized) return false;
+    for (let l = outer.locals; l !== null; l = l.up) if (mentionsName(body, l.name)) return false;
+    return !this.mentions(body, bodyScope, 'state') && !this.mentions(body, bodyScope, 'prime');
   }
 
   private choose(bound: Bound, body: Expr, sc: Scope, loc: Loc): Fn {
@@ -1084,8 +1198,17 @@ export class Compiler {
     if (!bound.set) return semantic(bound.loc, 'a set filter needs a set: {x \\in S : P}');
     const set = this.expr(bound.set, sc);
     const what = () => 'The condition of a set filter';
+    const fast = this.fastPaths('filter', bound, pred, pred, sc, b, p, (env, ctx, bucket) => {
+      const out: Value[] = [];
+      for (const v of bucket) if (expectBool(p(b.bindArg(env, v), ctx), what)) out.push(v);
+      return new EnumSet(out);
+    });
     return (env, ctx) => {
       const s = this.setValue(set(env, ctx), 'The set of {x \\in S : P}');
+      if (fast !== undefined) {
+        const r = fast(env, ctx, s);
+        if (r !== undefined) return r;
+      }
       if (!s.isFinite() && !bound.tuple && bound.names.length === 1) {
         return new FilterSet(s, (v) => expectBool(p(b.bindArg(env, v), ctx), what));
       }
@@ -1401,6 +1524,17 @@ function unknownNameHint(name: string, sc: Scope): string | undefined {
 function hintFor(name: string): string {
   const m = STD_HINTS[name];
   return m ? ` (it is defined in the standard module ${m}: add EXTENDS ${m})` : '';
+}
+
+/**
+ * For `\A x \in S : ~C` and `\A x \in S : C => D`: the condition C under which the body can be
+ * FALSE (so elements where C is FALSE need no evaluation), or undefined.
+ */
+function negatedCondition(body: Expr): Expr | undefined {
+  if (body.k !== 'apply') return undefined;
+  if (body.name === '$lnot' && body.args.length === 1) return body.args[0];
+  if (body.name === '$implies' && body.args.length === 2) return body.args[0];
+  return undefined;
 }
 
 /** Direct sub-expressions of an expression (for analyses that look at every node). */

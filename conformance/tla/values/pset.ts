@@ -103,16 +103,21 @@ export class PersistentSet extends SetValue implements Hashed, Summarised {
     this.attached = attached;
   }
 
-  /** @internal The empty persistent set (see {@link emptyPersistentSet}). */
-  static readonly EMPTY = new PersistentSet(
-    emptyHamt(),
-    0,
-    0,
-    0,
-    EMPTY_SUMMARY,
-    { base: [], added: null },
-    undefined,
-  );
+  /**
+   * @internal A new empty persistent set (see {@link emptyPersistentSet}). Each is a distinct
+   * object: attachments made on one are not shared with unrelated sets.
+   */
+  static empty(): PersistentSet {
+    return new PersistentSet(
+      emptyHamt(),
+      0,
+      0,
+      0,
+      EMPTY_SUMMARY,
+      { base: [], added: null },
+      undefined,
+    );
+  }
 
   // --- SetValue -------------------------------------------------------------------------------
 
@@ -285,9 +290,9 @@ function mergeSorted(a: readonly Value[], b: readonly Value[]): Value[] {
   return out;
 }
 
-/** The empty persistent set. */
+/** An empty persistent set, with nothing attached (a new object each time). */
 export function emptyPersistentSet(): PersistentSet {
-  return PersistentSet.EMPTY;
+  return PersistentSet.empty();
 }
 
 /** Sorted arrays already found to hold values that may not be comparable: not converted again. */
@@ -302,7 +307,7 @@ export function toPersistentSet(s: SetValue): PersistentSet | undefined {
   if (s instanceof PersistentSet) return s;
   if (!s.isFinite()) return undefined;
   const elems = s.elements();
-  if (elems.length === 0) return PersistentSet.EMPTY;
+  if (elems.length === 0) return PersistentSet.empty();
   if (notConvertible.has(elems)) return undefined;
   let summary = EMPTY_SUMMARY;
   for (const v of elems) {
