@@ -34,6 +34,7 @@ import { PersistentSet } from '../values/pset.ts';
 import { IndexKey, indexedBucket } from '../values/pset-index.ts';
 import { VisibleSubset } from '../values/visible.ts';
 import { type MaintainedKind, MaintainedSite } from './maintained.ts';
+import { ApplicationMemo } from './memo.ts';
 import { equalityPrefix, mentionsName } from './patterns.ts';
 import {
   BINARY_BUILTINS,
@@ -834,11 +835,75 @@ export class Compiler {
     const binders = args.map((a, i) => this.binder(a, sc, d.params[i].arity));
     const slots = d.paramSlots;
     const passEnv = d.scope.inst.parameterized;
+    const memo = this.applicationMemo(d, args, sc);
+    if (memo !== undefined) {
+      const compute = (ctx: Ctx) => (bound: Binding[]) => {
+        let e: Env = null;
+        for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], bound[i]);
+        return body()(e, ctx);
+      };
+      return (env, ctx) =>
+        memo.apply(
+          binders.map((b) => b(env, ctx)),
+          ctx,
+          compute(ctx),
+        );
+    }
     return (env, ctx) => {
       let e: Env = passEnv ? env : null;
       for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], binders[i](env, ctx));
       return body()(e, ctx);
     };
+  }
+
+  private readonly memos = new WeakMap<OpDef, ApplicationMemo | null>();
+
+  /**
+   * The memo of `d`'s applications (see `memo.ts`), when remembering them cannot change
+   * behaviour and may pay: the body loops over a set (directly or through what it calls), reads
+   * the state only through unprimed variables and pure operators, takes no operator argument,
+   * and this call's arguments have no effects.
+   */
+  private applicationMemo(d: OpDef, args: Expr[], sc: Scope): ApplicationMemo | undefined {
+    if (d.scope.inst.parameterized || d.params.some((p) => p.arity > 0)) return undefined;
+    if (args.some((a) => this.mentions(a, sc, 'impure'))) return undefined;
+    let memo = this.memos.get(d);
+    if (memo === undefined) {
+      const reads = this.loops(d) ? this.variablesRead(d) : undefined;
+      memo = reads === undefined ? null : new ApplicationMemo([...reads]);
+      this.memos.set(d, memo);
+    }
+    return memo ?? undefined;
+  }
+
+  private readonly loopMemo = new WeakMap<Def, boolean>();
+
+  /** Whether evaluating `d` iterates over a set (a quantifier, filter, map, CHOOSE, function). */
+  private loops(d: Def): boolean {
+    if (d.kind !== 'op' && d.kind !== 'fcn') return false;
+    const hit = this.loopMemo.get(d);
+    if (hit !== undefined) return hit;
+    this.loopMemo.set(d, false); // recursion: decided by the rest of the body
+    const visit = (x: Expr): boolean => {
+      switch (x.k) {
+        case 'quant':
+        case 'setFilter':
+        case 'setMap':
+        case 'choose':
+        case 'fcn':
+          return true;
+        case 'ident':
+        case 'apply':
+          if (d.scope.findLocal(x.name) === undefined) {
+            const inner = d.scope.inst.defs.get(x.name);
+            if (inner && this.loops(inner)) return true;
+          }
+      }
+      return childExprs(x).some(visit);
+    };
+    const r = d.kind === 'fcn' || visit(d.body);
+    this.loopMemo.set(d, r);
+    return r;
   }
 
   /** The compiled body of a definition (compiled on first use). */

@@ -113,14 +113,8 @@ describe('indexed and maintained comprehensions', () => {
       ]);
       p = p.insertAll([msg], undefined)!;
     }
-    m.eval('T1', [p]); // builds the index
-    const before = { ...indexStats };
-    const r = m.eval('T1', [p]) as SetValue;
-    expect(r.size()).toBe(10);
-    expect(indexStats.answered - before.answered).toBe(1);
-    expect(indexStats.bucketElements - before.bucketElements).toBe(10);
-    expect(indexStats.built).toBe(before.built);
-    // The next version inherits the index, maintained by the insert.
+    expect((m.eval('T1', [p]) as SetValue).size()).toBe(10); // builds the index
+    // The next version inherits the index, maintained by the insert: a query reads one bucket.
     const q = p.insertAll(
       [
         recordOf([
@@ -132,7 +126,10 @@ describe('indexed and maintained comprehensions', () => {
       ],
       undefined,
     )!;
+    const before = { ...indexStats };
     expect((m.eval('T1', [q]) as SetValue).size()).toBe(11);
+    expect(indexStats.answered - before.answered).toBe(1);
+    expect(indexStats.bucketElements - before.bucketElements).toBe(11);
     expect(indexStats.built).toBe(before.built);
   });
 
