@@ -180,26 +180,31 @@ function atomKey(v: Value): string | undefined {
   return undefined;
 }
 
-/** Domains built by one record expression share their array: their key is computed once. */
-const domKeys = new WeakMap<readonly Value[], string | null>();
+/**
+ * Domains built by one record expression share their array, so the last one's key is kept. (A
+ * WeakMap over every domain would hold an entry per message of a million-message set, and
+ * weak tables that large make every garbage collection slow.)
+ */
+let lastDom: readonly Value[] | undefined;
+let lastDomKey: string | undefined;
 
 function domKeyOf(dom: readonly Value[]): string | undefined {
-  let k = domKeys.get(dom);
-  if (k === undefined) {
-    const parts: string[] = [];
-    for (const d of dom) {
-      const a = atomKey(d);
-      if (a === undefined) {
-        parts.length = 0;
-        k = null;
-        break;
-      }
-      parts.push(a);
+  if (dom === lastDom) return lastDomKey;
+  const parts: string[] = [];
+  let key: string | undefined;
+  for (const d of dom) {
+    const a = atomKey(d);
+    if (a === undefined) {
+      parts.length = 0;
+      key = undefined;
+      break;
     }
-    if (k !== null) k = parts.join(';');
-    domKeys.set(dom, k);
+    parts.push(a);
   }
-  return k ?? undefined;
+  if (parts.length === dom.length) key = parts.join(';');
+  lastDom = dom;
+  lastDomKey = key;
+  return key;
 }
 
 function fcnShape(
@@ -225,7 +230,12 @@ function fcnShape(
   });
 }
 
+/**
+ * Shapes of large values (sets, long functions) are cached; small ones are recomputed, which is
+ * cheaper than keeping a weak entry for each of a million messages.
+ */
 const cache = new WeakMap<object, Shape>();
+const CACHED_FROM = 16;
 
 /** Something that knows the summary of its elements without enumerating them. */
 export interface Summarised {
@@ -250,8 +260,16 @@ export function shapeOf(v: Value): Shape {
     const n = v.name;
     return n.length > 2 && n[1] === '_' && /[A-Za-z]/.test(n[0]) ? typedModel(n[0]) : MODEL;
   }
-  const hit = cache.get(v);
-  if (hit !== undefined) return hit;
+  const large =
+    v instanceof EnumSet
+      ? v.elems.length >= CACHED_FROM
+      : v instanceof TupleValue
+        ? v.elems.length >= CACHED_FROM
+        : v instanceof FcnValue && v.dom.length >= CACHED_FROM;
+  if (large) {
+    const hit = cache.get(v);
+    if (hit !== undefined) return hit;
+  }
   let s: Shape;
   if (v instanceof EnumSet) {
     let sum = EMPTY_SUMMARY;
@@ -276,7 +294,7 @@ export function shapeOf(v: Value): Shape {
   } else {
     s = TOP;
   }
-  cache.set(v, s);
+  if (large) cache.set(v, s);
   return s;
 }
 
