@@ -869,8 +869,10 @@ export class Compiler {
     if (args.some((a) => this.mentions(a, sc, 'impure'))) return undefined;
     let memo = this.memos.get(d);
     if (memo === undefined) {
+      // A definition that reads no variable is a function of its arguments alone, which are
+      // usually built afresh for each call (a message set, a set of promises): no hits, only cost.
       const reads = this.loops(d) ? this.variablesRead(d) : undefined;
-      memo = reads === undefined ? null : new ApplicationMemo([...reads]);
+      memo = reads === undefined || reads.size === 0 ? null : new ApplicationMemo([...reads]);
       this.memos.set(d, memo);
     }
     return memo ?? undefined;

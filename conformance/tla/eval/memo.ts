@@ -1,7 +1,7 @@
 /**
  * Operator applications remembered on their arguments and on the state they read:
  * `GreatestLearned(s, L)` scans a function over every sequence, yet what it reads (`learned`)
- * rarely changes from one step of a trace to the next. An application is looked up by the
+ * rarely changes from one step of a trace to the next. An application is found again by the
  * identity of its argument values and of the values of the state variables the definition
  * reads (through every definition it uses); values are immutable, so the same objects mean the
  * same result. A value equal but not identical only costs a recomputation.
@@ -13,7 +13,7 @@
  * deterministic and its failure is not cached).
  */
 import { EvalError } from '../values/errors.ts';
-import type { Value } from '../values/value.ts';
+import { ModelValue, StrValue, type Value } from '../values/value.ts';
 import { type Binding, type Ctx, Thunk } from './runtime.ts';
 
 /** How many applications a definition remembers (least recently used ones are forgotten). */
@@ -24,22 +24,23 @@ interface Entry {
   readonly value: Value;
 }
 
-const objectIds = new WeakMap<object, number>();
-let nextObjectId = 0;
-
-function keyPart(v: Value): string {
+/**
+ * The key part of an argument value: integers and booleans by value, strings and model values by
+ * their interned id; undefined for other values, whose applications are not remembered. Keying
+ * records or sets by hash (checking identity on a hit) made model checking keep a hash on every
+ * argument value for little gain: the targets (`GreatestLearned(s, L)`, `LeaderOf(s)`) take
+ * servers, logs and clients. A weak table giving objects ids would slow every garbage collection.
+ */
+function keyPart(v: Value): string | undefined {
   switch (typeof v) {
     case 'number':
       return `${v}`;
     case 'boolean':
       return v ? 'T' : 'F';
   }
-  let id = objectIds.get(v);
-  if (id === undefined) {
-    id = nextObjectId++;
-    objectIds.set(v, id);
-  }
-  return `#${id}`;
+  if (v instanceof StrValue) return `s${v.id}`;
+  if (v instanceof ModelValue) return `m${v.id}`;
+  return undefined;
 }
 
 /** Counters for tests and benchmarks. */
@@ -71,17 +72,15 @@ export class ApplicationMemo {
           throw e;
         }
       }
-      key += (i === 0 ? '' : ',') + keyPart(a as Value);
+      const part = keyPart(a as Value);
+      if (part === undefined) return compute(args);
+      key += (i === 0 ? '' : ',') + part;
     }
     const slots = this.slots;
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       let same = true;
-      for (let i = 0; i < slots.length; i++)
-        if (hit.state[i] !== cur[slots[i]]) {
-          same = false;
-          break;
-        }
+      for (let i = 0; same && i < slots.length; i++) same = hit.state[i] === cur[slots[i]];
       if (same) {
         memoStats.hits++;
         // Most recently used last: Map iteration order is insertion order.
