@@ -22,7 +22,7 @@ export {
 export { VisibleSubset } from './values/visible.ts';
 export { indexStats } from './values/pset-index.ts';
 export { maintainedStats } from './eval/maintained.ts';
-export { memoStats, MEMO_CAPACITY } from './eval/memo.ts';
+export { memoStats, MEMO_CAPACITY, applicationMemoOptions } from './eval/memo.ts';
 export { printValue, quote } from './values/print.ts';
 export { readValue, ValueSyntaxError } from './values/read.ts';
 export {

@@ -34,7 +34,7 @@ import { PersistentSet } from '../values/pset.ts';
 import { IndexKey, indexedBucket } from '../values/pset-index.ts';
 import { VisibleSubset } from '../values/visible.ts';
 import { type MaintainedKind, MaintainedSite } from './maintained.ts';
-import { ApplicationMemo } from './memo.ts';
+import { ApplicationMemo, applicationMemoOptions } from './memo.ts';
 import { equalityPrefix, mentionsName } from './patterns.ts';
 import {
   BINARY_BUILTINS,
@@ -865,6 +865,7 @@ export class Compiler {
    * and this call's arguments have no effects.
    */
   private applicationMemo(d: OpDef, args: Expr[], sc: Scope): ApplicationMemo | undefined {
+    if (!applicationMemoOptions.enabled) return undefined;
     if (d.scope.inst.parameterized || d.params.some((p) => p.arity > 0)) return undefined;
     if (args.some((a) => this.mentions(a, sc, 'impure'))) return undefined;
     let memo = this.memos.get(d);

@@ -16,6 +16,9 @@ import { EvalError } from '../values/errors.ts';
 import { ModelValue, StrValue, type Value } from '../values/value.ts';
 import { type Binding, type Ctx, Thunk } from './runtime.ts';
 
+/** Engine option: whether applications are remembered at all (read when a call is compiled). */
+export const applicationMemoOptions = { enabled: true };
+
 /** How many applications a definition remembers (least recently used ones are forgotten). */
 export const MEMO_CAPACITY = 512;
 

@@ -88,6 +88,19 @@ export class Summary {
     this.hasTop = shapes.some((s) => s.hasTop);
   }
 
+  private readonly compatCache = new Map<number, boolean>();
+
+  /** Whether a value of shape `s` compares without error with every value summarised here. */
+  compatibleWith(s: Shape): boolean {
+    let r = this.compatCache.get(s.id);
+    if (r === undefined) {
+      r = true;
+      for (const t of this.shapes) if (!compatible(s, t)) r = false;
+      this.compatCache.set(s.id, r);
+    }
+    return r;
+  }
+
   /** This summary with `s` in it. */
   with(s: Shape): Summary {
     for (const t of this.shapes) if (t === s) return this;
@@ -369,6 +382,5 @@ function domAt(s: Shape, i: number): Value {
 
 /** Whether a value of shape `s` compares without error with every value summarised by `u`. */
 export function compatibleWithAll(s: Shape, u: Summary): boolean {
-  for (const t of u.shapes) if (!compatible(s, t)) return false;
-  return true;
+  return u.compatibleWith(s);
 }
