@@ -20,6 +20,8 @@ export {
   type SetAttachment,
 } from './values/pset.ts';
 export { VisibleSubset } from './values/visible.ts';
+export type { Summary, Summarised, Shape } from './values/shape.ts';
+export type { HamtBranch, HamtCollision, HamtEntry, HamtSlot } from './values/hamt.ts';
 export { indexStats } from './values/pset-index.ts';
 export { maintainedStats } from './eval/maintained.ts';
 export { memoStats, MEMO_CAPACITY, applicationMemoOptions } from './eval/memo.ts';

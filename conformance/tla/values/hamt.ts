@@ -27,11 +27,11 @@ export class HamtBranch<P> {
 }
 
 /** Entries whose first lanes are equal (all 32 bits used up). */
-class HamtCollision<P> {
+export class HamtCollision<P> {
   constructor(readonly entries: ReadonlyArray<HamtEntry<P>>) {}
 }
 
-type HamtSlot<P> = HamtEntry<P> | HamtBranch<P> | HamtCollision<P>;
+export type HamtSlot<P> = HamtEntry<P> | HamtBranch<P> | HamtCollision<P>;
 
 /** How keys are told apart: called only on keys whose two hash lanes are equal. */
 export type KeyEquality = (a: Value, b: Value) => boolean;
