@@ -11,6 +11,20 @@ export { STANDARD_MODULES } from './modules/stdlib/index.ts';
 export type { NativeOp, NativeRuntime, OpValue, StdModule } from './modules/stdlib/native.ts';
 export * from './values/value.ts';
 export * from './values/sets.ts';
+export {
+  PersistentSet,
+  emptyPersistentSet,
+  toPersistentSet,
+  persistentSetOptions,
+  type Tag,
+  type SetAttachment,
+} from './values/pset.ts';
+export { VisibleSubset } from './values/visible.ts';
+export type { Summary, Summarised, Shape } from './values/shape.ts';
+export type { HamtBranch, HamtCollision, HamtEntry, HamtSlot } from './values/hamt.ts';
+export { indexStats } from './values/pset-index.ts';
+export { maintainedStats } from './eval/maintained.ts';
+export { memoStats, MEMO_CAPACITY, applicationMemoOptions } from './eval/memo.ts';
 export { printValue, quote } from './values/print.ts';
 export { readValue, ValueSyntaxError } from './values/read.ts';
 export {

@@ -5,7 +5,9 @@
 import { argTypeError } from '../modules/stdlib/native.ts';
 import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
+import { PersistentSet, persistentUnion } from '../values/pset.ts';
 import { CapSet, CupSet, DiffSet, SubsetSet } from '../values/sets.ts';
+import { VisibleSubset } from '../values/visible.ts';
 import { EnumSet, FcnLike, SetValue, type Value, compare, equals, setOf } from '../values/value.ts';
 
 export function expectSet(v: Value, op: string, position: number): SetValue {
@@ -35,10 +37,22 @@ export function finiteElements(v: Value, what: () => string): readonly Value[] {
   return v.elements();
 }
 
-function union(a: SetValue, b: SetValue): SetValue {
+/**
+ * `a \cup b`. Large unions go through persistent sets (`pset.ts`), whose new elements get
+ * `tag`. A union with a {@link VisibleSubset} is a union with its base (see `visible.ts`).
+ */
+export function union(sa: SetValue, sb: SetValue, tag?: number): SetValue {
+  const a = sa instanceof VisibleSubset ? sa.base : sa;
+  const b = sb instanceof VisibleSubset ? sb.base : sb;
   if (a.isFinite() && b.isFinite()) {
-    const ea = a.elements(),
-      eb = b.elements();
+    const pa = a instanceof PersistentSet,
+      pb = b instanceof PersistentSet;
+    const oa = pa ? undefined : a.elements(),
+      ob = pb ? undefined : b.elements();
+    const fast = persistentUnion(a, b, oa, ob, tag);
+    if (fast !== undefined) return fast;
+    const ea = oa ?? a.elements(),
+      eb = ob ?? b.elements();
     if (eb.length === 0) return a.toEnum();
     if (ea.length === 0) return b.toEnum();
     if (eb.length * SMALL_SIDE < ea.length) return insertSorted(ea, eb);

@@ -30,7 +30,20 @@ import {
   str,
 } from '../values/value.ts';
 import { STRING } from '../values/sets.ts';
-import { BINARY_BUILTINS, UNARY_BUILTINS, expectBool, finiteElements } from './builtins.ts';
+import { PersistentSet } from '../values/pset.ts';
+import { IndexKey, indexedBucket } from '../values/pset-index.ts';
+import { VisibleSubset } from '../values/visible.ts';
+import { type MaintainedKind, MaintainedSite } from './maintained.ts';
+import { ApplicationMemo, applicationMemoOptions } from './memo.ts';
+import { equalityPrefix, mentionsName } from './patterns.ts';
+import {
+  BINARY_BUILTINS,
+  UNARY_BUILTINS,
+  expectBool,
+  expectSet,
+  finiteElements,
+  union as setUnion,
+} from './builtins.ts';
 import { compileAction } from './actions.ts';
 import {
   type ActFn,
@@ -130,14 +143,18 @@ export class Compiler {
 
   private readonly stateMemo = new WeakMap<object, boolean>();
 
-  /** Whether `e` mentions variables (`what = 'state'`) or primed expressions (`'prime'`). */
-  mentions(e: Expr, sc: Scope, what: 'state' | 'prime'): boolean {
+  /**
+   * Whether `e` mentions variables (`what = 'state'`), primed expressions (`'prime'`), or
+   * operators with effects or hidden inputs such as Print and TLCGet (`'impure'`).
+   */
+  mentions(e: Expr, sc: Scope, what: 'state' | 'prime' | 'impure'): boolean {
     const visit = (x: Expr, s: Scope): boolean => {
       switch (x.k) {
         case 'prime':
-          return true;
+          return what !== 'impure';
         case 'enabled':
         case 'unchanged':
+          if (what === 'impure') break;
           return what === 'state' ? true : x.k === 'unchanged';
         case 'ident':
         case 'apply':
@@ -154,24 +171,25 @@ export class Compiler {
     return visit(e, sc);
   }
 
-  private defMentions(d: Def, what: 'state' | 'prime'): boolean {
+  private defMentions(d: Def, what: 'state' | 'prime' | 'impure'): boolean {
     switch (d.kind) {
       case 'var':
         return what === 'state';
       case 'native':
-        return d.op.impure === true && what === 'state';
+        return d.op.impure === true && what !== 'prime';
       case 'const':
       case 'instance':
         return false;
       case 'subst':
       case 'op':
       case 'fcn': {
-        const key = d as object;
+        const keys = d as { primeKey?: object; impureKey?: object };
         const memoKey =
           what === 'state'
-            ? key
-            : ((d as { primeKey?: object }).primeKey ??
-              ((d as { primeKey?: object }).primeKey = {}));
+            ? (d as object)
+            : what === 'prime'
+              ? (keys.primeKey ??= {})
+              : (keys.impureKey ??= {});
         const hit = this.stateMemo.get(memoKey);
         if (hit !== undefined) return hit;
         this.stateMemo.set(memoKey, false); // recursion: assume constant while looking
@@ -324,6 +342,24 @@ export class Compiler {
       case 'setMap': {
         const b = this.bounds(e.bounds, sc);
         const body = this.expr(e.expr, b.scope);
+        const fast =
+          e.bounds.length === 1
+            ? this.fastPaths('map', e.bounds[0], e.expr, undefined, sc, b, body, undefined)
+            : undefined;
+        if (fast !== undefined) {
+          const set = b.sets[0];
+          return (env, ctx) => {
+            const s = set(env, ctx);
+            const r = s instanceof SetValue ? fast(env, ctx, s) : undefined;
+            if (r !== undefined) return r;
+            const out: Value[] = [];
+            b.eachIn(env, [s], (env2) => {
+              out.push(body(env2, ctx));
+              return false;
+            });
+            return setOf(out);
+          };
+        }
         return (env, ctx) => {
           const out: Value[] = [];
           b.each(env, ctx, (env2) => {
@@ -619,6 +655,15 @@ export class Compiler {
         !expectBool(a(env, ctx), () => 'The left side of =>') ||
         expectBool(b(env, ctx), () => 'The right side of =>');
     }
+    if (name === '$cup' && args.length === 2) {
+      // Union needs the runtime: the elements it inserts carry the runtime's insert tag.
+      const [a, b] = fns;
+      return (env, ctx) => {
+        const x = a(env, ctx),
+          y = b(env, ctx);
+        return setUnion(expectSet(x, text, 0), expectSet(y, text, 1), ctx.rt.insertTag);
+      };
+    }
     const bin = BINARY_BUILTINS[name];
     if (bin) {
       if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length), 'TLA202');
@@ -790,11 +835,78 @@ export class Compiler {
     const binders = args.map((a, i) => this.binder(a, sc, d.params[i].arity));
     const slots = d.paramSlots;
     const passEnv = d.scope.inst.parameterized;
+    const memo = this.applicationMemo(d, args, sc);
+    if (memo !== undefined) {
+      const compute = (ctx: Ctx) => (bound: Binding[]) => {
+        let e: Env = null;
+        for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], bound[i]);
+        return body()(e, ctx);
+      };
+      return (env, ctx) =>
+        memo.apply(
+          binders.map((b) => b(env, ctx)),
+          ctx,
+          compute(ctx),
+        );
+    }
     return (env, ctx) => {
       let e: Env = passEnv ? env : null;
       for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], binders[i](env, ctx));
       return body()(e, ctx);
     };
+  }
+
+  private readonly memos = new WeakMap<OpDef, ApplicationMemo | null>();
+
+  /**
+   * The memo of `d`'s applications (see `memo.ts`), when remembering them cannot change
+   * behaviour and may pay: the body loops over a set (directly or through what it calls), reads
+   * the state only through unprimed variables and pure operators, takes no operator argument,
+   * and this call's arguments have no effects.
+   */
+  private applicationMemo(d: OpDef, args: Expr[], sc: Scope): ApplicationMemo | undefined {
+    if (!applicationMemoOptions.enabled) return undefined;
+    if (d.scope.inst.parameterized || d.params.some((p) => p.arity > 0)) return undefined;
+    if (args.some((a) => this.mentions(a, sc, 'impure'))) return undefined;
+    let memo = this.memos.get(d);
+    if (memo === undefined) {
+      // A definition that reads no variable is a function of its arguments alone, which are
+      // usually built afresh for each call (a message set, a set of promises): no hits, only cost.
+      const reads = this.loops(d) ? this.variablesRead(d) : undefined;
+      memo = reads === undefined || reads.size === 0 ? null : new ApplicationMemo([...reads]);
+      this.memos.set(d, memo);
+    }
+    return memo ?? undefined;
+  }
+
+  private readonly loopMemo = new WeakMap<Def, boolean>();
+
+  /** Whether evaluating `d` iterates over a set (a quantifier, filter, map, CHOOSE, function). */
+  private loops(d: Def): boolean {
+    if (d.kind !== 'op' && d.kind !== 'fcn') return false;
+    const hit = this.loopMemo.get(d);
+    if (hit !== undefined) return hit;
+    this.loopMemo.set(d, false); // recursion: decided by the rest of the body
+    const visit = (x: Expr): boolean => {
+      switch (x.k) {
+        case 'quant':
+        case 'setFilter':
+        case 'setMap':
+        case 'choose':
+        case 'fcn':
+          return true;
+        case 'ident':
+        case 'apply':
+          if (d.scope.findLocal(x.name) === undefined) {
+            const inner = d.scope.inst.defs.get(x.name);
+            if (inner && this.loops(inner)) return true;
+          }
+      }
+      return childExprs(x).some(visit);
+    };
+    const r = d.kind === 'fcn' || visit(d.body);
+    this.loopMemo.set(d, r);
+    return r;
   }
 
   /** The compiled body of a definition (compiled on first use). */
@@ -919,8 +1031,12 @@ export class Compiler {
   ): {
     scope: Scope;
     each: (env: Env, ctx: Ctx, visit: (env: Env) => boolean) => boolean;
+    /** Like `each`, with the bounds' sets already evaluated (to `values`, in bound order). */
+    eachIn: (env: Env, values: Value[], visit: (env: Env) => boolean) => boolean;
     bindArg: (env: Env, arg: Value) => Env;
     slots: number[][];
+    /** The bounds' sets, compiled. */
+    sets: Fn[];
   } {
     let scope = sc;
     const slots: number[][] = [];
@@ -945,12 +1061,15 @@ export class Compiler {
       if (tuple[k]) positions.push([k, 0]);
       else s.forEach((_, j) => positions.push([k, j]));
     });
-    const each = (env: Env, ctx: Ctx, visit: (env: Env) => boolean): boolean => {
-      const lists = sets.map((f, k) =>
-        finiteElements(
-          f(env, ctx),
-          () => `The set in the bound at line ${locs[k].line}, col ${locs[k].col}`,
-        ),
+    const each = (env: Env, ctx: Ctx, visit: (env: Env) => boolean): boolean =>
+      eachIn(
+        env,
+        sets.map((f) => f(env, ctx)),
+        visit,
+      );
+    const eachIn = (env: Env, values: Value[], visit: (env: Env) => boolean): boolean => {
+      const lists = values.map((v, k) =>
+        finiteElements(v, () => `The set in the bound at line ${locs[k].line}, col ${locs[k].col}`),
       );
       // TLC's enumerator varies the first bound name fastest: \E a \in S, b \in T visits
       // (s1, t1), (s2, t1), ... This order decides the counts printed when a run stops early.
@@ -980,7 +1099,7 @@ export class Compiler {
       positions.forEach(([k, j], i) => (e = bindOne(e, k, j, t.elems[i])));
       return e;
     };
-    return { scope, each, bindArg, slots };
+    return { scope, each, eachIn, bindArg, slots, sets };
   }
 
   /** The domain of `[x \in S, y \in T |-> e]`: S, or the product for several names. */
@@ -1016,8 +1135,87 @@ export class Compiler {
     const b = this.bounds(bounds, sc);
     const f = this.expr(body, b.scope);
     const what = () => `The body of \\${q}`;
+    const fast =
+      bounds.length === 1
+        ? this.fastPaths(
+            q === 'E' ? 'exists' : 'all',
+            bounds[0],
+            body,
+            q === 'E' ? body : negatedCondition(body),
+            sc,
+            b,
+            f,
+            (env, ctx, bucket) => {
+              for (const v of bucket)
+                if (expectBool(f(b.bindArg(env, v), ctx), what) === (q === 'E')) return q === 'E';
+              return q !== 'E';
+            },
+          )
+        : undefined;
+    if (fast !== undefined) {
+      const set = b.sets[0];
+      return (env, ctx) => {
+        const s = set(env, ctx);
+        const r = s instanceof SetValue ? fast(env, ctx, s) : undefined;
+        if (r !== undefined) return r;
+        const found = b.eachIn(env, [s], (e) => expectBool(f(e, ctx), what) === (q === 'E'));
+        return q === 'E' ? found : !found;
+      };
+    }
     if (q === 'E') return (env, ctx) => b.each(env, ctx, (e) => expectBool(f(e, ctx), what));
     return (env, ctx) => !b.each(env, ctx, (e) => !expectBool(f(e, ctx), what));
+  }
+
+  /**
+   * The fast paths of a comprehension over one bound name (see `maintained.ts` and
+   * `values/pset-index.ts`): a result maintained on persistent sets when `body` reads only the
+   * bound name and constants, else an index when `cond` opens with equalities on paths of the
+   * bound name (`onBucket` then evaluates the comprehension on the matching elements, in
+   * canonical order). The returned function gives the result for a set, or undefined when the
+   * ordinary evaluation must run.
+   */
+  private fastPaths(
+    kind: MaintainedKind,
+    bound: Bound,
+    body: Expr,
+    cond: Expr | undefined,
+    sc: Scope,
+    b: { scope: Scope; bindArg: (env: Env, arg: Value) => Env },
+    f: Fn,
+    onBucket: ((env: Env, ctx: Ctx, bucket: readonly Value[]) => Value) | undefined,
+  ): ((env: Env, ctx: Ctx, s: SetValue) => Value | undefined) | undefined {
+    if (bound.tuple || bound.names.length !== 1) return undefined;
+    const site = this.readsOnlyBound(body, b.scope, sc)
+      ? new MaintainedSite(kind, (x, ctx) => f(b.bindArg(null, x), ctx))
+      : undefined;
+    const prefix = cond && onBucket ? equalityPrefix(cond, bound.names[0]) : undefined;
+    const indexed =
+      prefix && !prefix.values.some((v) => this.mentions(v, sc, 'impure'))
+        ? { key: IndexKey.of(prefix.paths), values: prefix.values.map((v) => this.expr(v, sc)) }
+        : undefined;
+    if (site === undefined && indexed === undefined) return undefined;
+    return (env, ctx, s) => {
+      if (site !== undefined && s instanceof PersistentSet) {
+        const r = site.valueOn(s, ctx.rt);
+        if (r !== undefined) return r;
+      }
+      if (indexed !== undefined && (s instanceof PersistentSet || s instanceof VisibleSubset)) {
+        const bucket = indexedBucket(s, indexed.key, (i) => indexed.values[i](env, ctx));
+        if (bucket !== undefined) return onBucket!(env, ctx, bucket);
+      }
+      return undefined;
+    };
+  }
+
+  /**
+   * Whether `body` (in `bodyScope`, one bound name added to `outer`) reads nothing that may
+   * differ between two evaluations over the same set: no state, no prime, no effect, no name
+   * bound outside (conservatively: no mention of such a name), no instance parameter.
+   */
+  private readsOnlyBound(body: Expr, bodyScope: Scope, outer: Scope): boolean {
+    if (outer.inst.parameterized) return false;
+    for (let l = outer.locals; l !== null; l = l.up) if (mentionsName(body, l.name)) return false;
+    return !this.mentions(body, bodyScope, 'state') && !this.mentions(body, bodyScope, 'prime');
   }
 
   private choose(bound: Bound, body: Expr, sc: Scope, loc: Loc): Fn {
@@ -1068,8 +1266,17 @@ export class Compiler {
     if (!bound.set) return semantic(bound.loc, 'a set filter needs a set: {x \\in S : P}');
     const set = this.expr(bound.set, sc);
     const what = () => 'The condition of a set filter';
+    const fast = this.fastPaths('filter', bound, pred, pred, sc, b, p, (env, ctx, bucket) => {
+      const out: Value[] = [];
+      for (const v of bucket) if (expectBool(p(b.bindArg(env, v), ctx), what)) out.push(v);
+      return new EnumSet(out);
+    });
     return (env, ctx) => {
       const s = this.setValue(set(env, ctx), 'The set of {x \\in S : P}');
+      if (fast !== undefined) {
+        const r = fast(env, ctx, s);
+        if (r !== undefined) return r;
+      }
       if (!s.isFinite() && !bound.tuple && bound.names.length === 1) {
         return new FilterSet(s, (v) => expectBool(p(b.bindArg(env, v), ctx), what));
       }
@@ -1385,6 +1592,17 @@ function unknownNameHint(name: string, sc: Scope): string | undefined {
 function hintFor(name: string): string {
   const m = STD_HINTS[name];
   return m ? ` (it is defined in the standard module ${m}: add EXTENDS ${m})` : '';
+}
+
+/**
+ * For `\A x \in S : ~C` and `\A x \in S : C => D`: the condition C under which the body can be
+ * FALSE (so elements where C is FALSE need no evaluation), or undefined.
+ */
+function negatedCondition(body: Expr): Expr | undefined {
+  if (body.k !== 'apply') return undefined;
+  if (body.name === '$lnot' && body.args.length === 1) return body.args[0];
+  if (body.name === '$implies' && body.args.length === 2) return body.args[0];
+  return undefined;
 }
 
 /** Direct sub-expressions of an expression (for analyses that look at every node). */

@@ -14,6 +14,13 @@ export interface Runtime extends NativeRuntime {
   readonly varNames: readonly string[];
   /** What TLCGet("level"), TLCGet("distinct") etc. report; the explorer keeps it current. */
   readonly stats: SearchStats;
+  /**
+   * The tag unions give the elements they insert into persistent sets (metadata invisible to
+   * TLA+; see `values/pset.ts`). Trace replay sets it before evaluating each event so that
+   * visible subsets (`values/visible.ts`) can tell when a message was sent; undefined in model
+   * checking.
+   */
+  insertTag?: number;
 }
 
 /** The search statistics TLC's TLCGet exposes during model checking. */

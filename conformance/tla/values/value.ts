@@ -57,7 +57,8 @@ function fmix32(h: number): number {
 const SEED1 = 0x2f6b3a1d;
 const SEED2 = 0x7a1c9e55;
 
-type HashPair = readonly [number, number];
+/** Two 32-bit hash lanes. */
+export type HashPair = readonly [number, number];
 const SET_TAG = 0x5e7;
 const FCN_TAG = 0xf7;
 
@@ -82,6 +83,36 @@ function hashValues(
     b = mix32(b, hash2(vals[i]));
   }
   return [fmix32(a ^ vals.length), fmix32(b ^ vals.length)];
+}
+
+/**
+ * A set's hash must not depend on how the set is held: a sorted array and a persistent trie with
+ * the same elements hash alike, and a trie keeps its hash up to date on every insert. So a set
+ * hashes as per-lane sums of its elements' hashes, each mixed with both of the element's lanes
+ * first (sums of raw hashes would let related elements cancel), then a final mix with the size.
+ */
+export function setLane1(h1: number, h2: number): number {
+  return fmix32((h1 ^ Math.imul(h2, 0x85ebca6b)) + 0x3c6ef372);
+}
+/** The second lane's counterpart of {@link setLane1}, mixed with other constants. */
+export function setLane2(h1: number, h2: number): number {
+  return fmix32((h2 ^ Math.imul(h1, 0xc2b2ae35)) + 0x27d4eb2f);
+}
+/** The hash of a set of `size` elements whose {@link setLane1}/{@link setLane2} sums are given. */
+export function finishSetHash(sum1: number, sum2: number, size: number): HashPair {
+  return [fmix32(mix32(SEED1 ^ SET_TAG, sum1) ^ size), fmix32(mix32(SEED2 ^ SET_TAG, sum2) ^ size)];
+}
+
+function hashSetElements(elems: readonly Value[]): HashPair {
+  let s1 = 0,
+    s2 = 0;
+  for (let i = 0; i < elems.length; i++) {
+    const a = hash1(elems[i]),
+      b = hash2(elems[i]);
+    s1 = (s1 + setLane1(a, b)) | 0;
+    s2 = (s2 + setLane2(a, b)) | 0;
+  }
+  return finishSetHash(s1, s2, elems.length);
 }
 
 function hashText(text: string, seed: number): number {
@@ -182,6 +213,19 @@ export abstract class SetValue {
   elements(): readonly Value[] {
     return this.toEnum().elems;
   }
+
+  /**
+   * What the set's fingerprint is read from: by default its enumeration. A set that keeps its
+   * hash as it is built (a persistent set) returns itself, so fingerprinting it costs nothing.
+   */
+  fingerprintForm(): Hashed {
+    return this.toEnum();
+  }
+
+  /** Whether {@link fingerprintForm} is available without enumerating the set. */
+  get knowsHash(): boolean {
+    return false;
+  }
 }
 
 /** A finite set held as a sorted array of distinct elements. */
@@ -194,10 +238,10 @@ export class EnumSet extends SetValue implements Hashed {
   }
 
   get h1(): number {
-    return (this.hashes ??= hashValues(SET_TAG, undefined, this.elems))[0];
+    return (this.hashes ??= hashSetElements(this.elems))[0];
   }
   get h2(): number {
-    return (this.hashes ??= hashValues(SET_TAG, undefined, this.elems))[1];
+    return (this.hashes ??= hashSetElements(this.elems))[1];
   }
 
   contains(v: Value): boolean {
@@ -562,7 +606,12 @@ export function equals(a: Value, b: Value): boolean {
 }
 
 function hasHash(v: object): v is Hashed {
-  return v instanceof EnumSet || v instanceof TupleValue || v instanceof FcnValue;
+  return (
+    v instanceof EnumSet ||
+    v instanceof TupleValue ||
+    v instanceof FcnValue ||
+    (v instanceof SetValue && v.knowsHash)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -598,7 +647,7 @@ function hashedForm(v: StrValue | ModelValue | SetValue | FcnLike): Hashed {
     if (!v.isFinite()) {
       throw new EvalError(`Attempted to fingerprint ${v.describe()}, an infinite set.`, 'type');
     }
-    return v.toEnum();
+    return v.fingerprintForm();
   }
   return v.explicit();
 }

@@ -1,0 +1,241 @@
+/**
+ * Indexes on persistent sets, for filters and quantifiers whose condition starts with equalities
+ * on parts of the bound element: `{m \in msgs : m.type = "promise" /\ m.log = L /\ ...}`.
+ *
+ * An index is a trie: level i maps the value of the i-th path (`m.type`, then `m.log`, ...) to
+ * the next level; the last level holds the elements (a bucket). It is built on the first query
+ * of a set version, then carried to every version made by inserts (a persistent attachment), so
+ * a query costs the depth of the trie plus the size of its bucket whatever the size of the set.
+ *
+ * Exactness. The ordinary evaluation visits every element in canonical order and evaluates the
+ * conjuncts left to right until one is FALSE. It may raise: an element lacking a field the
+ * conjunct reads, a path value that cannot be compared with the value sought. So each level
+ * counts the elements that reach it whose path raises or whose value is unusual (see
+ * `shape.ts`), and keeps the shapes of the path values; a query that reaches a level with such
+ * elements, or seeks a value that might not be comparable with every path value there, answers
+ * "don't know" and the caller runs the ordinary evaluation. When the index does answer, no
+ * element outside the bucket could have raised (each stops at a FALSE equality), so evaluating
+ * the whole condition on the bucket, in canonical order, is the ordinary evaluation.
+ */
+import { type HamtBranch, emptyHamt, hamtForEach, hamtGet, hamtPut } from './hamt.ts';
+import { PersistentSet, type SetAttachment, type Tag } from './pset.ts';
+import { EMPTY_SUMMARY, type Summary, compatibleWithAll, shapeOf } from './shape.ts';
+import {
+  type Value,
+  FcnValue,
+  StrValue,
+  TupleValue,
+  compare,
+  equals,
+  hash1,
+  hash2,
+} from './value.ts';
+import { VisibleSubset } from './visible.ts';
+
+/** One step of a path: a field access `.f`, or an application to a constant `[c]`. */
+export type PathStep = { readonly field: StrValue } | { readonly arg: Value };
+/** A path from the bound element to the value an equality tests. */
+export type Path = readonly PathStep[];
+
+/** What an index is keyed on: its paths. Interned, so filters with the same paths share one. */
+export class IndexKey {
+  private static readonly known = new Map<string, IndexKey>();
+  private constructor(
+    readonly paths: readonly Path[],
+    readonly id: string,
+  ) {}
+
+  /** The key for these paths. */
+  static of(paths: readonly Path[]): IndexKey {
+    const id = paths.map((p) => p.map(stepText).join('')).join(' ');
+    let k = IndexKey.known.get(id);
+    if (k === undefined) {
+      k = new IndexKey(paths, id);
+      IndexKey.known.set(id, k);
+    }
+    return k;
+  }
+}
+
+function stepText(s: PathStep): string {
+  if ('field' in s) return `.${s.field.text}`;
+  const a = s.arg;
+  return `[${typeof a === 'number' ? a : a instanceof StrValue ? JSON.stringify(a.text) : '?'}]`;
+}
+
+const RAISES = Symbol('raises');
+
+/**
+ * The value at `path` in `x`, or RAISES when the ordinary evaluation (`x.f` and `x[c]` in
+ * compile.ts) would raise there, or when a part is a lazily computed function (whose
+ * evaluation we do not risk here: it counts as unusual).
+ */
+export function follow(x: Value, path: Path): Value | typeof RAISES {
+  let v = x;
+  for (const step of path) {
+    if (!(v instanceof FcnValue || v instanceof TupleValue)) return RAISES;
+    try {
+      if ('field' in step) {
+        if (!v.inDomain(step.field)) return RAISES;
+        v = v.apply(step.field);
+      } else {
+        v = v.apply(step.arg);
+      }
+    } catch {
+      return RAISES;
+    }
+  }
+  return v;
+}
+
+/** Keys of one level: equal values have the same shape, and same-shape keys compare safely. */
+const keyEquals = (a: Value, b: Value): boolean => shapeOf(a) === shapeOf(b) && equals(a, b);
+
+/** One level of the trie: the elements that reached it, by the value of this level's path. */
+class Level {
+  constructor(
+    /** Elements that reached this level. */
+    readonly count: number,
+    /** Of which the path raises or gives an unusual value: a query reaching here falls back. */
+    readonly unusual: number,
+    /** Shapes of the path values. */
+    readonly summary: Summary,
+    readonly children: HamtBranch<Level | Bucket>,
+  ) {}
+}
+
+/** The elements behind one combination of path values, with their tags. */
+class Bucket {
+  private sortedCache: ReadonlyArray<{ v: Value; tag: Tag }> | undefined;
+  constructor(
+    readonly root: HamtBranch<Tag>,
+    readonly count: number,
+  ) {}
+
+  /** The elements in canonical order (computed once per bucket version). */
+  sorted(): ReadonlyArray<{ v: Value; tag: Tag }> {
+    if (this.sortedCache === undefined) {
+      const out: Array<{ v: Value; tag: Tag }> = [];
+      hamtForEach(this.root, (e) => out.push({ v: e.key, tag: e.payload }));
+      out.sort((a, b) => compare(a.v, b.v)); // elements of a persistent set: comparable
+      this.sortedCache = out;
+    }
+    return this.sortedCache;
+  }
+}
+
+const EMPTY_BUCKET = new Bucket(emptyHamt(), 0);
+
+function emptyAt(level: number, depth: number): Level | Bucket {
+  return level === depth ? EMPTY_BUCKET : new Level(0, 0, EMPTY_SUMMARY, emptyHamt());
+}
+
+function insertAt(
+  node: Level | Bucket,
+  level: number,
+  paths: readonly Path[],
+  x: Value,
+  h1: number,
+  h2: number,
+  tag: Tag,
+): Level | Bucket {
+  if (node instanceof Bucket)
+    return new Bucket(hamtPut(node.root, x, h1, h2, tag, equals), node.count + 1);
+  const v = follow(x, paths[level]);
+  const s = v === RAISES ? undefined : shapeOf(v);
+  if (v === RAISES || s === undefined || !s.isSelfCompatible())
+    return new Level(node.count + 1, node.unusual + 1, node.summary, node.children);
+  const k1 = hash1(v),
+    k2 = hash2(v);
+  const child =
+    hamtGet(node.children, v, k1, k2, keyEquals)?.payload ?? emptyAt(level + 1, paths.length);
+  const next = insertAt(child, level + 1, paths, x, h1, h2, tag);
+  return new Level(
+    node.count + 1,
+    node.unusual,
+    node.summary.with(s),
+    hamtPut(node.children, v, k1, k2, next, keyEquals, () => next),
+  );
+}
+
+/** Counters for tests and benchmarks: how queries were answered. */
+export const indexStats = { built: 0, answered: 0, fellBack: 0, bucketElements: 0 };
+
+/** An index on a persistent set version, carried to the versions made from it by inserts. */
+class ValueIndex implements SetAttachment {
+  constructor(
+    readonly key: IndexKey,
+    readonly root: Level | Bucket,
+  ) {}
+  added(x: Value, h1: number, h2: number, tag: Tag): ValueIndex {
+    return new ValueIndex(this.key, insertAt(this.root, 0, this.key.paths, x, h1, h2, tag));
+  }
+}
+
+function indexOf(set: PersistentSet, key: IndexKey): ValueIndex {
+  const have = set.attachment(key);
+  if (have instanceof ValueIndex) return have;
+  indexStats.built++;
+  let root = emptyAt(0, key.paths.length);
+  set.forEachEntry((x, tag, h1, h2) => {
+    root = insertAt(root, 0, key.paths, x, h1, h2, tag);
+  });
+  const index = new ValueIndex(key, root);
+  set.attach(key, index);
+  return index;
+}
+
+/**
+ * The elements of `set` (in canonical order) whose paths `key.paths[i]` equal `valueAt(i)`,
+ * each value asked for only when the ordinary evaluation would evaluate it (some element
+ * reaches that conjunct); or undefined when the index cannot prove that the ordinary
+ * evaluation over the whole set would not raise (including when `valueAt` raises): the caller
+ * then runs the ordinary evaluation.
+ */
+export function indexedBucket(
+  set: PersistentSet | VisibleSubset,
+  key: IndexKey,
+  valueAt: (i: number) => Value,
+): readonly Value[] | undefined {
+  const base = set instanceof VisibleSubset ? set.base : set;
+  let node: Level | Bucket = indexOf(base, key).root;
+  for (let i = 0; node instanceof Level; i++) {
+    if (node.count === 0) return answer([]);
+    if (node.unusual > 0) return fallBack();
+    let v: Value;
+    try {
+      v = valueAt(i);
+    } catch {
+      return fallBack(); // the ordinary evaluation raises it at the first element reaching here
+    }
+    const s = shapeOf(v);
+    if (s.hasTop || !compatibleWithAll(s, node.summary)) return fallBack();
+    const child: Level | Bucket | undefined = hamtGet(
+      node.children,
+      v,
+      hash1(v),
+      hash2(v),
+      keyEquals,
+    )?.payload;
+    if (child === undefined) return answer([]);
+    node = child;
+  }
+  const entries = node.sorted();
+  if (set instanceof VisibleSubset) {
+    const out: Value[] = [];
+    for (const e of entries) if (set.sees(e.tag)) out.push(e.v);
+    return answer(out);
+  }
+  return answer(entries.map((e) => e.v));
+}
+
+function answer(bucket: readonly Value[]): readonly Value[] {
+  indexStats.answered++;
+  indexStats.bucketElements += bucket.length;
+  return bucket;
+}
+
+function fallBack(): undefined {
+  indexStats.fellBack++;
+  return undefined;
+}
