@@ -102,7 +102,10 @@ export class StrValue implements Hashed {
   readonly h2: number;
   constructor(
     readonly text: string,
-    /** Position in TLC's interning order; decides CHOOSE and enumeration order. */
+    /**
+     * Position in TLC's interning order; decides CHOOSE and enumeration order. Interning
+     * renumbers it when a new model starts ({@link resetInterning}).
+     */
     readonly id: number,
   ) {
     this.h1 = hashText(text, SEED1 ^ 0x51);
@@ -110,17 +113,24 @@ export class StrValue implements Hashed {
   }
 }
 
-/** A TLC model value: an uninterpreted constant equal only to itself. */
+/**
+ * A TLC model value: an uninterpreted constant equal only to itself. A name of the form `x_...`
+ * (a character, an underscore, at least one more character) makes it typed, of type `x`: TLC
+ * then refuses to compare it with anything but a model value of its type or an untyped one.
+ */
 export class ModelValue implements Hashed {
   readonly kind = Kind.Model;
   readonly h1: number;
   readonly h2: number;
+  /** The type's character code, or 0 for an untyped model value. */
+  readonly type: number;
   constructor(
     readonly name: string,
     readonly id: number,
   ) {
     this.h1 = hashText(name, SEED1 ^ 0x3d);
     this.h2 = hashText(name, SEED2 ^ 0x3d);
+    this.type = name.length > 2 && name[1] === '_' ? name.charCodeAt(0) : 0;
   }
 }
 
@@ -129,14 +139,50 @@ const modelValues = new Map<string, ModelValue>();
 /** TLC interns identifiers and strings in one table, so both share one id sequence. */
 const internIds = new Map<string, number>();
 
+function renumber(v: StrValue | ModelValue, id: number): void {
+  (v as { id: number }).id = id;
+}
+
 /** Reserves an interning position for `name` (if it has none yet). */
 export function intern(name: string): number {
   let id = internIds.get(name);
   if (id === undefined) {
     id = nextInternId++;
     internIds.set(name, id);
+    const s = strings.get(name);
+    if (s) renumber(s, id);
+    const m = modelValues.get(name);
+    if (m) renumber(m, id);
   }
   return id;
+}
+
+/**
+ * Starts TLC's interning order afresh, as every TLC run does: a process that checks several
+ * models (the test suite, `parity`) gives each the order TLC would. Strings and model values
+ * that exist already keep their relative order but move after every position handed out from
+ * now on, until {@link finishInterning} gives them their final place. Values built before the
+ * reset must not be mixed with those of the new model: sets of strings sorted in the old order
+ * are not re-sorted.
+ */
+export function resetInterning(): void {
+  const bump = nextInternId;
+  internIds.clear();
+  for (const s of strings.values()) renumber(s, s.id + bump + (1 << 24));
+  for (const m of modelValues.values()) renumber(m, m.id + bump + (1 << 24));
+  nextInternId = 0;
+}
+
+/**
+ * Places the strings and model values that existed before {@link resetInterning} and were not
+ * interned since after everything interned so far, in their earlier order: TLC would intern them
+ * only when checking makes them.
+ */
+export function finishInterning(): void {
+  const stale = [...strings.values(), ...modelValues.values()]
+    .filter((v) => !internIds.has(v instanceof StrValue ? v.text : v.name))
+    .sort((a, b) => a.id - b.id);
+  for (const v of stale) intern(v instanceof StrValue ? v.text : v.name);
 }
 
 /** The unique string value with the given text. */
