@@ -102,7 +102,8 @@ export interface Model {
   view?: NamedPredicate;
   /** SYMMETRY: the permutations of model values under which states are equivalent. */
   symmetry?: Permutation[];
-  assumptions: Array<{ fn: Fn; loc: Loc }>;
+  /** `loc` is the ASSUME, `range` its formula (by which TLC names it). */
+  assumptions: Array<{ fn: Fn; loc: Loc; range: Loc }>;
   checkDeadlock: boolean;
   runtime: Runtime;
 }
@@ -282,7 +283,11 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     unsupportedProperties,
     view,
     symmetry,
-    assumptions: ns.assumptions.map((a) => ({ fn: compiler.expr(a.expr, a.scope), loc: a.loc })),
+    assumptions: ns.assumptions.map((a) => ({
+      fn: compiler.expr(a.expr, a.scope),
+      loc: a.loc,
+      range: a.expr.loc,
+    })),
     checkDeadlock: opts.checkDeadlock ?? cfg.checkDeadlock ?? true,
     runtime,
   };
