@@ -3,8 +3,8 @@
  * documented default places) and `java` on the PATH (or `JAVA`).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type TlcOutcome, parseTlcOutput } from './output.ts';
 
@@ -57,13 +57,19 @@ export interface TlcRun extends TlcOutcome {
   output: string;
 }
 
-/** Runs TLC on a spec and cfg with one worker, as the parity suite was recorded. */
+/**
+ * Runs TLC on a spec and cfg with one worker, as the parity suite was recorded: its state files
+ * go to a temporary folder, removed afterwards, and it writes no trace-explorer module beside the
+ * spec (-noGenerateSpecTE, which also keeps the names that module's writer interns out of TLC's
+ * order of strings).
+ */
 export function runTlc(
   spec: string,
   cfg: string,
   opts: { deadlock?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): TlcRun {
   const { jar, java } = locateTlc(opts.env);
+  const metadir = mkdtempSync(join(tmpdir(), 'tlc-states-'));
   const args = [
     '-XX:+UseParallelGC',
     '-cp',
@@ -74,13 +80,20 @@ export function runTlc(
     '-config',
     resolve(cfg),
     ...(opts.deadlock ? ['-deadlock'] : []),
+    '-noGenerateSpecTE',
+    '-metadir',
+    metadir,
     basename(spec),
   ];
-  const r = spawnSync(java, args, {
-    cwd: dirname(resolve(spec)),
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  const output = (r.stdout ?? '') + (r.stderr ?? '');
-  return { ...parseTlcOutput(output), exitCode: r.status ?? -1, output };
+  try {
+    const r = spawnSync(java, args, {
+      cwd: dirname(resolve(spec)),
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    const output = (r.stdout ?? '') + (r.stderr ?? '');
+    return { ...parseTlcOutput(output), exitCode: r.status ?? -1, output };
+  } finally {
+    rmSync(metadir, { recursive: true, force: true });
+  }
 }
