@@ -315,7 +315,10 @@ export class EnumSet extends SetValue implements Hashed {
     const es = this.elems;
     const set = this.shapeCache ?? shapeOf(this);
     // Where some element may refuse comparison with v, search exactly as TLC does.
-    if (set.parts.t !== 'set' || join(shapeOf(v), set.parts.elem) === UNSAFE) {
+    if (
+      set.parts.t !== 'set' ||
+      (!fits(v, set.parts.elem) && join(shapeOf(v), set.parts.elem) === UNSAFE)
+    ) {
       if (es.length === 0) return false;
       return this.containsLikeTlc(v);
     }
@@ -859,52 +862,43 @@ export function compare(a: Value, b: Value): number {
   if (a === b) return 0;
   switch (typeof a) {
     case 'number':
-      if (typeof b === 'number') return a - b;
-      if (b instanceof ModelValue) return modelValueCompareTo(b, a);
-      throw refusal(`Attempted to compare integer ${a} with non-integer:\n${printHook(b)}`, a, b);
+      return typeof b === 'number' ? a - b : compareKinds(a, b);
     case 'boolean':
-      if (typeof b === 'boolean') return a ? 1 : -1;
-      if (b instanceof ModelValue) return modelValueCompareTo(b, a);
-      throw refusal(
-        `Attempted to compare boolean ${printHook(a)} with non-boolean:\n${printHook(b)}`,
-        a,
-        b,
-      );
+      return typeof b === 'boolean' ? (a ? 1 : -1) : compareKinds(a, b);
   }
   switch (a.kind) {
     case Kind.Str:
-      if (b instanceof StrValue) return a.id - b.id;
-      if (b instanceof ModelValue) return modelValueCompareTo(b, a);
-      throw refusal(
-        `Attempted to compare string ${printHook(a)} with non-string:\n${printHook(b)}`,
-        a,
-        b,
-      );
+      return b instanceof StrValue ? a.id - b.id : compareKinds(a, b);
     case Kind.Model:
       return compareModelValue(a, b);
     case Kind.Set:
-      if (b instanceof SetValue) return compareSets(a, b);
-      if (b instanceof ModelValue) return modelValueCompareTo(b, a);
-      throw refusal(
-        `Attempted to compare the set ${printHook(a)} with the value:\n${printHook(b)}`,
-        a,
-        b,
-      );
+      return b instanceof SetValue ? compareSets(a, b) : compareKinds(a, b);
     case Kind.Fcn:
-      if (b instanceof FcnLike) return compareFcns(a, b);
-      if (b instanceof ModelValue) return modelValueCompareTo(b, a);
-      throw isRecordValue(a.explicit())
-        ? refusal(
-            `Attempted to compare record:\n${printHook(a)}\nwith non-record\n${printHook(b)}`,
-            a,
-            b,
-          )
-        : refusal(
-            `Attempted to compare the function ${printHook(a)} with the value:\n${printHook(b)}`,
-            a,
-            b,
-          );
+      return b instanceof FcnLike ? compareFcns(a, b) : compareKinds(a, b);
   }
+}
+
+/**
+ * `a.compareTo(b)` for `b` of another kind than `a` (not a model value): only a model value `b`
+ * answers; otherwise TLC's refusal, worded by `a`'s kind. Kept out of {@link compare}, whose
+ * common paths stay small.
+ */
+function compareKinds(a: Exclude<Value, ModelValue>, b: Value): number {
+  if (b instanceof ModelValue) return modelValueCompareTo(b, a);
+  const x = printHook(a),
+    y = printHook(b);
+  let message: string;
+  if (typeof a === 'number') message = `Attempted to compare integer ${x} with non-integer:\n${y}`;
+  else if (typeof a === 'boolean')
+    message = `Attempted to compare boolean ${x} with non-boolean:\n${y}`;
+  else if (a instanceof StrValue)
+    message = `Attempted to compare string ${x} with non-string:\n${y}`;
+  else if (a instanceof SetValue)
+    message = `Attempted to compare the set ${x} with the value:\n${y}`;
+  else if (isRecordValue(a.explicit()))
+    message = `Attempted to compare record:\n${x}\nwith non-record\n${y}`;
+  else message = `Attempted to compare the function ${x} with the value:\n${y}`;
+  throw refusal(message, a, b);
 }
 
 function compareModelValue(a: ModelValue, b: Value): number {
@@ -954,31 +948,51 @@ export function setSameInfiniteHook(f: (a: SetValue, b: SetValue) => boolean): v
 
 /** Whether every key of `f` is a string, so that TLC can read it as a record. */
 function stringKeyed(f: TupleValue | FcnValue): boolean {
-  return f instanceof FcnValue ? f.isRecord() : f.elems.length === 0;
+  if (f instanceof TupleValue) return f.elems.length === 0;
+  // A record built as one needs no look at its keys (records are compared often).
+  return f.record || f.isRecord();
 }
 
 function compareFcns(fa: FcnLike, fb: FcnLike): number {
   const a = fa.explicit(),
     b = fb.explicit();
-  if (a instanceof TupleValue) {
-    if (b instanceof TupleValue) {
-      if (a.elems.length !== b.elems.length) return a.elems.length - b.elems.length;
-      for (let i = 0; i < a.elems.length; i++) {
-        const c = compare(a.elems[i], b.elems[i]);
-        if (c !== 0) return c;
+  if (a instanceof FcnValue) {
+    if (b instanceof FcnValue && (a.dom === b.dom || !a.record || stringKeyed(b))) {
+      const da = a.dom,
+        db = b.dom;
+      if (da.length !== db.length) return da.length - db.length;
+      // Records built by one record expression share their domain array.
+      if (da !== db) {
+        for (let i = 0; i < da.length; i++) {
+          const c = compare(da[i], db[i]);
+          if (c !== 0) return c;
+        }
       }
-      return 0;
+      return compareValues(a.vals, b.vals);
     }
-    // TLC compares a tuple with another function as the function on 1..n it is.
-    if (a.elems.length !== b.dom.length) return a.elems.length - b.dom.length;
-    for (let i = 0; i < b.dom.length; i++) {
-      const d = b.dom[i];
+  } else if (b instanceof TupleValue) {
+    if (a.elems.length !== b.elems.length) return a.elems.length - b.elems.length;
+    return compareValues(a.elems, b.elems);
+  }
+  return compareOtherFcns(a, b);
+}
+
+/**
+ * A tuple against another function, or a record against a non-record. TLC compares a tuple with
+ * any function as the function on 1..n it is; a record (unless empty) only with records.
+ */
+function compareOtherFcns(a: TupleValue | FcnValue, b: TupleValue | FcnValue): number {
+  if (a instanceof TupleValue) {
+    const f = b as FcnValue;
+    if (a.elems.length !== f.dom.length) return a.elems.length - f.dom.length;
+    for (let i = 0; i < f.dom.length; i++) {
+      const d = f.dom[i];
       if (typeof d !== 'number') {
         throw refusal(`Attempted to compare integer with non-integer:\n${printHook(d)}.`, i + 1, d);
       }
       if (d !== i + 1) return i + 1 - d;
     }
-    return compareValues(a.elems, b.vals);
+    return compareValues(a.elems, f.vals);
   }
   if (a.record && !stringKeyed(b)) {
     throw refusal(
@@ -987,28 +1001,16 @@ function compareFcns(fa: FcnLike, fb: FcnLike): number {
       b,
     );
   }
-  if (b instanceof TupleValue) {
-    if (a.dom.length !== b.elems.length) return a.dom.length - b.elems.length;
-    for (let i = 0; i < a.dom.length; i++) {
-      const d = a.dom[i];
-      if (typeof d !== 'number') {
-        throw refusal(`Attempted to compare integer with non-integer\n${printHook(d)}.`, d, i + 1);
-      }
-      if (d !== i + 1) return d - (i + 1);
+  const t = b as TupleValue;
+  if (a.dom.length !== t.elems.length) return a.dom.length - t.elems.length;
+  for (let i = 0; i < a.dom.length; i++) {
+    const d = a.dom[i];
+    if (typeof d !== 'number') {
+      throw refusal(`Attempted to compare integer with non-integer\n${printHook(d)}.`, d, i + 1);
     }
-    return compareValues(a.vals, b.elems);
+    if (d !== i + 1) return d - (i + 1);
   }
-  const da = a.dom,
-    db = b.dom;
-  if (da.length !== db.length) return da.length - db.length;
-  // Records built by one record expression share their domain array.
-  if (da !== db) {
-    for (let i = 0; i < da.length; i++) {
-      const c = compare(da[i], db[i]);
-      if (c !== 0) return c;
-    }
-  }
-  return compareValues(a.vals, b.vals);
+  return compareValues(a.vals, t.elems);
 }
 
 function compareValues(va: readonly Value[], vb: readonly Value[]): number {
@@ -1030,56 +1032,41 @@ export function equals(a: Value, b: Value): boolean {
   if (a === b) return true;
   switch (typeof a) {
     case 'number':
-      if (typeof b === 'number') return false;
-      if (b instanceof ModelValue) return modelValueEquals(b, a);
-      throw refusal(
-        `Attempted to check equality of integer ${a} with non-integer:\n${printHook(b)}`,
-        a,
-        b,
-      );
+      return typeof b === 'number' ? false : equalsKinds(a, b);
     case 'boolean':
-      if (typeof b === 'boolean') return false;
-      if (b instanceof ModelValue) return modelValueEquals(b, a);
-      throw refusal(
-        `Attempted to compare equality of boolean ${printHook(a)} with non-boolean:\n${printHook(b)}`,
-        a,
-        b,
-      );
+      return typeof b === 'boolean' ? false : equalsKinds(a, b);
   }
   switch (a.kind) {
     case Kind.Str:
-      if (b instanceof StrValue) return false; // interned: identity
-      if (b instanceof ModelValue) return modelValueEquals(b, a);
-      throw refusal(
-        `Attempted to check equality of string ${printHook(a)} with non-string:\n${printHook(b)}`,
-        a,
-        b,
-      );
+      // Interned: two strings are equal only when identical.
+      return b instanceof StrValue ? false : equalsKinds(a, b);
     case Kind.Model:
       return equalsModelValue(a, b);
     case Kind.Set:
-      if (b instanceof SetValue) return equalSets(a, b);
-      if (b instanceof ModelValue) return modelValueEquals(b, a);
-      throw refusal(
-        `Attempted to check equality of the set ${printHook(a)} with the value:\n${printHook(b)}`,
-        a,
-        b,
-      );
+      return b instanceof SetValue ? equalSets(a, b) : equalsKinds(a, b);
     case Kind.Fcn:
-      if (b instanceof FcnLike) return equalFcns(a, b);
-      if (b instanceof ModelValue) return modelValueEquals(b, a);
-      throw isRecordValue(a.explicit())
-        ? refusal(
-            `Attempted to check equality of record:\n${printHook(a)}\nwith non-record\n${printHook(b)}`,
-            a,
-            b,
-          )
-        : refusal(
-            `Attempted to check equality of the function ${printHook(a)} with the value:\n${printHook(b)}`,
-            a,
-            b,
-          );
+      return b instanceof FcnLike ? equalFcns(a, b) : equalsKinds(a, b);
   }
+}
+
+/** `a.equals(b)` for `b` of another kind than `a` (not a model value), as in {@link compareKinds}. */
+function equalsKinds(a: Exclude<Value, ModelValue>, b: Value): boolean {
+  if (b instanceof ModelValue) return modelValueEquals(b, a);
+  const x = printHook(a),
+    y = printHook(b);
+  let message: string;
+  if (typeof a === 'number')
+    message = `Attempted to check equality of integer ${x} with non-integer:\n${y}`;
+  else if (typeof a === 'boolean')
+    message = `Attempted to compare equality of boolean ${x} with non-boolean:\n${y}`;
+  else if (a instanceof StrValue)
+    message = `Attempted to check equality of string ${x} with non-string:\n${y}`;
+  else if (a instanceof SetValue)
+    message = `Attempted to check equality of the set ${x} with the value:\n${y}`;
+  else if (isRecordValue(a.explicit()))
+    message = `Attempted to check equality of record:\n${x}\nwith non-record\n${y}`;
+  else message = `Attempted to check equality of the function ${x} with the value:\n${y}`;
+  throw refusal(message, a, b);
 }
 
 function equalsModelValue(a: ModelValue, b: Value): boolean {
@@ -1123,54 +1110,43 @@ function equalSets(a: SetValue, b: SetValue): boolean {
 function equalFcns(fa: FcnLike, fb: FcnLike): boolean {
   const a = fa.explicit(),
     b = fb.explicit();
-  if (a instanceof TupleValue) {
-    if (b instanceof TupleValue) {
-      if (a.elems.length !== b.elems.length) return false;
+  if (a instanceof FcnValue) {
+    if (b instanceof FcnValue && (a.dom === b.dom || !a.record || stringKeyed(b))) {
+      if (a.dom.length !== b.dom.length) return false;
       if (unequalByHash(a, b)) return false;
-      return equalValues(a.elems, b.elems);
-    }
-    if (a.elems.length !== b.dom.length) return false;
-    for (let i = 0; i < b.dom.length; i++) {
-      const d = b.dom[i];
-      if (typeof d !== 'number') {
-        throw refusal(
-          `Attempted to compare an integer with non-integer:\n${printHook(d)}.`,
-          i + 1,
-          d,
-        );
+      if (a.dom !== b.dom) {
+        for (let i = 0; i < a.dom.length; i++) if (!equals(a.dom[i], b.dom[i])) return false;
       }
-      if (d !== i + 1) return false;
+      return equalValues(a.vals, b.vals);
     }
-    return equalValues(a.elems, b.vals);
+  } else if (b instanceof TupleValue) {
+    if (a.elems.length !== b.elems.length) return false;
+    if (unequalByHash(a, b)) return false;
+    return equalValues(a.elems, b.elems);
   }
-  if (a.record && !stringKeyed(b)) {
+  return equalOtherFcns(a, b);
+}
+
+/** {@link compareOtherFcns} for equality. */
+function equalOtherFcns(a: TupleValue | FcnValue, b: TupleValue | FcnValue): boolean {
+  if (a instanceof FcnValue && a.record && !stringKeyed(b)) {
     throw refusal(
       `Attempted to check equality of record:\n${printHook(a)}\nwith non-record\n${printHook(b)}`,
       a,
       b,
     );
   }
-  if (b instanceof TupleValue) {
-    if (a.dom.length !== b.elems.length) return false;
-    for (let i = 0; i < a.dom.length; i++) {
-      const d = a.dom[i];
-      if (typeof d !== 'number') {
-        throw refusal(
-          `Attempted to compare an integer with non-integer:\n${printHook(d)}.`,
-          d,
-          i + 1,
-        );
-      }
-      if (d !== i + 1) return false;
+  const [t, f] = a instanceof TupleValue ? [a, b as FcnValue] : [b as TupleValue, a];
+  if (t.elems.length !== f.dom.length) return false;
+  for (let i = 0; i < f.dom.length; i++) {
+    const d = f.dom[i];
+    if (typeof d !== 'number') {
+      const [x, y] = a === t ? [i + 1, d] : [d, i + 1];
+      throw refusal(`Attempted to compare an integer with non-integer:\n${printHook(d)}.`, x, y);
     }
-    return equalValues(a.vals, b.elems);
+    if (d !== i + 1) return false;
   }
-  if (a.dom.length !== b.dom.length) return false;
-  if (unequalByHash(a, b)) return false;
-  if (a.dom !== b.dom) {
-    for (let i = 0; i < a.dom.length; i++) if (!equals(a.dom[i], b.dom[i])) return false;
-  }
-  return equalValues(a.vals, b.vals);
+  return a === t ? equalValues(t.elems, f.vals) : equalValues(f.vals, t.elems);
 }
 
 function equalValues(va: readonly Value[], vb: readonly Value[]): boolean {
@@ -1573,6 +1549,44 @@ function signature(dom: readonly Value[]): string {
     signatures.set(dom, s);
   }
   return s;
+}
+
+/**
+ * Whether `v` certainly fits shape `s` (its shape joined with `s` is `s`), found without
+ * computing `v`'s shape: a fresh record tested for membership in a set of its kind (`m \\in msgs`)
+ * costs no allocation. False means only "not known".
+ */
+function fits(v: Value, s: Shape): boolean {
+  switch (typeof v) {
+    case 'number':
+      return s === INT;
+    case 'boolean':
+      return s === BOOL;
+  }
+  if (v instanceof StrValue) return s === STR;
+  if (v instanceof ModelValue) {
+    if (v.type === 0) return s !== UNSAFE;
+    return s.parts.t === 'typed' && s.parts.type === v.type;
+  }
+  if (!(v instanceof TupleValue || v instanceof FcnValue)) return false;
+  if (v.shapeCache !== undefined) return v.shapeCache === s;
+  const p = s.parts;
+  if (p.t !== 'fcn') return false;
+  if (v instanceof TupleValue) {
+    const n = v.elems.length;
+    if (n === 0) return p.fam.empty;
+    if (n > LONG) return false;
+    const positions = p.fam.tups.get(n);
+    return positions !== undefined && allFit(v.elems, positions);
+  }
+  if (v.record ? !p.fam.rcd : !v.isRecord()) return false;
+  const fields = p.fam.recs.get(signature(v.dom));
+  return fields !== undefined && allFit(v.vals, fields);
+}
+
+function allFit(values: readonly Value[], shapes: readonly Shape[]): boolean {
+  for (let i = 0; i < values.length; i++) if (!fits(values[i], shapes[i])) return false;
+  return true;
 }
 
 /** The least shape all of `values` fit, or UNSAFE. */
