@@ -98,3 +98,30 @@ export function parseTlcOutput(text: string): TlcOutcome {
   else if (lines.some((l) => /^State \d+: Stuttering/.test(l))) out.lasso = 'stuttering';
   return out;
 }
+
+/**
+ * The whole text of TLC's error message, over as many lines as it takes, without the lines TLC
+ * wraps it in ("TLC threw an unexpected exception ... The exception was a ...", the trace, the
+ * error positions): what our engine's `message` holds. Null when TLC reported no error.
+ */
+export function tlcErrorMessage(text: string): string | null {
+  const lines = text.split(/\r?\n/);
+  const first = lines.findIndex((l) => l.startsWith('Error: '));
+  if (first < 0) return null;
+  const ends = (l: string) =>
+    /^(Error: |\d+ states generated|Finished in |The depth of|State \d+: )/.test(l);
+  let from: number;
+  let head: string;
+  if (lines[first].startsWith('Error: TLC threw an unexpected exception.')) {
+    const cause = lines.findIndex((l, i) => i > first && l.startsWith('The exception was a'));
+    if (cause < 0) return lines[first].slice('Error: '.length);
+    from = cause + 2;
+    head = lines[cause + 1].replace(/^: /, '');
+  } else {
+    from = first + 1;
+    head = lines[first].slice('Error: '.length);
+  }
+  const out = [head];
+  for (let i = from; i < lines.length && !ends(lines[i]); i++) out.push(lines[i]);
+  return out.join('\n').trim();
+}

@@ -69,7 +69,8 @@ function classPath(jar: string): string {
 /**
  * Runs TLC on a spec and cfg with one worker, as the parity suite was recorded. TLC's state
  * files go to a temporary folder that is removed afterwards, and it writes no trace-explorer
- * module: the spec's folder is left as it was.
+ * module: the spec's folder is left as it was (-noGenerateSpecTE also keeps the names that
+ * module's writer interns out of TLC's order of strings).
  */
 export function runTlc(
   spec: string,

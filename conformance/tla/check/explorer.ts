@@ -55,6 +55,12 @@ export interface CheckResult {
   errorTrail?: string[];
   /** The error's TLC category (assert, overflow, ...) for exit codes. */
   errorKind?: EvalError['kind'];
+  /**
+   * When an eval-error happened outside evaluating an action or a predicate: in an ASSUME (TLC
+   * reports it as a failed assumption, exit 10) or while fingerprinting a state, which sorts
+   * its sets (TLC reports an unexpected exception, exit 255).
+   */
+  errorPhase?: 'assume' | 'fingerprint';
   /** For a violation or an error: its cause, place and values, for people (docs/diagnostics.md). */
   diagnostic?: Diagnostic;
   /** An invariant violated by an initial state (TLC prints no counts then). */
@@ -101,6 +107,7 @@ class Violation extends Error {
     readonly extra: PartialState | undefined, // a final state that was not stored
     readonly extraAction: number,
     override readonly cause?: EvalError,
+    readonly phase?: CheckResult['errorPhase'],
   ) {
     super(kind);
   }
@@ -145,11 +152,14 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
   });
 
   /** An evaluation error outside any state's exploration (no trace to show). */
-  const evalErrorResult = (e: EvalError): CheckResult =>
+  const evalErrorResult = (e: EvalError, assumption?: Loc): CheckResult =>
     result('eval-error', {
-      message: e.message,
+      message: assumption
+        ? `Evaluating assumption ${describeRange(assumption)} failed.\n${e.message}`
+        : e.message,
       errorTrail: e.trail.map(describeRange).reverse(),
       errorKind: e.kind,
+      ...(assumption ? { errorPhase: 'assume' as const } : {}),
       diagnostic: evalErrorDiagnostic(e),
     });
 
@@ -160,11 +170,11 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       ok = expectBool(a.fn(null, new Ctx(null, null, rt)), () => 'An ASSUME');
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
-      return evalErrorResult(e);
+      return evalErrorResult(e, a.range);
     }
     if (!ok)
       return result('assume', {
-        message: `Assumption ${describeRange(a.loc)} is false.`,
+        message: `Assumption ${describeRange(a.range)} is false.`,
         diagnostic: assumptionDiagnostic(a.loc),
       });
   }
@@ -249,11 +259,28 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       inModel =
         satisfies(model.constraints, s, null) &&
         (prev === null || satisfies(model.actionConstraints, prev, s));
-      if (inModel) stateFingerprint(s);
     } catch (e) {
       if (e instanceof EvalError)
         throw new Violation('eval-error', undefined, from, s, actionIdx, e);
       throw e;
+    }
+    if (inModel) {
+      try {
+        stateFingerprint(s);
+      } catch (e) {
+        // TLC shows the behaviour up to the state before, and no evaluation context.
+        if (e instanceof EvalError)
+          throw new Violation(
+            'eval-error',
+            undefined,
+            from,
+            undefined,
+            actionIdx,
+            e,
+            'fingerprint',
+          );
+        throw e;
+      }
     }
     if (inModel) {
       const existing = seen.putIfAbsent(fp[0], fp[1], states.length);
@@ -392,6 +419,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
             : undefined),
       errorTrail: e.cause?.trail.map(describeRange).reverse(),
       errorKind: e.cause?.kind,
+      ...(e.phase ? { errorPhase: e.phase } : {}),
       trace,
       initialState,
       diagnostic: outcomeDiagnostic(model, {

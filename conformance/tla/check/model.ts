@@ -4,8 +4,15 @@
  * SPECIFICATION), and compiles everything the explorer evaluates.
  */
 import { resolve } from 'node:path';
-import type { Expr, Loc } from '../syntax/ast.ts';
-import { ModuleLoader, TlaSemanticError } from '../modules/loader.ts';
+import type { Expr, Loc, Module } from '../syntax/ast.ts';
+import { TlaSyntaxError } from '../syntax/parse.ts';
+import { type LoadedModule, ModuleLoader, TlaSemanticError } from '../modules/loader.ts';
+import {
+  type InterningUnit,
+  standardUnit,
+  tlcInterningOrder,
+  unitOfModule,
+} from '../modules/interning.ts';
 import { Compiler } from '../eval/compile.ts';
 import { type SubAction, compileAction, splitActions } from '../eval/actions.ts';
 import { type ActFn, Ctx, type Fn, type Runtime, type SearchStats } from '../eval/runtime.ts';
@@ -19,7 +26,10 @@ import {
   SetValue,
   StrValue,
   type Value,
+  finishInterning,
+  intern,
   modelValue,
+  resetInterning,
   setOf,
   str,
 } from '../values/value.ts';
@@ -92,7 +102,8 @@ export interface Model {
   view?: NamedPredicate;
   /** SYMMETRY: the permutations of model values under which states are equivalent. */
   symmetry?: Permutation[];
-  assumptions: Array<{ fn: Fn; loc: Loc }>;
+  /** `loc` is the ASSUME, `range` its formula (by which TLC names it). */
+  assumptions: Array<{ fn: Fn; loc: Loc; range: Loc }>;
   checkDeadlock: boolean;
   runtime: Runtime;
 }
@@ -125,8 +136,7 @@ export function cfgValue(v: CfgValue): Value {
 export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions = {}): Model {
   const loader = new ModuleLoader(tlaFile);
   const rootModule = loader.loadRoot(tlaFile);
-  // Model values named in the cfg are interned after the spec's names, as in TLC.
-  internCfg(cfg);
+  internLikeTlc(cfg, rootModule, loader);
   const ns = new NamespaceBuilder(loader);
   const root = ns.buildRoot(rootModule);
   const varNames = ns.variables.names;
@@ -273,7 +283,11 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     unsupportedProperties,
     view,
     symmetry,
-    assumptions: ns.assumptions.map((a) => ({ fn: compiler.expr(a.expr, a.scope), loc: a.loc })),
+    assumptions: ns.assumptions.map((a) => ({
+      fn: compiler.expr(a.expr, a.scope),
+      loc: a.loc,
+      range: a.expr.loc,
+    })),
     checkDeadlock: opts.checkDeadlock ?? cfg.checkDeadlock ?? true,
     runtime,
   };
@@ -334,12 +348,31 @@ function permutations(v: Value, cfg: ModelConfig): Permutation[] {
   return out;
 }
 
-function internCfg(cfg: ModelConfig): void {
+/**
+ * Interns every name of the run in TLC's order (modules/interning.ts): the cfg's model values
+ * and strings first, then the built-in names, the modules' tokens and their string literals.
+ */
+function internLikeTlc(cfg: ModelConfig, root: Module, loader: ModuleLoader): void {
+  const cfgNames: string[] = [];
   const visit = (v: CfgValue): void => {
-    if (v.kind === 'modelValue') modelValue(v.name);
+    if (v.kind === 'modelValue') cfgNames.push(v.name);
+    else if (v.kind === 'string') cfgNames.push(v.value);
     else if (v.kind === 'set') v.elements.forEach(visit);
   };
   for (const c of cfg.constants) visit(c.value);
+  const lookup = (name: string): InterningUnit | undefined => {
+    let found: LoadedModule;
+    try {
+      found = loader.load(name);
+    } catch (e) {
+      if (e instanceof TlaSemanticError || e instanceof TlaSyntaxError) return undefined;
+      throw e;
+    }
+    return found.kind === 'user' ? unitOfModule(found.module) : standardUnit(name);
+  };
+  resetInterning();
+  for (const name of tlcInterningOrder(cfgNames, unitOfModule(root), lookup)) intern(name);
+  finishInterning();
 }
 
 function bindConstants(cfg: ModelConfig, root: ModuleInstance, constants: ConstDef[]): void {

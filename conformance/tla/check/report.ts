@@ -41,6 +41,9 @@ export function exitCode(r: CheckResult): number {
     case 'temporal':
       return EXIT.temporal;
     case 'eval-error':
+      if (r.errorPhase === 'assume') return EXIT.assume;
+      // TLC's ERROR_GENERIC, which it also gives an exception raised while fingerprinting.
+      if (r.errorPhase === 'fingerprint') return EXIT.overflow;
       return r.errorKind === 'assert'
         ? EXIT.assert
         : r.errorKind === 'overflow'
@@ -114,7 +117,12 @@ function formatResult(r: CheckResult, style: TraceStyle): string {
       out.push(...counts(r));
       break;
     case 'eval-error':
+      if (r.errorPhase === 'fingerprint') {
+        out.push(...fingerprintFailure(r, style));
+        break;
+      }
       out.push(`Error: ${r.message}`);
+      if (r.errorPhase === 'assume') break;
       if (r.trace && r.trace.length > 0) out.push(...style.trace(r.varNames, r.trace));
       if (r.errorTrail && r.errorTrail.length > 0) {
         out.push(
@@ -130,6 +138,36 @@ function formatResult(r: CheckResult, style: TraceStyle): string {
   out.push(...(r.warnings ?? []).map(formatWarning));
   out.push(`Finished in ${formatElapsed(r.elapsedMs)}`);
   return out.join('\n');
+}
+
+/**
+ * TLC's report of an error raised while fingerprinting a state (sorting a set whose elements
+ * it cannot compare): an unexpected exception, then for a successor state the behaviour up to
+ * its predecessor, the places that built the value, the reason again, and the counts.
+ */
+function fingerprintFailure(r: CheckResult, style: TraceStyle): string[] {
+  const out = [
+    'Error: TLC threw an unexpected exception.',
+    'This was probably caused by an error in the spec or model.',
+    'See the User Output or TLC Console for clues to what happened.',
+    'The exception was a java.lang.RuntimeException',
+    `: ${r.message}`,
+  ];
+  if (!r.trace || r.trace.length === 0) return out;
+  out.push(...style.trace(r.varNames, r.trace), 'Error: TLC was unable to fingerprint.', '');
+  if (r.errorTrail && r.errorTrail.length > 0) {
+    out.push('Fingerprint Stack Trace:');
+    r.errorTrail.forEach((t, i) => out.push(`${i}. ${tlcPlace(t)}`));
+    out.push('', '');
+  }
+  out.push('Reason:', r.message ?? '', ...counts(r));
+  return out;
+}
+
+/** `line 3, col 9 to line 3, col 20 of module M` as TLC's fingerprint trace writes it. */
+function tlcPlace(range: string): string {
+  const m = /^line (\d+), col (\d+) to line (\d+), col (\d+) of module (\S+)$/.exec(range);
+  return m ? `Line ${m[1]}, column ${m[2]} to line ${m[3]}, column ${m[4]} in ${m[5]}` : range;
 }
 
 function formatElapsed(ms: number): string {

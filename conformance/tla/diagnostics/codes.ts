@@ -30,6 +30,7 @@ export const CODES = {
   TLA405: 'successor not completely specified',
   TLA406: 'unbounded quantifier or CHOOSE',
   TLA407: 'Assert failed',
+  TLA408: 'values TLC cannot compare',
   TLA409: 'evaluation error',
   TLA501: 'invariant violated',
   TLA502: 'temporal or action property violated',

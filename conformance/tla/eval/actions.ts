@@ -52,13 +52,18 @@ function withTarget(ctx: Ctx, mode: ActionMode, t: Array<Value | undefined>): Ct
   return mode === 'next' ? new Ctx(ctx.cur, t, ctx.rt) : new Ctx(t, null, ctx.rt);
 }
 
-/** Assigns variable i (or, when assigned, compares) and continues. */
+/**
+ * Assigns variable i (or, when assigned, compares) and continues. TLC compares `x' = e` as
+ * `x'.equals(e)` but UNCHANGED x as `x.equals(x')` (`kept`): the receiver words the error when
+ * the two are of different kinds.
+ */
 function assign(
   ctx: Ctx,
   mode: ActionMode,
   i: number,
   v: Value,
   k: (ctx: Ctx) => boolean,
+  kept = false,
 ): boolean {
   const t = target(ctx, mode);
   const old = t[i];
@@ -67,7 +72,7 @@ function assign(
     copy[i] = v;
     return k(withTarget(ctx, mode, copy));
   }
-  return equals(old, v) ? k(ctx) : false;
+  return (kept ? equals(v, old) : equals(old, v)) ? k(ctx) : false;
 }
 
 /** The variable index an expression denotes as an assignment target in `mode`, or -1. */
@@ -310,7 +315,9 @@ function unchanged(c: Compiler, e: Expr, sc: Scope, mode: ActionMode, loc: Loc):
   return (_env, ctx, k) => {
     const cur = ctx.cur!;
     const step = (j: number, cx: Ctx): boolean =>
-      j === vars.length ? k(cx) : assign(cx, 'next', vars[j], cur[vars[j]]!, (n) => step(j + 1, n));
+      j === vars.length
+        ? k(cx)
+        : assign(cx, 'next', vars[j], cur[vars[j]]!, (n) => step(j + 1, n), true);
     return step(0, ctx);
   };
 }

@@ -6,9 +6,23 @@ import { argTypeError } from '../modules/stdlib/native.ts';
 import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
 import { PersistentSet, persistentUnion } from '../values/pset.ts';
-import { CapSet, CupSet, DiffSet, SubsetSet } from '../values/sets.ts';
+import { CapSet, CupSet, DiffSet, IntervalSet, SubsetSet } from '../values/sets.ts';
+import {
+  EnumSet,
+  FcnLike,
+  SetValue,
+  UNSAFE,
+  UnsortedSet,
+  type Value,
+  compare,
+  equals,
+  type Shape,
+  join,
+  setElementShape,
+  setFromList,
+  shapeOf,
+} from '../values/value.ts';
 import { VisibleSubset } from '../values/visible.ts';
-import { EnumSet, FcnLike, SetValue, type Value, compare, equals, setOf } from '../values/value.ts';
 
 export function expectSet(v: Value, op: string, position: number): SetValue {
   if (v instanceof SetValue) return v;
@@ -38,28 +52,99 @@ export function finiteElements(v: Value, what: () => string): readonly Value[] {
 }
 
 /**
- * `a \cup b`. Large unions go through persistent sets (`pset.ts`), whose new elements get
- * `tag`. A union with a {@link VisibleSubset} is a union with its base (see `visible.ts`).
+/**
+ * A finite set as TLC holds it for set algebra: its list in TLC's order (unnormalised sets keep
+ * the order they were built in) and whether TLC has sorted it.
+ */
+function tlcList(s: SetValue): { list: readonly Value[]; sorted: EnumSet | undefined } {
+  if (s instanceof UnsortedSet) return { list: s.list, sorted: undefined };
+  const e = s instanceof EnumSet ? s : s.toEnum();
+  const pending = e.unnormalisedList();
+  return pending ? { list: pending, sorted: undefined } : { list: e.elems, sorted: e };
+}
+
+/** Whether no comparison between an element of `a` and one of `b` can raise an error. */
+function comparable(a: SetValue, b: SetValue): boolean {
+  return join(shapeOf(a), shapeOf(b)) !== UNSAFE;
+}
+
+/**
+ * `a \cup b` as TLC computes it for finite sets: the elements of `b` (which TLC enumerates, so
+ * sorts) that are not members of `a` (which it does not sort: membership in an unsorted set is a
+ * linear search) are appended to `a`'s list, and the result is sorted only when TLC needs it.
+ *
+ * Large unions of sorted sets go through persistent sets (`pset.ts`), whose new elements get
+ * `tag`; they take that path only when no comparison could raise, where every order of work
+ * gives the same set. A union with a {@link VisibleSubset} is a union with its base (see
+ * `visible.ts`).
  */
 export function union(sa: SetValue, sb: SetValue, tag?: number): SetValue {
   const a = sa instanceof VisibleSubset ? sa.base : sa;
   const b = sb instanceof VisibleSubset ? sb.base : sb;
-  if (a.isFinite() && b.isFinite()) {
-    const pa = a instanceof PersistentSet,
-      pb = b instanceof PersistentSet;
-    const oa = pa ? undefined : a.elements(),
-      ob = pb ? undefined : b.elements();
-    const fast = persistentUnion(a, b, oa, ob, tag);
+  if (!a.isFinite() || !b.isFinite()) return new CupSet(a, b);
+  if (heldSorted(a) && heldSorted(b)) {
+    const fast = persistentUnion(
+      a,
+      b,
+      a instanceof PersistentSet ? undefined : a.elements(),
+      b instanceof PersistentSet ? undefined : b.elements(),
+      tag,
+    );
     if (fast !== undefined) return fast;
-    const ea = oa ?? a.elements(),
-      eb = ob ?? b.elements();
-    if (eb.length === 0) return a.toEnum();
-    if (ea.length === 0) return b.toEnum();
-    if (eb.length * SMALL_SIDE < ea.length) return insertSorted(ea, eb);
-    if (ea.length * SMALL_SIDE < eb.length) return insertSorted(eb, ea);
-    return mergeSorted(ea, eb);
   }
-  return new CupSet(a, b);
+  // TLC asks the left operand to add the right one, or the right the left when only it can.
+  return !listed(a) && listed(b) ? cup(b, a) : cup(a, b);
+}
+
+/**
+ * Sets whose elements are at hand in canonical order without comparing anything (an unnormalised
+ * EnumSet keeps TLC's list beside its sorted elements), which the persistent path may take.
+ */
+function heldSorted(s: SetValue): boolean {
+  return s instanceof PersistentSet || s instanceof EnumSet;
+}
+
+/** Sets TLC holds as a list (or an interval), which add another set's elements eagerly. */
+function listed(s: SetValue): boolean {
+  return (
+    s instanceof EnumSet ||
+    s instanceof PersistentSet ||
+    s instanceof UnsortedSet ||
+    s instanceof IntervalSet
+  );
+}
+
+function cup(a: SetValue, b: SetValue): SetValue {
+  if (!listed(a) || !listed(b)) {
+    // TLC's lazy union: when enumerated, a's elements, then b's that are not in a.
+    const first = a.elements();
+    return setFromList([...first, ...b.elements().filter((x) => !a.contains(x))]);
+  }
+  if (a instanceof EnumSet && b instanceof EnumSet && comparable(a, b)) {
+    const ea = a.elems,
+      eb = b.toEnum().elems;
+    if (ea.length === 0) return b;
+    if (eb.length === 0) return a;
+    const before = a.tlcOrderLater();
+    const sorted =
+      eb.length * SMALL_SIDE < ea.length
+        ? insertSorted(ea, eb)
+        : ea.length * SMALL_SIDE < eb.length
+          ? insertSorted(eb, ea)
+          : mergeSorted(ea, eb);
+    if (sorted.length === ea.length) return a;
+    // TLC's list: a's, then b's new elements; made only if a membership test needs it.
+    const u = EnumSet.unnormalised(sorted, () => [
+      ...before(),
+      ...eb.filter((x) => !a.contains(x)),
+    ]);
+    u.shapeCache = join(shapeOf(a), shapeOf(b));
+    return u;
+  }
+  const { list } = tlcList(a);
+  if (list.length === 0) return b;
+  const added = b.elements().filter((x) => !a.contains(x));
+  return setFromList([...list, ...added]);
 }
 
 /** Below this ratio of sizes, a union inserts the small side into a copy of the large one. */
@@ -70,7 +155,7 @@ const SMALL_SIDE = 16;
  * placed by binary search, so a union such as `msgs \cup {m}` makes log |msgs| comparisons and
  * one copy of the array rather than |msgs| comparisons.
  */
-function insertSorted(large: readonly Value[], small: readonly Value[]): EnumSet {
+function insertSorted(large: readonly Value[], small: readonly Value[]): Value[] {
   const out = large.slice();
   for (const x of small) {
     let lo = 0,
@@ -83,11 +168,11 @@ function insertSorted(large: readonly Value[], small: readonly Value[]): EnumSet
     if (lo < out.length && compare(out[lo], x) === 0) continue;
     out.splice(lo, 0, x);
   }
-  return new EnumSet(out);
+  return out;
 }
 
 /** The union of two sorted duplicate-free arrays, in one merge pass (`msgs \cup {m}` is hot). */
-function mergeSorted(ea: readonly Value[], eb: readonly Value[]): EnumSet {
+function mergeSorted(ea: readonly Value[], eb: readonly Value[]): Value[] {
   const out: Value[] = [];
   let i = 0,
     j = 0;
@@ -102,17 +187,32 @@ function mergeSorted(ea: readonly Value[], eb: readonly Value[]): EnumSet {
   }
   while (i < ea.length) out.push(ea[i++]);
   while (j < eb.length) out.push(eb[j++]);
-  return new EnumSet(out);
+  return out;
+}
+
+/**
+ * `a \cap b` or `a \ b` (`keep` false) as TLC computes them when `a` is finite: `a`'s list is
+ * filtered, in TLC's order, by membership in `b`, and the result is sorted if `a` was.
+ */
+function filterBy(a: SetValue, b: SetValue, keep: boolean): SetValue {
+  const { list, sorted } = tlcList(a);
+  if (sorted && b instanceof EnumSet && comparable(sorted, b)) {
+    const out = new EnumSet(sorted.elems.filter((x) => b.contains(x) === keep));
+    out.shapeCache = shapeOf(sorted);
+    return out;
+  }
+  const kept = list.filter((x) => b.contains(x) === keep);
+  return sorted ? new EnumSet(kept) : setFromList(kept);
 }
 
 function intersection(a: SetValue, b: SetValue): SetValue {
-  if (a.isFinite()) return new EnumSet(a.elements().filter((e) => b.contains(e)));
+  if (a.isFinite()) return filterBy(a, b, true);
   if (b.isFinite()) return new EnumSet(b.elements().filter((e) => a.contains(e)));
   return new CapSet(a, b);
 }
 
 function difference(a: SetValue, b: SetValue): SetValue {
-  if (a.isFinite()) return new EnumSet(a.elements().filter((e) => !b.contains(e)));
+  if (a.isFinite()) return filterBy(a, b, false);
   return new DiffSet(a, b);
 }
 
@@ -162,9 +262,13 @@ export const UNARY_BUILTINS: Record<string, (a: Value, text: string) => Value> =
   $powerset: (a, t) => new SubsetSet(expectSet(a, t, 0)),
   $union: (a, t) => {
     const all: Value[] = [];
+    let shape: Shape | undefined;
     for (const s of finiteElements(a, () => `The argument of ${t}`)) {
       for (const e of finiteElements(s, () => `An element of the argument of ${t}`)) all.push(e);
+      // Known from the sets' own shapes, which lazy sets give without examining every element.
+      const elem = setElementShape(s as SetValue);
+      shape = shape === undefined ? elem : join(shape, elem);
     }
-    return setOf(all);
+    return setFromList(all, shape);
   },
 };

@@ -16,17 +16,19 @@ import { printValue } from '../values/print.ts';
 import { FilterSet, LazyFcn, FcnSet, ProductSet, RecordSet } from '../values/sets.ts';
 import {
   BOOLEAN_SET,
+  EMPTY_SET,
   EnumSet,
   FcnLike,
   FcnValue,
   SetValue,
   TupleValue,
+  UnsortedSet,
   type Value,
   compare,
   equals,
   fcnFromSorted,
   kindName,
-  setOf,
+  setFromList,
   str,
 } from '../values/value.ts';
 import { STRING } from '../values/sets.ts';
@@ -73,6 +75,15 @@ import {
 } from './scope.ts';
 
 /** Adds `loc` to the trail of any evaluation error passing through `fn`. */
+/**
+ * Marks a set TLC will fail to sort with the expression that built it: the error surfaces later
+ * (when a state holding the set is fingerprinted, say), and then names this place.
+ */
+function builtAt(v: Value, loc: Loc): Value {
+  if (v instanceof UnsortedSet && v.origin === undefined) v.origin = loc;
+  return v;
+}
+
 export function traced(fn: Fn, loc: Loc): Fn {
   return (env, ctx) => {
     try {
@@ -334,8 +345,8 @@ export class Compiler {
         return this.choose(e.bound, e.body, sc, e.loc);
       case 'setEnum': {
         const elems = e.elems.map((x) => this.expr(x, sc));
-        if (elems.length === 0) return () => setOf([]);
-        return (env, ctx) => setOf(elems.map((f) => f(env, ctx)));
+        if (elems.length === 0) return () => EMPTY_SET;
+        return (env, ctx) => builtAt(setFromList(elems.map((f) => f(env, ctx))), e.loc);
       }
       case 'setFilter':
         return this.setFilter(e.bound, e.pred, sc);
@@ -357,7 +368,7 @@ export class Compiler {
               out.push(body(env2, ctx));
               return false;
             });
-            return setOf(out);
+            return builtAt(setFromList(out), e.loc);
           };
         }
         return (env, ctx) => {
@@ -366,7 +377,7 @@ export class Compiler {
             out.push(body(env2, ctx));
             return false;
           });
-          return setOf(out);
+          return builtAt(setFromList(out), e.loc);
         };
       }
       case 'tuple': {
@@ -386,6 +397,7 @@ export class Compiler {
           new FcnValue(
             names,
             vals.map((f) => f(env, ctx)),
+            true,
           );
       }
       case 'recordSet': {
@@ -463,7 +475,7 @@ export class Compiler {
         const now = this.expr(e.expr, sc);
         return (env, ctx) => {
           if (!ctx.nxt) throw new EvalError('UNCHANGED used outside an action').addFrame(e.loc);
-          return equals(now(env, new Ctx(ctx.nxt, null, ctx.rt)), now(env, ctx));
+          return equals(now(env, ctx), now(env, new Ctx(ctx.nxt, null, ctx.rt)));
         };
       }
       case 'enabled': {
@@ -668,13 +680,13 @@ export class Compiler {
     if (bin) {
       if (args.length !== 2) return semantic(loc, arityMessage(text, 2, args.length), 'TLA202');
       const [a, b] = fns;
-      return (env, ctx) => bin(a(env, ctx), b(env, ctx), text);
+      return (env, ctx) => builtAt(bin(a(env, ctx), b(env, ctx), text), loc);
     }
     const un = UNARY_BUILTINS[name];
     if (un) {
       if (args.length !== 1) return semantic(loc, arityMessage(text, 1, args.length), 'TLA202');
       const [a] = fns;
-      return (env, ctx) => un(a(env, ctx), text);
+      return (env, ctx) => builtAt(un(a(env, ctx), text), loc);
     }
     return semantic(loc, `unknown operator '${text}'${hintFor(name)}`, 'TLA201');
   }
@@ -1290,7 +1302,7 @@ export class Compiler {
           out.push(new TupleValue(b.slots[0].map((sl) => lookup(e, sl) as Value)));
         return false;
       });
-      return setOf(out);
+      return builtAt(setFromList(out), bound.loc);
     };
   }
 
@@ -1531,7 +1543,7 @@ function updateAt(f: Value, keys: Value[], i: number, compute: (old: Value) => V
   if (idx < 0) return g;
   const vals = g.vals.slice();
   vals[idx] = updateAt(vals[idx], keys, i + 1, compute);
-  return new FcnValue(g.dom, vals);
+  return new FcnValue(g.dom, vals, g.record);
 }
 
 /** Where and how an operator is defined, to compare with a call of it. */

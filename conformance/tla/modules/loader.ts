@@ -6,7 +6,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Loc, Module } from '../syntax/ast.ts';
 import { parseModule, TlaSyntaxError } from '../syntax/parse.ts';
-import { intern } from '../values/value.ts';
 import type { StdModule } from './stdlib/native.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
@@ -52,7 +51,7 @@ function parsedModule(text: string, path: string): Module {
 /** A module as found: parsed user source, or a native standard module. */
 export type LoadedModule = { kind: 'user'; module: Module } | { kind: 'std'; module: StdModule };
 
-/** Loads modules by name, caching parses; also fixes TLC's string interning order. */
+/** Loads modules by name, caching parses. */
 export class ModuleLoader {
   private readonly cache = new Map<string, LoadedModule>();
   private readonly folders: string[];
@@ -109,10 +108,6 @@ export class ModuleLoader {
         code: 'TLA100',
       });
     }
-    const mod = parsedModule(text, path);
-    // TLC orders strings and model values by when their names were first interned while
-    // parsing, so we intern every name of each module in source order as it is loaded.
-    for (const n of mod.names) intern(n);
-    return mod;
+    return parsedModule(text, path);
   }
 }

@@ -112,6 +112,14 @@ export interface Module {
   extends: Array<{ name: string; loc: Loc }>;
   units: Unit[];
   loc: Loc;
-  /** Identifiers and string literals in source order: TLC's interning order. */
+  /**
+   * The text of every token in source order (comments left out, string literals with their
+   * quotes): SANY interns each token as it reads the module, which decides TLC's order of
+   * strings and record fields (modules/interning.ts).
+   */
+  tokens: string[];
+  /** The value of every string literal, in source order: interned later, by semantic analysis. */
+  strings: string[];
+  /** Identifiers and string literal values, interleaved in source order. */
   names: string[];
 }

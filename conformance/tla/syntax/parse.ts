@@ -97,7 +97,10 @@ export function parseModule(text: string, file: string): Module {
     Buffer.from(text, 'utf8'),
   );
   const mod = conv.module(moduleNode);
-  mod.names = collectNames(root);
+  const { tokens, strings, names } = collectTokens(root);
+  mod.tokens = tokens;
+  mod.strings = strings;
+  mod.names = names;
   return mod;
 }
 
@@ -208,16 +211,31 @@ function describeToken(type: string): string {
   return /^[a-z_]+$/.test(type) ? type.replace(/_/g, ' ') : `'${type}'`;
 }
 
-/** Identifiers and strings in source order, for TLC's interning order of strings. */
-function collectNames(root: Node): string[] {
-  const out: string[] = [];
+/**
+ * The tokens of a module in source order, and the values of its string literals. SANY interns
+ * every token image it reads (keywords, operator symbols and numbers too, and a string literal
+ * with its quotes) but not the keyword MODULE of the header; TLC checked this by experiment
+ * (docs/engine.md, "The order of strings").
+ */
+function collectTokens(root: Node): { tokens: string[]; strings: string[]; names: string[] } {
+  const tokens: string[] = [];
+  const strings: string[] = [];
+  const names: string[] = [];
   const cursor = root.walk();
   let done = false;
   while (!done) {
     const t = cursor.nodeType;
-    if (t === 'identifier' || t === 'identifier_ref') out.push(cursor.nodeText);
-    else if (t === 'string') out.push(unescape(cursor.nodeText));
-    if (t !== 'string' && cursor.gotoFirstChild()) continue;
+    const skip = COMMENTS.has(t) || t === 'extramodular_text';
+    if (t === 'identifier' || t === 'identifier_ref') names.push(cursor.nodeText);
+    if (t === 'string') {
+      tokens.push(cursor.nodeText);
+      strings.push(unescape(cursor.nodeText));
+      names.push(unescape(cursor.nodeText));
+    } else if (!skip && cursor.currentNode.childCount === 0) {
+      const parent = cursor.currentNode.parent;
+      if (!(t === 'MODULE' && parent?.type === 'module')) tokens.push(cursor.nodeText);
+    }
+    if (t !== 'string' && !skip && cursor.gotoFirstChild()) continue;
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) {
         done = true;
@@ -225,7 +243,7 @@ function collectNames(root: Node): string[] {
       }
     }
   }
-  return out;
+  return { tokens, strings, names };
 }
 
 function unescape(literal: string): string {
@@ -316,6 +334,8 @@ class Converter {
       extends: [],
       units: [],
       loc: this.loc(n),
+      tokens: [],
+      strings: [],
       names: [],
     };
     const nameNode = n.childForFieldName('name');

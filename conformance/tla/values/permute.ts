@@ -28,7 +28,10 @@ export function permuteValue(v: Value, p: Permutation): Value {
   if (v instanceof FcnLike) {
     const f = v.explicit();
     if (f instanceof TupleValue) return new TupleValue(f.elems.map((e) => permuteValue(e, p)));
-    return fcnFromPairs(f.dom.map((k, i) => [permuteValue(k, p), permuteValue(f.vals[i], p)]));
+    return fcnFromPairs(
+      f.dom.map((k, i) => [permuteValue(k, p), permuteValue(f.vals[i], p)]),
+      f.record,
+    );
   }
   return v;
 }

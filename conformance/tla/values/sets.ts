@@ -19,6 +19,9 @@ import {
   equals,
   fcnFromSorted,
   kindName,
+  presetFcnShapes,
+  printed as printHook,
+  setElementShape,
   setIntervalHook,
   setOf,
   setSameInfiniteHook,
@@ -31,11 +34,22 @@ function tooLarge(what: string, n: number): EvalError {
   return new EvalError(`Attempted to enumerate ${what} with ${n} elements, which is too large.`);
 }
 
-function notInt(v: Value, set: string): EvalError {
-  return new EvalError(
-    `Attempted to check whether ${kindName(v)} ${String(v instanceof StrValue ? JSON.stringify(v.text) : v)} is in ${set}, a set of integers.`,
-    'type',
-  );
+/**
+ * TLC's error for asking whether `v` is in a set it represents lazily, when `v` is of a kind
+ * the set cannot hold. An untyped model value is simply not a member; a typed one is refused.
+ */
+function refusedMember(v: Value, message: string, untypedModelValueIsError = false): false {
+  if (v instanceof ModelValue && v.type === 0 && !untypedModelValueIsError) return false;
+  throw new EvalError(message, 'type').explain({
+    code: 'TLA408',
+    summary: `TLC cannot decide whether ${kindName(v)} ${printHook(v)} is in this set`,
+    values: [{ name: 'value', value: printHook(v) }],
+  });
+}
+
+/** The message TLC words for a value its integer sets cannot hold. */
+function isInMessage(v: Value, where: string): string {
+  return `Attempted to check if the value:\n${printHook(v)}\n${where}`;
 }
 
 /** lo..hi. */
@@ -49,8 +63,11 @@ export class IntervalSet extends SetValue {
   }
   contains(v: Value): boolean {
     if (typeof v === 'number') return v >= this.lo && v <= this.hi;
-    if (v instanceof ModelValue) return false;
-    throw notInt(v, `${this.lo}..${this.hi}`);
+    return refusedMember(
+      v,
+      isInMessage(v, `is in the integer interval ${this.lo}..${this.hi}`),
+      v instanceof ModelValue && v.type !== 0,
+    );
   }
   isFinite(): boolean {
     return true;
@@ -92,8 +109,7 @@ abstract class InfiniteSet extends SetValue {
 export class NatSet extends InfiniteSet {
   contains(v: Value): boolean {
     if (typeof v === 'number') return v >= 0;
-    if (v instanceof ModelValue) return false;
-    throw notInt(v, 'Nat');
+    return refusedMember(v, isInMessage(v, 'is an element of Nat.'));
   }
   describe(): string {
     return 'Nat';
@@ -104,8 +120,7 @@ export class NatSet extends InfiniteSet {
 export class IntSet extends InfiniteSet {
   contains(v: Value): boolean {
     if (typeof v === 'number') return true;
-    if (v instanceof ModelValue) return false;
-    throw notInt(v, 'Int');
+    return refusedMember(v, isInMessage(v, 'is an element of Int.'));
   }
   describe(): string {
     return 'Int';
@@ -115,7 +130,8 @@ export class IntSet extends InfiniteSet {
 /** STRING. */
 export class StringSet extends InfiniteSet {
   contains(v: Value): boolean {
-    return v instanceof StrValue;
+    if (v instanceof StrValue) return true;
+    return refusedMember(v, isInMessage(v, 'is an element of STRING.'));
   }
   describe(): string {
     return 'STRING';
@@ -133,9 +149,10 @@ export class SeqSet extends InfiniteSet {
     super();
   }
   contains(v: Value): boolean {
-    if (!(v instanceof FcnLike)) return false;
-    const t = v.explicit();
-    if (!(t instanceof TupleValue)) return false;
+    const t = v instanceof FcnLike ? v.explicit() : undefined;
+    if (!(t instanceof TupleValue)) {
+      return refusedMember(v, isInMessage(v, `is an element of ${printHook(this)}.`));
+    }
     return t.elems.every((e) => this.base.contains(e));
   }
   describe(): string {
@@ -159,7 +176,13 @@ export class SubsetSet extends SetValue {
     super();
   }
   contains(v: Value): boolean {
-    if (!(v instanceof SetValue)) return false;
+    if (!(v instanceof SetValue)) {
+      return refusedMember(
+        v,
+        `Attempted to check if the non-enumerable value\n${printHook(v)}\nis element of\n${printHook(this)}`,
+        true,
+      );
+    }
     for (const e of v.elements()) if (!this.base.contains(e)) return false;
     return true;
   }
@@ -232,7 +255,12 @@ export class FcnSet extends SetValue {
     super();
   }
   contains(v: Value): boolean {
-    if (!(v instanceof FcnLike)) return false;
+    if (!(v instanceof FcnLike)) {
+      return refusedMember(
+        v,
+        `Attempted to check if \n${printHook(v)}\nwhich is not a TLC function value, is in the set of functions:\n${printHook(this)}`,
+      );
+    }
     const f = v.explicit();
     if (!equals(f.domain(), this.dom)) return false;
     const vals = f instanceof TupleValue ? f.elems : f.vals;
@@ -261,6 +289,13 @@ export class FcnSet extends SetValue {
       (vals) => out.push(fcnFromSorted(dom, vals)),
     );
     this.cached = new EnumSet(out);
+    const elem = setElementShape(this.rng);
+    this.cached.shapeCache = presetFcnShapes(
+      out,
+      dom,
+      dom.map(() => elem),
+      false,
+    );
     return this.cached;
   }
   describe(): string {
@@ -278,8 +313,13 @@ export class RecordSet extends SetValue {
     super();
   }
   contains(v: Value): boolean {
-    if (!(v instanceof FcnLike)) return false;
-    const f = v.explicit();
+    const f = v instanceof FcnLike ? v.explicit() : undefined;
+    if (f === undefined || (f instanceof TupleValue && f.elems.length > 0)) {
+      return refusedMember(
+        v,
+        `Attempted to check if non-record\n${printHook(v)}\nis in the set of records:\n${printHook(this)}`,
+      );
+    }
     if (!(f instanceof FcnValue) || f.dom.length !== this.names.length) return false;
     for (let i = 0; i < this.names.length; i++) {
       if (f.dom[i] !== this.names[i]) return false;
@@ -301,8 +341,9 @@ export class RecordSet extends SetValue {
       this.describe(),
     );
     const out: Value[] = [];
-    forEachCombination(lists, (vals) => out.push(new FcnValue(this.names, vals)));
+    forEachCombination(lists, (vals) => out.push(new FcnValue(this.names, vals, true)));
     this.cached = new EnumSet(out);
+    this.cached.shapeCache = presetFcnShapes(out, this.names, this.sets.map(setElementShape), true);
     return this.cached;
   }
   describe(): string {
@@ -317,9 +358,14 @@ export class ProductSet extends SetValue {
     super();
   }
   contains(v: Value): boolean {
-    if (!(v instanceof FcnLike)) return false;
-    const t = v.explicit();
-    if (!(t instanceof TupleValue) || t.elems.length !== this.sets.length) return false;
+    const t = v instanceof FcnLike ? v.explicit() : undefined;
+    if (!(t instanceof TupleValue)) {
+      return refusedMember(
+        v,
+        `Attempted to check if non-tuple\n${printHook(v)}\nis in the set of tuples:\n${printHook(this)}`,
+      );
+    }
+    if (t.elems.length !== this.sets.length) return false;
     return t.elems.every((e, i) => this.sets[i].contains(e));
   }
   isFinite(): boolean {
@@ -343,6 +389,12 @@ export class ProductSet extends SetValue {
     const out: Value[] = [];
     forEachCombination(lists, (vals) => out.push(new TupleValue(vals)));
     this.cached = new EnumSet(out);
+    this.cached.shapeCache = presetFcnShapes(
+      out,
+      this.sets.map((_, i) => i + 1),
+      this.sets.map(setElementShape),
+      false,
+    );
     return this.cached;
   }
   describe(): string {

@@ -26,7 +26,7 @@ describe('validate --workers: runs on worker threads', () => {
   const good = [1, 2, 3].map((seed) => runFolder(`seed-${seed}`, simulatedRun(seed, 300)));
   const broken = copyRun(simulatedRun(4, 300));
   const accept = firstEvent(broken, (e) => e.action === 'Accept');
-  (accept.event.params as { b: number[] }).b = [99, 1];
+  (accept.event.params as unknown as { b: number[] }).b = [99, 1];
   const bad = runFolder('broken', broken);
   const folders = [good[0], bad, good[1], good[2]];
 

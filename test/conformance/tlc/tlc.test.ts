@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ParityCase } from '../../../conformance/tla/check/parity.ts';
-import { parseTlcOutput } from '../../../conformance/tlc/output.ts';
+import { parseTlcOutput, tlcErrorMessage } from '../../../conformance/tlc/output.ts';
 import { TlcUnavailable, locateTlc, runTlc } from '../../../conformance/tlc/runner.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -43,6 +43,30 @@ describe('parseTlcOutput', () => {
 
   it('does not take a truncated run for a success', () => {
     expect(parseTlcOutput('Starting...\nComputing initial states...\n').kind).toBe('eval-error');
+  });
+});
+
+describe('tlcErrorMessage', () => {
+  const message = (name: string) =>
+    tlcErrorMessage(readFileSync(join(fixtures, `compare-${name}.txt`), 'utf8'));
+
+  it("takes every line of TLC's message, without the unexpected-exception wrapper", () => {
+    expect(message('SetIntThenRecord')).toBe(
+      'Attempted to compare record:\n[a |-> 1]\nwith non-record\n2',
+    );
+    expect(message('UnionInSuccessorFingerprint')).toBe(
+      'Attempted to compare record:\n[p |-> 1]\nwith non-record\n1',
+    );
+  });
+
+  it('keeps the line naming a failed assumption, and is null for a run without error', () => {
+    expect(message('EqBoolInt')).toBe(
+      'Evaluating assumption line 2, col 8 to line 2, col 15 of module EqBoolInt failed.\n' +
+        'Attempted to compare equality of boolean TRUE with non-boolean:\n1',
+    );
+    expect(tlcErrorMessage(readFileSync(join(fixtures, '01-arith-naturals.txt'), 'utf8'))).toBe(
+      null,
+    );
   });
 });
 

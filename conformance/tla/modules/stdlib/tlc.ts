@@ -12,6 +12,7 @@ import {
   type Value,
   fcnFromPairs,
   fcnFromSorted,
+  normaliseDeep,
   setOf,
   str,
 } from '../../values/value.ts';
@@ -28,6 +29,12 @@ import {
   mismatch,
 } from './args.ts';
 import type { StdModule } from './native.ts';
+
+/** `v` printed as TLC prints it, sorting its sets first (a set TLC cannot sort raises its error). */
+function printSorted(v: Value): string {
+  normaliseDeep(v);
+  return printValue(v);
+}
 
 /** TLC's `Any`: a set containing every value, usable only for membership tests. */
 export class AnySet extends SetValue {
@@ -157,7 +164,7 @@ export const TLC: StdModule = {
       opArgs: { 1: 2 },
       impl: ([s, op]) => sortSeq(expectValue('SortSeq', 0, s), op),
     },
-    { name: 'ToString', arity: 1, impl: ([v]) => str(printValue(expectValue('ToString', 0, v))) },
+    { name: 'ToString', arity: 1, impl: ([v]) => str(printSorted(expectValue('ToString', 0, v))) },
     {
       name: 'Print',
       arity: 2,
@@ -165,7 +172,7 @@ export const TLC: StdModule = {
       impl: ([out, val], rt) => {
         const v = expectValue('Print', 1, val);
         // TLC prints both arguments, separated by two spaces.
-        rt.print(`${printValue(expectValue('Print', 0, out))}  ${printValue(v)}`);
+        rt.print(`${printSorted(expectValue('Print', 0, out))}  ${printSorted(v)}`);
         return v;
       },
     },
@@ -174,7 +181,7 @@ export const TLC: StdModule = {
       arity: 1,
       impure: true,
       impl: ([out], rt) => {
-        rt.print(printValue(expectValue('PrintT', 0, out)));
+        rt.print(printSorted(expectValue('PrintT', 0, out)));
         return true;
       },
     },

@@ -276,13 +276,17 @@ describe('evaluation errors (eval-error results)', () => {
       ),
     );
     expect(r.kind).toBe('eval-error');
-    expect(r.message).toContain('The second argument of + should be an integer');
+    // TLC reports it as a failed assumption, naming it, and exits as for a false one.
+    expect(r.message).toBe(
+      'Evaluating assumption line 4, col 8 to line 4, col 19 of module M failed.\n' +
+        'The second argument of + should be an integer, but instead it is:\nTRUE',
+    );
     // Outermost first (the assumption), innermost (the sum) last, as for errors while exploring.
     expect(r.errorTrail).toEqual([
       'line 4, col 8 to line 4, col 19 of module M',
       'line 4, col 8 to line 4, col 15 of module M',
     ]);
-    expect(exitCode(r)).toBe(75);
+    expect(exitCode(r)).toBe(10);
   });
 });
 
@@ -291,7 +295,7 @@ describe('exit codes of the other outcomes', () => {
     const r = runSpec(spec('VARIABLE x', 'ASSUME 1 = 2', 'Init == x = 0', "Next == x' = x"));
     expect(r.kind).toBe('assume');
     expect(exitCode(r)).toBe(10);
-    expect(r.message).toBe('Assumption line 3, col 1 to line 3, col 12 of module M is false.');
+    expect(r.message).toBe('Assumption line 3, col 8 to line 3, col 12 of module M is false.');
   });
 
   it('a deadlock: 11; an invariant violation: 12; success: 0', () => {

@@ -105,12 +105,15 @@ describe('scalars', () => {
     expect(equals(str('m1'), m)).toBe(false);
   });
 
-  it('comparing values of incomparable kinds throws an EvalError', () => {
-    expectEvalError(() => compare(1, A), 'Attempted to compare integer 1 with string "a"');
-    expectEvalError(() => equals(true, 0), 'boolean TRUE', 'integer 0');
-    expectEvalError(() => compare(set(1), tup(1)), 'set', 'function');
-    expectEvalError(() => set(1).contains(A), 'compare');
-    expectEvalError(() => set(1, A), 'compare');
+  it('comparing values of incomparable kinds throws an EvalError worded as TLC words it', () => {
+    expectEvalError(() => compare(1, A), 'Attempted to compare integer 1 with non-integer:\n"a"');
+    expectEvalError(
+      () => equals(true, 0),
+      'Attempted to compare equality of boolean TRUE with non-boolean:\n0',
+    );
+    expectEvalError(() => compare(set(1), tup(1)), 'Attempted to compare the set {1}');
+    expectEvalError(() => set(1).contains(A), 'Attempted to compare string "a" with non-string');
+    expectEvalError(() => set(1, A), 'Attempted to compare string "a" with non-string:\n1');
   });
 });
 
@@ -205,9 +208,18 @@ describe('lazy sets', () => {
     expect(NAT.contains(-1)).toBe(false);
     expect(INT.contains(-2147483648)).toBe(true);
     expect(STRING.contains(A)).toBe(true);
-    expect(STRING.contains(1)).toBe(false);
     expect(NAT.contains(modelValue('m1'))).toBe(false);
-    expectEvalError(() => NAT.contains(A), 'is in Nat');
+    expect(STRING.contains(modelValue('m1'))).toBe(false);
+    // TLC refuses a value of another kind, in these words.
+    expectEvalError(
+      () => NAT.contains(A),
+      'Attempted to check if the value:\n"a"\nis an element of Nat.',
+    );
+    expectEvalError(
+      () => STRING.contains(1),
+      'Attempted to check if the value:\n1\nis an element of STRING.',
+    );
+    expectEvalError(() => NAT.contains(modelValue('A_1')), 'is an element of Nat.');
     for (const s of [NAT, INT, STRING]) {
       expect(s.isFinite()).toBe(false);
       expectEvalError(() => s.size(), 'infinite');
@@ -221,8 +233,8 @@ describe('lazy sets', () => {
     expect(s.contains(EMPTY_TUPLE)).toBe(true);
     expect(s.contains(tup(3, 1, 3, 2))).toBe(true);
     expect(s.contains(tup(1, 4))).toBe(false);
-    expect(s.contains(fcnFromPairs([[0, 1]]))).toBe(false);
-    expect(s.contains(set(1))).toBe(false);
+    expectEvalError(() => s.contains(fcnFromPairs([[0, 1]])), 'is an element of Seq(1..3).');
+    expectEvalError(() => s.contains(set(1)), 'Attempted to check if the value:\n{1}\n');
     expect(s.isFinite()).toBe(false);
     expect(show(s)).toBe('Seq(1..3)');
   });
@@ -232,7 +244,7 @@ describe('lazy sets', () => {
     expect(big.contains(set(1, 50, 100))).toBe(true);
     expect(big.contains(set(0, 1))).toBe(false);
     expect(big.contains(EMPTY_SET)).toBe(true);
-    expect(big.contains(5)).toBe(false);
+    expectEvalError(() => big.contains(5), 'Attempted to check if the non-enumerable value\n5\n');
     // Enumerating it would be refused, so membership above did not enumerate.
     expectEvalError(() => big.elements(), 'too large');
     expect(new SubsetSet(NAT).contains(set(0, 7))).toBe(true);
