@@ -47,7 +47,7 @@ export function findFalseConjunct(
 ): FalseConjunct | null {
   const n = actions.model.varNames.length;
   const ctx = new Ctx(
-    state as Value[],
+    actions.seen(state),
     new Array<Value | undefined>(n).fill(undefined),
     actions.model.runtime,
   );

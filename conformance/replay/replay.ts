@@ -80,7 +80,7 @@ export function replayEvents(
   const invariantEvery = options.invariantEvery ?? 1;
   const actions = new SpecActions(model);
   const slots = variableSlots(model.varNames);
-  let candidates = initialStates(model, maxCandidates);
+  let candidates = initialStates(model, maxCandidates, (state) => actions.causal.seed(state));
   const initial = candidates.states[0];
   const stats = { max: candidates.size, maxAfterEvent: 0, cutAfterEvents: [] as number[] };
   // The last TRACE_WINDOW events replayed, and the one before them (null: the initial states).
@@ -93,12 +93,15 @@ export function replayEvents(
   let matched = 0;
   let lastPlace: EventPlace | undefined;
 
-  const outcome = (failure?: Failure): ReplayOutcome => ({
-    matched,
-    events: failure ? matched + 1 : matched,
-    candidates: { ...stats, final: candidates.size, bound: maxCandidates },
-    failure,
-  });
+  const outcome = (failure?: Failure): ReplayOutcome => {
+    actions.observe(undefined);
+    return {
+      matched,
+      events: failure ? matched + 1 : matched,
+      candidates: { ...stats, final: candidates.size, bound: maxCandidates },
+      failure,
+    };
+  };
   const fail = (
     logged: LoggedEvent,
     fields: Pick<Failure, 'kind' | 'reason' | 'closest'> & Partial<Failure>,
@@ -132,6 +135,7 @@ export function replayEvents(
     const checkInvariants = invariantEvery > 0 && ((matched + 1) % invariantEvery === 0 || isLast);
     const next = new CandidateSet(maxCandidates);
     let from = 0;
+    actions.observe(event);
     try {
       for (; from < candidates.size; from++) {
         const state = candidates.states[from];
@@ -229,14 +233,18 @@ function traceBefore(
   }));
 }
 
-function initialStates(model: Model, bound: number): CandidateSet {
+function initialStates(
+  model: Model,
+  bound: number,
+  prepare: (state: Value[]) => Value[],
+): CandidateSet {
   const set = new CandidateSet(bound);
   const n = model.varNames.length;
   model.init(
     null,
     new Ctx(new Array<Value | undefined>(n).fill(undefined), null, model.runtime),
     (ctx) => {
-      set.add(ctx.cur as Value[]);
+      set.add(prepare(ctx.cur as Value[]));
       return false;
     },
   );

@@ -7,6 +7,9 @@
  * disjunct that quantifies over servers, messages, sequences and ballots; binding the
  * parameters directly selects the same steps, because every action already requires the
  * message it handles to be in `msgs`.
+ *
+ * While an event is being replayed ({@link SpecActions.observe}), actions and operators see
+ * the network as the event's server could have ({@link CausalView}).
  */
 import {
   Ctx,
@@ -23,6 +26,7 @@ import {
 import { bind } from '../tla/eval/runtime.ts';
 import type { ActionName } from '../../src/trace/events.ts';
 import { loadSpecDefinitions, stepsOfNext } from '../static/spec-steps.ts';
+import { CausalView, type Observer } from './causal-view.ts';
 
 /** The frames `Next` conjoins each of its actions with, by action name. */
 function framesOfNext(specFile: string): ReadonlyMap<string, readonly string[]> {
@@ -52,9 +56,26 @@ export class SpecActions {
   private readonly compiled = new Map<ActionName, CompiledAction>();
   private readonly frames: ReadonlyMap<string, readonly string[]>;
   private readonly operators = new Map<string, Fn>();
+  readonly causal: CausalView;
+  private observer: Observer | undefined;
 
   constructor(readonly model: Model) {
     this.frames = framesOfNext(model.rootFile);
+    this.causal = new CausalView(model.varNames);
+  }
+
+  /**
+   * Evaluates what follows as `observer` (the event being replayed) sees the network, tagging
+   * the messages it sends as its own; undefined: the whole network, sends untagged.
+   */
+  observe(observer: Observer | undefined): void {
+    this.observer = observer;
+    this.model.runtime.insertTag = observer && this.causal.tagOf(observer);
+  }
+
+  /** `state` as the current observer sees it (see {@link observe}). */
+  seen(state: readonly Value[]): Value[] {
+    return this.observer ? this.causal.view(state, this.observer) : (state as Value[]);
   }
 
   /** The action `name`, compiled. */
@@ -96,12 +117,12 @@ export class SpecActions {
     const n = this.model.varNames.length;
     const out: Value[][] = [];
     const start = new Ctx(
-      state as Value[],
+      this.seen(state),
       new Array<Value | undefined>(n).fill(undefined),
       this.model.runtime,
     );
     const collect = (ctx: Ctx): boolean => {
-      out.push(this.complete(ctx.nxt!, name));
+      out.push(this.causal.settle(this.complete(ctx.nxt!, name)));
       return false;
     };
     const framed =
@@ -120,7 +141,7 @@ export class SpecActions {
       fn = this.model.compiler.bodyOf(def);
       this.operators.set(name, fn);
     }
-    return fn(this.bindParameters(def, args), new Ctx(state as Value[], null, this.model.runtime));
+    return fn(this.bindParameters(def, args), new Ctx(this.seen(state), null, this.model.runtime));
   }
 
   /** The definition named `name` in the spec's root module. */
