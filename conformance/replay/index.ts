@@ -86,7 +86,7 @@ export function validateRun(
   const facts = runFacts(streams, options, DEFAULT_SIMULATION.boundStep);
   const constants = constantsFor(scanned(), facts);
   const spec = options.specFile ?? defaultSpecFile();
-  const model = buildReplayModel(spec, constants);
+  const model = buildReplayModel(spec, constants, options);
   const outcome = replayEvents(model, mergeCausally(streams, sorted), options);
   return {
     ok: outcome.failure === undefined,

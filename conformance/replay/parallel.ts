@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { CoverageTally, type ActionCoverage } from './coverage.ts';
+import { CoverageTally, type ActionCoverage, type TallyCounts } from './coverage.ts';
 import type { ValidateOptions } from './index.ts';
 import type { RunReport, ValidationReport } from './report.ts';
 import { TraceInputError } from './trace-input.ts';
@@ -27,7 +27,7 @@ export interface WorkerTask {
 
 /** What a worker answers. */
 export type WorkerAnswer =
-  | { readonly id: number; readonly report: RunReport; readonly counts?: Record<string, number> }
+  | { readonly id: number; readonly report: RunReport; readonly counts?: TallyCounts }
   | { readonly id: number; readonly error: { readonly message: string; readonly input: boolean } };
 
 /** How many workers to use by default: one per core. */

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildModel, parseCfg, type Model } from '../tla/index.ts';
+import { BranchProbe, buildModel, parseCfg, type Model } from '../tla/index.ts';
 import {
   SPEC_ACTIONS,
   type ActionName,
@@ -217,8 +217,15 @@ export function cfgText(k: ReplayConstants): string {
 }
 
 /** Loads `specFile` bound to the replay constants. */
-export function buildReplayModel(specFile: string, k: ReplayConstants): Model {
-  return buildModel(specFile, parseCfg(cfgText(k), 'replay.cfg'), { print: () => {} });
+export function buildReplayModel(
+  specFile: string,
+  k: ReplayConstants,
+  options: { readonly probeBranches?: boolean } = {},
+): Model {
+  return buildModel(specFile, parseCfg(cfgText(k), 'replay.cfg'), {
+    print: () => {},
+    branchProbe: options.probeBranches ? new BranchProbe() : undefined,
+  });
 }
 
 /**

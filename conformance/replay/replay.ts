@@ -49,8 +49,17 @@ export interface ReplayOptions {
   readonly invariantEvery?: number;
   /** Told how many events were replayed so far, now and then (for progress lines). */
   readonly progress?: (events: number) => void;
-  /** Told of every event that conformed, in the merged order (for coverage). */
-  readonly onMatched?: (event: TraceEvent) => void;
+  /**
+   * Told of every event that conformed, in the merged order (for coverage), with the branch
+   * arms the steps that matched it went through (`key#arm`, each once; empty unless
+   * {@link probeBranches}).
+   */
+  readonly onMatched?: (event: TraceEvent, branches: readonly string[]) => void;
+  /**
+   * Build the model with branch probes, so that {@link onMatched} learns the arms each step
+   * took (costs time: operator applications are no longer memoised).
+   */
+  readonly probeBranches?: boolean;
 }
 
 /**
@@ -135,6 +144,8 @@ export function replayEvents(
     const checkInvariants = invariantEvery > 0 && ((matched + 1) % invariantEvery === 0 || isLast);
     const next = new CandidateSet(maxCandidates);
     let from = 0;
+    // The arms of every step that matched the event: each could be the one the server took.
+    const branches = new Set<string>();
     actions.observe(event);
     try {
       for (; from < candidates.size; from++) {
@@ -142,8 +153,10 @@ export function replayEvents(
         const successors = actions.successors(action, args, state);
         if (successors.length === 0) continue;
         if (outputDiffs(actions, event, named, state).length > 0) continue;
-        for (const successor of successors) {
+        for (let i = 0; i < successors.length; i++) {
+          const successor = successors[i];
           if (!matchesChanges(event, { slots, before: state, after: successor, initial })) continue;
+          for (const arm of actions.branchPaths[i] ?? []) branches.add(arm);
           if (!next.add(successor, from)) continue;
           const broken = checkInvariants ? violatedInvariant(model, successor) : undefined;
           if (broken)
@@ -188,7 +201,7 @@ export function replayEvents(
       );
     }
     matched++;
-    options.onMatched?.(event);
+    options.onMatched?.(event, [...branches]);
     if (next.cut) stats.cutAfterEvents.push(matched);
     if (next.size > stats.max) {
       stats.max = next.size;

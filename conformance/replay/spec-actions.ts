@@ -14,6 +14,7 @@
 import {
   Ctx,
   Scope,
+  branchKey,
   compileAction,
   type ActFn,
   type Env,
@@ -108,6 +109,12 @@ export class SpecActions {
   }
 
   /**
+   * With a model built with a branch probe: after {@link successors}, the arms each successor
+   * went through (by position), each as `key#arm` ({@link branchKey}, the arm's index).
+   */
+  readonly branchPaths: string[][] = [];
+
+  /**
    * Every successor of `state` by action `name` with parameters `args` (duplicates included;
    * the caller dedupes by fingerprint).
    */
@@ -116,6 +123,9 @@ export class SpecActions {
     const env = this.bindParameters(def, args);
     const n = this.model.varNames.length;
     const out: Value[][] = [];
+    const probe = this.model.compiler.probe;
+    probe?.cut(0); // what other evaluations (of outputs, of invariants) left on the trail
+    this.branchPaths.length = 0;
     const start = new Ctx(
       this.seen(state),
       new Array<Value | undefined>(n).fill(undefined),
@@ -123,6 +133,8 @@ export class SpecActions {
     );
     const collect = (ctx: Ctx): boolean => {
       out.push(this.causal.settle(this.complete(ctx.nxt!, name)));
+      if (probe)
+        this.branchPaths.push(probe.path().map(([site, arm]) => `${branchKey(site.loc)}#${arm}`));
       return false;
     };
     const framed =

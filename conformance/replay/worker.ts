@@ -16,9 +16,9 @@ port.on('message', (task: WorkerTask) => {
   let answer: WorkerAnswer;
   try {
     const tally = task.coverage ? new CoverageTally() : undefined;
-    const options: ValidateOptions = { ...task.options, onMatched: tally?.counter };
+    const options: ValidateOptions = { ...task.options, ...tally?.replayOptions() };
     const report = validateRun(task.files.map(readTraceFile), options);
-    answer = { id: task.id, report, counts: tally?.shapeCounts() };
+    answer = { id: task.id, report, counts: tally?.counts() };
   } catch (e) {
     const error = e as Error;
     answer = {

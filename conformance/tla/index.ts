@@ -111,7 +111,15 @@ export {
   type ParityStatus,
 } from './check/parity.ts';
 export { FingerprintSet } from './check/fpset.ts';
-export { Compiler } from './eval/compile.ts';
+export { Compiler, childExprs } from './eval/compile.ts';
+export {
+  BranchProbe,
+  branchKey,
+  describeBranchPoint,
+  type BranchKind,
+  type BranchPoint,
+  type BranchSite,
+} from './eval/branches.ts';
 export { compileAction, splitActions, actionLabel, type SubAction } from './eval/actions.ts';
 export {
   Ctx,

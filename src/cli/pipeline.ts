@@ -164,7 +164,7 @@ export function runPipeline(
     const config: SimulationConfig = { ...options.simulation, seed };
     const { simulation, report } = simulateAndValidate(config, {
       invariantEvery: options.invariantEvery,
-      onMatched: tally.counter,
+      ...tally.replayOptions(),
     });
     steps += simulation.steps;
     events += report.events;

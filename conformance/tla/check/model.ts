@@ -3,6 +3,7 @@
  * their values, applies `<-` replacements, finds Init and Next (directly or inside
  * SPECIFICATION), and compiles everything the explorer evaluates.
  */
+import type { BranchProbe } from '../eval/branches.ts';
 import { resolve } from 'node:path';
 import type { Expr, Loc, Module } from '../syntax/ast.ts';
 import { TlaSyntaxError } from '../syntax/parse.ts';
@@ -114,6 +115,8 @@ export interface ModelOptions {
   print?: (line: string) => void;
   /** Overrides CHECK_DEADLOCK (TLC's -deadlock flag turns checking off). */
   checkDeadlock?: boolean;
+  /** Compiles branch points to record the arms they take (see `eval/branches.ts`). */
+  branchProbe?: BranchProbe;
 }
 
 /** Converts a cfg value to a TLA+ value. */
@@ -141,6 +144,7 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   const root = ns.buildRoot(rootModule);
   const varNames = ns.variables.names;
   const compiler = new Compiler(ns, varNames);
+  compiler.probe = opts.branchProbe;
   const registers = new Map<string, Value>();
   const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const stats: SearchStats = {

@@ -95,6 +95,23 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
   switch (e.k) {
     case 'and': {
       const items = e.items.map((x) => compileAction(c, x, sc, mode));
+      const probe = c.probe;
+      if (probe) {
+        // A conjunct may allow several next states: branches taken after one of them must not
+        // stay on the trail when the next one is tried.
+        return (env, ctx, k) => {
+          const step = (i: number, cx: Ctx): boolean => {
+            if (i === items.length) return k(cx);
+            return items[i](env, cx, (next) => {
+              const mark = probe.mark();
+              const stop = step(i + 1, next);
+              probe.cut(mark);
+              return stop;
+            });
+          };
+          return step(0, ctx);
+        };
+      }
       return (env, ctx, k) => {
         const step = (i: number, cx: Ctx): boolean =>
           i === items.length ? k(cx) : items[i](env, cx, (next) => step(i + 1, next));
@@ -103,6 +120,20 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
     }
     case 'or': {
       const items = e.items.map((x) => compileAction(c, x, sc, mode));
+      const probe = c.probe;
+      if (probe) {
+        const site = probe.site(e);
+        return (env, ctx, k) => {
+          const mark = probe.mark();
+          for (let i = 0; i < items.length; i++) {
+            probe.take(site, i);
+            const stop = items[i](env, ctx, k);
+            probe.cut(mark);
+            if (stop) return true;
+          }
+          return false;
+        };
+      }
       return (env, ctx, k) => {
         for (const item of items) if (item(env, ctx, k)) return true;
         return false;
@@ -112,12 +143,33 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
       if (e.q !== 'E') break;
       const b = c.bounds(e.bounds, sc);
       const body = compileAction(c, e.body, b.scope, mode);
+      const probe = c.probe;
+      if (probe)
+        return (env, ctx, k) =>
+          b.each(env, ctx, (env2) => {
+            const mark = probe.mark();
+            const stop = body(env2, ctx, k);
+            probe.cut(mark);
+            return stop;
+          });
       return (env, ctx, k) => b.each(env, ctx, (env2) => body(env2, ctx, k));
     }
     case 'if': {
       const cond = c.expr(e.cond, sc);
       const t = compileAction(c, e.then, sc, mode);
       const f = compileAction(c, e.else, sc, mode);
+      const probe = c.probe;
+      if (probe) {
+        const site = probe.site(e);
+        return (env, ctx, k) => {
+          const taken = expectBool(cond(env, ctx), () => 'The condition of IF');
+          const mark = probe.mark();
+          probe.take(site, taken ? 0 : 1);
+          const stop = taken ? t(env, ctx, k) : f(env, ctx, k);
+          probe.cut(mark);
+          return stop;
+        };
+      }
       return (env, ctx, k) =>
         expectBool(cond(env, ctx), () => 'The condition of IF') ? t(env, ctx, k) : f(env, ctx, k);
     }
@@ -127,10 +179,24 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
         b: compileAction(c, a.body, sc, mode),
       }));
       const other = e.other ? compileAction(c, e.other, sc, mode) : undefined;
+      const probe = c.probe;
+      const site = probe?.site(e);
+      const taking = (arm: number, act: ActFn): ActFn =>
+        probe
+          ? (env, ctx, k) => {
+              const mark = probe.mark();
+              probe.take(site!, arm);
+              const stop = act(env, ctx, k);
+              probe.cut(mark);
+              return stop;
+            }
+          : act;
+      const bodies = arms.map((a, i) => taking(i, a.b));
+      const otherwise = other && taking(arms.length, other);
       return (env, ctx, k) => {
-        for (const a of arms)
-          if (expectBool(a.g(env, ctx), () => 'A CASE guard')) return a.b(env, ctx, k);
-        if (other) return other(env, ctx, k);
+        for (let i = 0; i < arms.length; i++)
+          if (expectBool(arms[i].g(env, ctx), () => 'A CASE guard')) return bodies[i](env, ctx, k);
+        if (otherwise) return otherwise(env, ctx, k);
         throw new EvalError('Attempted to evaluate a CASE with no conditions true.');
       };
     }

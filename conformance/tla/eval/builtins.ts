@@ -83,11 +83,13 @@ export function union(sa: SetValue, sb: SetValue, tag?: number): SetValue {
   const b = sb instanceof VisibleSubset ? sb.base : sb;
   if (!a.isFinite() || !b.isFinite()) return new CupSet(a, b);
   if (heldSorted(a) && heldSorted(b)) {
+    // The sorted elements as they are: enumerating would normalise the set, which changes how
+    // TLC (and so this engine) searches it afterwards.
     const fast = persistentUnion(
       a,
       b,
-      a instanceof PersistentSet ? undefined : a.elements(),
-      b instanceof PersistentSet ? undefined : b.elements(),
+      a instanceof EnumSet ? a.elems : undefined,
+      b instanceof EnumSet ? b.elems : undefined,
       tag,
     );
     if (fast !== undefined) return fast;

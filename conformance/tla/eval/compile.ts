@@ -37,6 +37,7 @@ import { IndexKey, indexedBucket } from '../values/pset-index.ts';
 import { VisibleSubset } from '../values/visible.ts';
 import { type MaintainedKind, MaintainedSite } from './maintained.ts';
 import { ApplicationMemo, applicationMemoOptions } from './memo.ts';
+import type { BranchProbe } from './branches.ts';
 import { equalityPrefix, mentionsName } from './patterns.ts';
 import {
   BINARY_BUILTINS,
@@ -109,6 +110,12 @@ const BUILTIN_CONSTANTS = new Set(['BOOLEAN', 'STRING']);
 export class Compiler {
   /** Slot of `@` inside EXCEPT updates. */
   readonly atSlot = newSlot();
+
+  /**
+   * Set before compiling to record the arms of branch points taken (see `branches.ts`); it also
+   * turns off memoising operator applications, which would skip the branches inside them.
+   */
+  probe: BranchProbe | undefined;
 
   constructor(
     readonly ns: NamespaceBuilder,
@@ -306,6 +313,15 @@ export class Compiler {
         const c = this.expr(e.cond, sc),
           t = this.expr(e.then, sc),
           f = this.expr(e.else, sc);
+        const probe = this.probe;
+        if (probe) {
+          const site = probe.site(e);
+          return (env, ctx) => {
+            const taken = expectBool(c(env, ctx), () => 'The condition of IF');
+            probe.take(site, taken ? 0 : 1);
+            return taken ? t(env, ctx) : f(env, ctx);
+          };
+        }
         return (env, ctx) =>
           expectBool(c(env, ctx), () => 'The condition of IF') ? t(env, ctx) : f(env, ctx);
       }
@@ -313,10 +329,18 @@ export class Compiler {
         const arms = e.arms.map((a) => ({ g: this.expr(a.guard, sc), b: this.expr(a.body, sc) }));
         const other = e.other ? this.expr(e.other, sc) : undefined;
         const loc = e.loc;
+        const probe = this.probe;
+        const site = probe?.site(e);
         return (env, ctx) => {
-          for (const a of arms)
-            if (expectBool(a.g(env, ctx), () => 'A CASE guard')) return a.b(env, ctx);
-          if (other) return other(env, ctx);
+          for (let i = 0; i < arms.length; i++)
+            if (expectBool(arms[i].g(env, ctx), () => 'A CASE guard')) {
+              probe?.take(site!, i);
+              return arms[i].b(env, ctx);
+            }
+          if (other) {
+            probe?.take(site!, arms.length);
+            return other(env, ctx);
+          }
           throw new EvalError('Attempted to evaluate a CASE with no conditions true.').addFrame(
             loc,
           );
@@ -841,7 +865,7 @@ export class Compiler {
       }
       const passEnv = d.scope.inst.parameterized;
       const reads = passEnv ? undefined : this.variablesRead(d);
-      if (reads !== undefined) return memoOnVariables(reads, body);
+      if (reads !== undefined && !this.probe) return memoOnVariables(reads, body);
       return (env, ctx) => body()(passEnv ? env : null, ctx);
     }
     const binders = args.map((a, i) => this.binder(a, sc, d.params[i].arity));
@@ -877,7 +901,7 @@ export class Compiler {
    * and this call's arguments have no effects.
    */
   private applicationMemo(d: OpDef, args: Expr[], sc: Scope): ApplicationMemo | undefined {
-    if (!applicationMemoOptions.enabled) return undefined;
+    if (!applicationMemoOptions.enabled || this.probe) return undefined;
     if (d.scope.inst.parameterized || d.params.some((p) => p.arity > 0)) return undefined;
     if (args.some((a) => this.mentions(a, sc, 'impure'))) return undefined;
     let memo = this.memos.get(d);

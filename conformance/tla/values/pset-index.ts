@@ -19,7 +19,8 @@
  */
 import { type HamtBranch, emptyHamt, hamtForEach, hamtGet, hamtPut } from './hamt.ts';
 import { PersistentSet, type SetAttachment, type Tag } from './pset.ts';
-import { EMPTY_SUMMARY, type Summary, compatibleWithAll, shapeOf } from './shape.ts';
+import { EMPTY_SUMMARY, type Summary, UNSAFE, compatible, shapeOf } from './shape.ts';
+import { join } from './value.ts';
 import {
   type Value,
   FcnValue,
@@ -89,7 +90,7 @@ export function follow(x: Value, path: Path): Value | typeof RAISES {
 }
 
 /** Keys of one level: equal values have the same shape, and same-shape keys compare safely. */
-const keyEquals = (a: Value, b: Value): boolean => shapeOf(a) === shapeOf(b) && equals(a, b);
+const keyEquals = (a: Value, b: Value): boolean => compatible(shapeOf(a), shapeOf(b)) && equals(a, b);
 
 /** One level of the trie: the elements that reached it, by the value of this level's path. */
 class Level {
@@ -143,7 +144,7 @@ function insertAt(
     return new Bucket(hamtPut(node.root, x, h1, h2, tag, equals), node.count + 1);
   const v = follow(x, paths[level]);
   const s = v === RAISES ? undefined : shapeOf(v);
-  if (v === RAISES || s === undefined || !s.isSelfCompatible())
+  if (v === RAISES || s === undefined || s === UNSAFE)
     return new Level(node.count + 1, node.unusual + 1, node.summary, node.children);
   const k1 = hash1(v),
     k2 = hash2(v);
@@ -153,7 +154,7 @@ function insertAt(
   return new Level(
     node.count + 1,
     node.unusual,
-    node.summary.with(s),
+    join(node.summary, s),
     hamtPut(node.children, v, k1, k2, next, keyEquals, () => next),
   );
 }
@@ -209,7 +210,7 @@ export function indexedBucket(
       return fallBack(); // the ordinary evaluation raises it at the first element reaching here
     }
     const s = shapeOf(v);
-    if (s.hasTop || !compatibleWithAll(s, node.summary)) return fallBack();
+    if (!compatible(s, node.summary)) return fallBack();
     const child: Level | Bucket | undefined = hamtGet(
       node.children,
       v,

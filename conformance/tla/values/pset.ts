@@ -24,11 +24,14 @@
 import { type HamtBranch, emptyHamt, hamtForEach, hamtGet, hamtPut, putResult } from './hamt.ts';
 import {
   EMPTY_SUMMARY,
+  type Shape,
   type Summarised,
   type Summary,
-  compatibleWithAll,
+  UNSAFE,
+  compatible,
   shapeOf,
 } from './shape.ts';
+import { join } from './value.ts';
 import {
   EnumSet,
   type HashPair,
@@ -123,7 +126,7 @@ export class PersistentSet extends SetValue implements Hashed, Summarised {
 
   contains(v: Value): boolean {
     const s = shapeOf(v);
-    if (s.hasTop || !compatibleWithAll(s, this.summary)) return this.toEnum().contains(v);
+    if (!compatible(s, this.summary)) return this.toEnum().contains(v);
     return hamtGet(this.root, v, hash1(v), hash2(v), equals) !== undefined;
   }
   isFinite(): boolean {
@@ -144,6 +147,10 @@ export class PersistentSet extends SetValue implements Hashed, Summarised {
   override fingerprintForm(): Hashed {
     return this;
   }
+  override knownElementShape(): Shape {
+    return this.summary;
+  }
+
   override get knowsHash(): boolean {
     return true;
   }
@@ -162,7 +169,7 @@ export class PersistentSet extends SetValue implements Hashed, Summarised {
    */
   lookup(v: Value): { tag: Tag } | undefined | null {
     const s = shapeOf(v);
-    if (s.hasTop || !compatibleWithAll(s, this.summary)) return null;
+    if (!compatible(s, this.summary)) return null;
     const e = hamtGet(this.root, v, hash1(v), hash2(v), equals);
     return e === undefined ? undefined : { tag: e.payload };
   }
@@ -175,11 +182,9 @@ export class PersistentSet extends SetValue implements Hashed, Summarised {
   insertAll(values: readonly Value[], tag: Tag): PersistentSet | undefined {
     let summary = this.summary;
     for (const v of values) {
-      const s = shapeOf(v);
-      if (s.hasTop) return undefined;
-      summary = summary.with(s);
+      summary = join(summary, shapeOf(v));
+      if (summary === UNSAFE) return undefined;
     }
-    if (summary !== this.summary && !summary.isSelfCompatible()) return undefined;
     let root = this.root,
       count = this.count,
       sum1 = this.sum1,
@@ -306,21 +311,17 @@ const notConvertible = new WeakSet<readonly Value[]>();
 export function toPersistentSet(s: SetValue): PersistentSet | undefined {
   if (s instanceof PersistentSet) return s;
   if (!s.isFinite()) return undefined;
-  const elems = s.elements();
+  // An EnumSet's sorted elements as they are (enumerating it would normalise it, see value.ts).
+  const elems = s instanceof EnumSet ? s.elems : s.elements();
   if (elems.length === 0) return PersistentSet.empty();
   if (notConvertible.has(elems)) return undefined;
   let summary = EMPTY_SUMMARY;
   for (const v of elems) {
-    const sh = shapeOf(v);
-    if (sh.hasTop) {
+    summary = join(summary, shapeOf(v));
+    if (summary === UNSAFE) {
       notConvertible.add(elems);
       return undefined;
     }
-    summary = summary.with(sh);
-  }
-  if (!summary.isSelfCompatible()) {
-    notConvertible.add(elems);
-    return undefined;
   }
   return PersistentSet.fromSorted(elems, summary);
 }

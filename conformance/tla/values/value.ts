@@ -273,6 +273,14 @@ export abstract class SetValue {
     return this.toEnum();
   }
 
+  /**
+   * The join of the elements' shapes when the set keeps it as it grows (a persistent set), so
+   * that its shape needs no enumeration; undefined otherwise.
+   */
+  knownElementShape(): Shape | undefined {
+    return undefined;
+  }
+
   /** Whether {@link fingerprintForm} is available without enumerating the set. */
   get knowsHash(): boolean {
     return false;
@@ -1345,6 +1353,8 @@ function shapeOfKey(key: string, parts: () => ShapeParts): Shape {
 }
 
 const LEAST = shapeOfKey('m', () => ({ t: 'least' }));
+/** The shape of no value (the join of none): compares with everything. */
+export const NO_SHAPE = LEAST;
 const INT = shapeOfKey('i', () => ({ t: 'int' }));
 const BOOL = shapeOfKey('b', () => ({ t: 'bool' }));
 const STR = shapeOfKey('s', () => ({ t: 'str' }));
@@ -1475,6 +1485,8 @@ export function shapeOf(v: Value): Shape {
   if (v instanceof ModelValue) return v.type === 0 ? LEAST : typedShape(v.type);
   if (v instanceof EnumSet) return (v.shapeCache ??= setShape(elementShape(v.elems)));
   if (v instanceof SetValue) {
+    const known = v.knownElementShape();
+    if (known !== undefined) return setShape(known);
     if (v instanceof UnsortedSet || !v.isFinite()) return UNSAFE;
     return shapeOf(v.toEnum());
   }

@@ -1,12 +1,13 @@
 /**
- * The promise persistent sets rely on: values whose shapes are compatible compare (and test for
- * equality) without error. If `compare` or `equals` start raising in more cases, this fails and
- * names the pair: the rules in `shape.ts` must then follow.
+ * The promise persistent sets (and the engine's choice of when to sort sets as TLC does) rely
+ * on: values whose shapes join below UNSAFE compare (and test for equality) without error. If
+ * `compare` or `equals` start raising in more cases, this fails and names the pair: the shape
+ * rules in `value.ts` must then follow.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compatible, shapeOf } from '../../../../conformance/tla/values/shape.ts';
-import { compare, equals, setOf } from '../../../../conformance/tla/values/value.ts';
+import { compare, equals } from '../../../../conformance/tla/values/value.ts';
 import { SEED, message, tryOrdinarySet, value } from './arbitrary.ts';
 
 describe('shapes', () => {
@@ -44,7 +45,10 @@ describe('shapes', () => {
       fc.property(fc.array(value, { maxLength: 4 }), (xs) => {
         const a = tryOrdinarySet(xs);
         if (!a) return;
-        expect(shapeOf(setOf([...a.elems].reverse()))).toBe(shapeOf(a));
+        // Built in another order (TLC may refuse one order of a mixed list and not another).
+        const b = tryOrdinarySet([...a.elems].reverse());
+        if (!b) return;
+        expect(shapeOf(b)).toBe(shapeOf(a));
       }),
       { seed: SEED, numRuns: 500 },
     );
