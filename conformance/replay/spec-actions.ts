@@ -29,8 +29,22 @@ import type { ActionName } from '../../src/trace/events.ts';
 import { loadSpecDefinitions, stepsOfNext } from '../static/spec-steps.ts';
 import { CausalView, type Observer } from './causal-view.ts';
 
-/** The frames `Next` conjoins each of its actions with, by action name. */
+const framesOfFile = new Map<string, ReadonlyMap<string, readonly string[]>>();
+
+/**
+ * The frames `Next` conjoins each of its actions with, by action name; read once per spec
+ * file (a property test replays thousands of runs on one spec).
+ */
 function framesOfNext(specFile: string): ReadonlyMap<string, readonly string[]> {
+  let frames = framesOfFile.get(specFile);
+  if (frames === undefined) {
+    frames = readFramesOfNext(specFile);
+    framesOfFile.set(specFile, frames);
+  }
+  return frames;
+}
+
+function readFramesOfNext(specFile: string): ReadonlyMap<string, readonly string[]> {
   const frames = new Map<string, readonly string[]>();
   for (const step of stepsOfNext(loadSpecDefinitions(specFile))) {
     const known = frames.get(step.action.name);
