@@ -32,6 +32,17 @@ export interface NextDisjunct {
   readonly calledBranches: readonly ActionBranchSite[];
 }
 
+/** An arm of a branch point that no step took. */
+export interface UntakenArm {
+  readonly site: ActionBranchSite;
+  /** `THEN`, `ELSE`, `arm 2`, `OTHER`, `disjunct 1`. */
+  readonly arm: string;
+  /** The arm's source text. */
+  readonly text: string;
+  /** One line for reports: `IF at Paxos.tla:127 (in Accept) THEN`. */
+  readonly label: string;
+}
+
 /** How often each arm of one branch point was taken by one action's steps. */
 export interface BranchCount {
   readonly site: ActionBranchSite;
@@ -77,11 +88,8 @@ export interface ActionCoverage {
   readonly operatorBranches: readonly BranchCount[];
   /** Whether branch arms were counted (the replays probed branches). */
   readonly branchesProbed: boolean;
-  /**
-   * Arms of branch points never taken, one line each (`Accept: IF at Paxos.tla:127 THEN`);
-   * empty unless {@link branchesProbed}.
-   */
-  readonly neverTakenBranches: readonly string[];
+  /** Arms of branch points never taken; empty unless {@link branchesProbed}. */
+  readonly neverTakenBranches: readonly UntakenArm[];
   /** Actions the traces named that `Next` does not take (should be empty; counted, not covered). */
   readonly outsideNext: readonly ShapeCount[];
 }
@@ -222,7 +230,15 @@ export class CoverageTally {
     const operatorBranches = [...called.values()]
       .sort((x, y) => x.place.localeCompare(y.place, 'en', { numeric: true }))
       .map((site) => this.branchCount(ANY_ACTION, site));
-    const untaken = (b: BranchCount) => b.site.arms.filter((_, arm) => b.taken[arm] === 0);
+    const untaken = (b: BranchCount): UntakenArm[] =>
+      b.site.arms
+        .filter((_, arm) => b.taken[arm] === 0)
+        .map((arm) => ({
+          site: b.site,
+          arm: arm.name,
+          text: arm.text,
+          label: `${branchLabel(b.site)} ${arm.name}`,
+        }));
     return {
       events: this.events,
       actions,
@@ -234,14 +250,8 @@ export class CoverageTally {
       branchesProbed: this.probed,
       neverTakenBranches: this.probed
         ? [
-            ...actions.flatMap((a) =>
-              a.branches.flatMap((b) =>
-                untaken(b).map((arm) => `${branchLabel(b.site)} ${arm.name}`),
-              ),
-            ),
-            ...operatorBranches.flatMap((b) =>
-              untaken(b).map((arm) => `${branchLabel(b.site)} ${arm.name}`),
-            ),
+            ...actions.flatMap((a) => a.branches.flatMap(untaken)),
+            ...operatorBranches.flatMap(untaken),
           ]
         : [],
       outsideNext: [...this.byShape]
@@ -342,7 +352,7 @@ export function formatCoverage(coverage: ActionCoverage): string {
       `  branch arms taken: ${arms - coverage.neverTakenBranches.length} of ${arms}` +
         (coverage.neverTakenBranches.length > 0 ? '; never taken:' : ''),
     );
-    for (const arm of coverage.neverTakenBranches) lines.push(`    ${arm}`);
+    for (const arm of coverage.neverTakenBranches) lines.push(`    ${arm.label}`);
   }
   if (coverage.outsideNext.length > 0)
     lines.push(

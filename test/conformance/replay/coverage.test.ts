@@ -7,6 +7,10 @@ import {
   validateTracesWithCoverage,
 } from '../../../conformance/replay/coverage.ts';
 import { validateRun } from '../../../conformance/replay/index.ts';
+import {
+  UNREACHABLE_ARMS,
+  unexpectedlyUntaken,
+} from '../../../conformance/replay/unreachable-arms.ts';
 import { defaultSpecFile } from '../../../conformance/replay/replay-model.ts';
 import { loadSpecDefinitions, stepsOfNext } from '../../../conformance/static/spec-steps.ts';
 import { writeTraces } from '../../../src/trace/ndjson.ts';
@@ -94,6 +98,54 @@ describe('coverage counts', () => {
       expect(coverage.outsideNext).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('branch coverage', () => {
+  const sites = specNextDisjuncts().flatMap((d) => [...d.branches, ...d.calledBranches]);
+
+  it("lists each action's IFs and CASEs, and the operators' they call", () => {
+    const boundAgreed = specNextDisjuncts().find((d) => d.action === 'BoundAgreed')!;
+    // The round lost to another instance: the value agreed is not this instance's.
+    expect(boundAgreed.branches.map((b) => [b.kind, b.arms.map((a) => a.name)])).toEqual([
+      ['IF', ['THEN', 'ELSE']],
+    ]);
+    expect(boundAgreed.branches[0].arms[1].text).toBe('[@ EXCEPT !.phase = "stopped"]');
+    const serve = specNextDisjuncts().find((d) => d.action === 'Serve')!;
+    expect(serve.calledBranches.map((b) => b.within)).toContain('Max');
+  });
+
+  it('counts the arms each conforming step took, and fails when an arm is never taken', () => {
+    // One short run: the leader is never contested, so no bound round is lost.
+    const tally = new CoverageTally();
+    const report = validateRun(asStreams(simulatedRun(1, 150)), {
+      step: TEST_STEP,
+      ...tally.replayOptions(),
+    });
+    expect(report.ok).toBe(true);
+    const coverage = tally.coverage();
+    expect(coverage.branchesProbed).toBe(true);
+    const recover = coverage.actions.find((a) => a.action === 'Recover')!;
+    expect(recover.branches.length).toBeGreaterThan(0);
+    const missing = unexpectedlyUntaken(coverage.neverTakenBranches);
+    expect(missing).toContainEqual(
+      expect.stringMatching(/^IF at Timestamps\.tla:\d+ \(in BoundAgreed\) ELSE$/),
+    );
+    const text = formatCoverage(coverage);
+    expect(text).toMatch(/branch arms taken: \d+ of \d+; never taken:/);
+    expect(text).toMatch(/IF at Timestamps\.tla:\d+ \(in BoundAgreed\) ELSE/);
+    // Arms taken are counted once per step that took them.
+    const agreed = coverage.actions.find((a) => a.action === 'BoundAgreed')!;
+    expect(agreed.branches[0].taken[0]).toBe(agreed.taken);
+  });
+
+  it('excuses only arms that exist, each with its reason', () => {
+    for (const u of UNREACHABLE_ARMS) {
+      const site = sites.find((s) => s.within === u.within && s.kind === u.kind);
+      expect(site, `${u.kind} in ${u.within}`).toBeDefined();
+      expect(site!.arms).toContainEqual({ name: u.arm, text: u.text });
+      expect(u.because.length).toBeGreaterThan(20);
     }
   });
 });

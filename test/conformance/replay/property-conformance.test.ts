@@ -6,7 +6,9 @@
  * `timelock simulate` command that replays the shrunk run.
  */
 import { describe, expect, it } from 'vitest';
+import { CoverageTally, formatCoverage } from '../../../conformance/replay/coverage.ts';
 import { formatReport, validateRun } from '../../../conformance/replay/index.ts';
+import { unexpectedlyUntaken } from '../../../conformance/replay/unreachable-arms.ts';
 import { simulationStreams } from '../../../src/cli/pipeline.ts';
 import { arbitraryRun, assertForAllRuns } from '../../src/support/arbitrary-runs.ts';
 
@@ -23,6 +25,7 @@ describe('traces of arbitrary fault schedules conform to the spec', () => {
     () => {
       let events = 0;
       const actions = new Set<string>();
+      const tally = new CoverageTally();
       assertForAllRuns(
         arbitraryRun({ minSteps: 100, maxSteps: 400, trace: true }),
         RUNS,
@@ -32,6 +35,7 @@ describe('traces of arbitrary fault schedules conform to the spec', () => {
           const report = validateRun(streams, {
             step: result.config.boundStep,
             servers: result.config.servers,
+            ...tally.replayOptions(),
           });
           events += report.events;
           return report.ok ? null : formatReport({ ok: false, runs: [report] });
@@ -40,6 +44,11 @@ describe('traces of arbitrary fault schedules conform to the spec', () => {
       expect(events).toBeGreaterThan(RUNS * 20);
       // The runs exercise the protocol, not only elections: requests are served.
       expect(actions).toContain('Serve');
+      // ... and every branch of every action, but those no correct run can take.
+      const coverage = tally.coverage();
+      expect(unexpectedlyUntaken(coverage.neverTakenBranches), formatCoverage(coverage)).toEqual(
+        [],
+      );
     },
   );
 });
