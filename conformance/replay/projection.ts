@@ -117,22 +117,31 @@ function compareEntries(
   const written = (logged ?? {}) as Record<string, unknown>;
   const b = (before as FcnLike).explicit();
   const a = (after as FcnLike).explicit();
-  const keys = a instanceof TupleValue ? a.elems.map((_, i) => (i + 1) as Value) : a.dom;
   const values = a instanceof TupleValue ? a.elems : a.vals;
   const oldValues = b instanceof TupleValue ? b.elems : b.vals;
+  const keyAt = (i: number): Value => (a instanceof TupleValue ? i + 1 : a.dom[i]);
+  const positions = a instanceof TupleValue ? undefined : positionsOf(a.dom);
+  // Only entries the spec changed or the event wrote are compared: functions over sequences
+  // grow with the run, and most steps touch one entry. In the domain's order, for reports.
+  const compared: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] !== oldValues[i]) compared.push(i);
   const seen = new Set<string>();
-  for (let i = 0; i < keys.length; i++) {
-    const key = keyText(keys[i]);
+  for (const key of Object.keys(written)) {
+    const i = positions ? positions.get(key) : /^[1-9]\d*$/.test(key) ? Number(key) - 1 : -1;
+    if (i === undefined || i < 0 || i >= values.length) continue;
     seen.add(key);
-    const inner = written[key];
-    if (inner === undefined && values[i] === oldValues[i]) continue;
+    if (values[i] === oldValues[i]) compared.push(i);
+  }
+  compared.sort((x, y) => x - y);
+  for (const i of compared) {
+    const key = keyAt(i);
     compareEntries(
       variable,
-      path + step(keys[i]),
+      path + step(key),
       depth - 1,
       oldValues[i],
       values[i],
-      inner,
+      written[keyText(key)],
       out,
       first,
     );
@@ -196,6 +205,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** A key as the trace writes it: logs and clients by name, sequences as numbers. */
+const positionsByDomain = new WeakMap<readonly Value[], ReadonlyMap<string, number>>();
+
+/** Where each key of a function's domain is, by {@link keyText}; one map per domain array. */
+function positionsOf(dom: readonly Value[]): ReadonlyMap<string, number> {
+  let found = positionsByDomain.get(dom);
+  if (found === undefined) {
+    found = new Map(dom.map((k, i) => [keyText(k), i]));
+    positionsByDomain.set(dom, found);
+  }
+  return found;
+}
+
 function keyText(k: Value): string {
   if (k instanceof StrValue) return k.text;
   if (k instanceof ModelValue) return k.name;

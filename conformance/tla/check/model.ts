@@ -268,7 +268,9 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   const symmetry = cfg.symmetry
     ? permutations(compiler.expr(named(cfg.symmetry, 'SYMMETRY'), scope)(null, constCtx), cfg)
     : undefined;
-  const actions = splitActions(compiler, nextExpr, scope, null, constCtx);
+  // Split on first use: a trace replay never enumerates Next, and splitting a \E over a large
+  // constant set compiles one action per element.
+  let actions: SubAction[] | undefined;
   return {
     rootFile: resolve(tlaFile),
     cfg,
@@ -277,7 +279,9 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     varNames,
     init: compileAction(compiler, initExpr, scope, 'init'),
     initLoc: initExpr.loc,
-    actions,
+    get actions() {
+      return (actions ??= splitActions(compiler, nextExpr, scope, null, constCtx));
+    },
     invariants,
     constraints: cfg.constraints.map((n) => predicate(n, 'CONSTRAINT')),
     actionConstraints: cfg.actionConstraints.map((n) => predicate(n, 'ACTION_CONSTRAINT')),
