@@ -1,104 +1,151 @@
 /**
- * `npm run bench:replay`: how fast the replay harness validates one long simulator trace on
- * spec/Timelock.tla, in events per second, and the process's peak memory. The trace is one run
- * of a 3-server cluster with every fault kind, simulated with as many steps as it takes to log
- * at least --min-events events (100,000 by default); only the replay is timed.
+ * `npm run bench:replay`: how fast `timelock validate` replays one long trace on
+ * spec/Timelock.tla, in events per second, and its peak memory, as a user runs it: the trace is
+ * written to files by `timelock simulate` (a 3-server cluster with every fault kind) and
+ * validated by the CLI in a child process, whose maxRSS is the peak. One trace of about 100,000
+ * events and one of about 1,000,000, each with Safety checked every 100th matched state and on
+ * every state. Where a TLC jar is given (TLA2TOOLS_JAR), TLC also checks the module
+ * `--emit-tlc` writes for the 100,000-event trace, with a time limit.
  *
- * The spec's message set only grows, so the per-event cost of actions that search it grows
- * along a run: events/s on one long trace is lower than on many short ones. `--steps N` replays
- * runs of N steps each, seed after seed, until they hold --min-events events in all.
+ * Traces are cached in .cache/bench-replay/ (simulating a million events takes minutes).
  *
- *   npm run bench:replay -- [--min-events 100000] [--invariant-every 100] [--steps N] [--seed 1]
+ *   npm run bench:replay -- [--sizes 100000,1000000] [--every 100,1] [--tlc-timeout 1800]
+ *
+ * A linear replay shows the same events/s on both traces: the cost of an event must not
+ * depend on how many came before it.
  */
-import { performance } from 'node:perf_hooks';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PIPELINE, simulateAndValidate } from '../src/cli/pipeline.ts';
-import { formatFaults } from '../src/sim/faults.ts';
-import { runSimulation, type SimulationConfig } from '../src/sim/simulation.ts';
+import { classPath } from '../conformance/tlc/runner.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'bin', 'timelock.js');
+const cache = join(root, '.cache', 'bench-replay');
 
 const { values: opts } = parseArgs({
   options: {
-    'min-events': { type: 'string', default: '100000' },
-    steps: { type: 'string' },
-    'invariant-every': { type: 'string', default: '100' },
-    seed: { type: 'string', default: '1' },
+    sizes: { type: 'string', default: '100000,1000000' },
+    every: { type: 'string', default: '100,1' },
+    'tlc-timeout': { type: 'string', default: '1800' },
   },
 });
-const minEvents = Number(opts['min-events']);
-const invariantEvery = Number(opts['invariant-every']);
-const base: SimulationConfig = { ...DEFAULT_PIPELINE.simulation, seed: Number(opts.seed) };
+const sizes = opts.sizes.split(',').map(Number);
+const everies = opts.every.split(',').map(Number);
 const say = (line: string) => process.stdout.write(line + '\n');
 
-say(
-  `Replay benchmark: ${base.servers} servers, ${base.clients} clients, bound step ${base.boundStep}, ` +
-    `faults ${formatFaults(base.faults)}; Safety checked every ${invariantEvery} matched events ` +
-    `(and the last); at least ${minEvents} events ` +
-    (opts.steps === undefined ? 'in one trace.' : `over runs of ${opts.steps} steps.`),
-);
+/** The simulation whose trace the benchmark replays; steps scale with the size wanted. */
+const FAULTS = 'loss=0.01,dup=0.01,delay=0.01,crash=0.0005,partition=0.0005';
+const EVENTS_PER_STEP = 0.625; // about what this configuration logs; the count logged is reported
 
-/** Events the run of `config` logs, all servers together (simulation only, no replay). */
-function eventsLogged(config: SimulationConfig): number {
-  const traces = runSimulation({ ...config, trace: true }).traces!;
-  return traces.reduce((n, lines) => n + lines.length, 0);
+/** A trace folder of about `size` events, simulated once and cached. */
+function traceOf(size: number): string {
+  const dir = join(cache, `events-${size}`);
+  if (existsSync(join(dir, 'done'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const steps = Math.ceil(size / EVENTS_PER_STEP);
+  say(`simulating ${steps} steps for a trace of about ${size} events (cached in ${dir})`);
+  const args = ['simulate', '--seed', '1', '--steps', String(steps), '--faults', FAULTS];
+  args.push('--batch', '10', '--bound-step', '1000', '--trace-dir', join(dir, 'trace'));
+  const r = spawnSync('node', [cli, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`timelock simulate failed (exit ${r.status})`);
+  spawnSync('touch', [join(dir, 'done')]);
+  return dir;
 }
 
-/** Steps for one run of at least `minEvents` events: grow until the simulation logs enough. */
-function stepsForOneTrace(): number {
-  let steps = 10_000;
-  for (;;) {
-    const events = eventsLogged({ ...base, steps });
-    if (events >= minEvents) return steps;
-    // Events per step vary along a run (elections, faults); aim 10% past the target.
-    steps = Math.ceil(steps * Math.max(1.2, (minEvents / Math.max(events, 1)) * 1.1));
+function eventsIn(dir: string): number {
+  let n = 0;
+  for (const f of readdirSync(join(dir, 'trace'))) {
+    const text = readFileSync(join(dir, 'trace', f), 'utf8');
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    n--; // the header line
+  }
+  return n;
+}
+
+/** Runs `command` under /usr/bin/time: wall seconds and peak resident memory (MiB). */
+function timed(command: string[], timeoutSeconds?: number, cwd?: string) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    timeout: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+  });
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  const [seconds, kib] = last.split(' ').map(Number);
+  return { status: r.status, stdout: r.stdout, seconds, mib: kib / 1024, timedOut: r.error };
+}
+
+say(`Replay benchmark: \`timelock validate\` on one simulated trace (faults ${FAULTS}).`);
+const rows: string[][] = [];
+for (const size of sizes) {
+  const dir = traceOf(size);
+  const events = eventsIn(dir);
+  for (const every of everies) {
+    const run = timed([
+      'node',
+      cli,
+      'validate',
+      '--json',
+      '--invariant-every',
+      String(every),
+      join(dir, 'trace'),
+    ]);
+    const report = JSON.parse(run.stdout) as { ok: boolean; runs: Array<{ elapsedMs: number }> };
+    const replaySeconds = report.runs[0].elapsedMs / 1000;
+    rows.push([
+      String(events),
+      every === 1 ? 'every state' : `every ${every}th`,
+      report.ok ? 'conforms' : 'DOES NOT CONFORM',
+      replaySeconds.toFixed(1),
+      String(Math.round(events / replaySeconds)),
+      run.mib.toFixed(0),
+    ]);
+    say(`  ${rows[rows.length - 1].join('  ')}`);
   }
 }
+say('');
+say('| events | Safety checked | verdict | replay s | events/s | peak MiB |');
+say('|---:|---|---|---:|---:|---:|');
+for (const r of rows) say(`| ${r.join(' | ')} |`);
 
-const configs: SimulationConfig[] = [];
-if (opts.steps === undefined) {
-  const steps = stepsForOneTrace();
-  say(`simulating seed ${base.seed} for ${steps} steps`);
-  configs.push({ ...base, steps });
-}
-
-let runs = 0;
-let events = 0;
-let replaySeconds = 0;
-let largestRun = 0;
-let failed = 0;
-let maxCandidates = 0;
-const started = performance.now();
-for (let seed = base.seed; events < minEvents; seed++) {
-  const config = configs.shift() ?? { ...base, seed, steps: Number(opts.steps) };
-  // simulateAndValidate times its replay itself (report.elapsedMs), excluding the simulation.
-  const { report } = simulateAndValidate(config, { invariantEvery });
-  if (!report.ok) {
-    failed++;
-    say(`seed ${config.seed}: does not conform: ${report.failure?.reason}`);
+const jar = process.env.TLA2TOOLS_JAR;
+if (jar && existsSync(jar) && sizes.length > 0) {
+  const dir = traceOf(sizes[0]);
+  const emitted = join(dir, 'tlc');
+  rmSync(emitted, { recursive: true, force: true });
+  spawnSync('node', [
+    cli,
+    'validate',
+    '--invariant-every',
+    '0',
+    '--emit-tlc',
+    emitted,
+    join(dir, 'trace'),
+  ]);
+  const module = readdirSync(emitted).find((f) => f.endsWith('.cfg'));
+  const limit = Number(opts['tlc-timeout']);
+  say('');
+  say(
+    `TLC on the module --emit-tlc writes for the ${eventsIn(dir)}-event trace (limit ${limit} s):`,
+  );
+  if (module === undefined) say('  no module was written');
+  else {
+    const tla = module.replace(/\.cfg$/, '.tla');
+    const java = ['java', '-XX:+UseParallelGC', '-cp', classPath(jar), 'tlc2.TLC'];
+    const flags = ['-workers', '1', '-noGenerateSpecTE', '-metadir', join(emitted, 'states')];
+    const run = timed([...java, ...flags, '-config', module, tla], limit, emitted);
+    const verdict = run.timedOut
+      ? `stopped after ${limit} s`
+      : /No error has been found/.test(run.stdout)
+        ? 'accepted'
+        : `exit ${run.status}`;
+    say(`  ${verdict}; ${run.seconds?.toFixed(1) ?? limit} s, peak ${run.mib.toFixed(0)} MiB`);
   }
-  runs++;
-  events += report.events;
-  largestRun = Math.max(largestRun, report.events);
-  maxCandidates = Math.max(maxCandidates, report.candidates.max);
-  replaySeconds += report.elapsedMs / 1000;
+} else {
+  say('');
+  say('TLC: skipped (set TLA2TOOLS_JAR to a tla2tools.jar to time TLC on the same trace).');
 }
-const wallSeconds = (performance.now() - started) / 1000;
-// maxRSS is in kibibytes.
-const peakMiB = process.resourceUsage().maxRSS / 1024;
-
-const rows: Array<[string, string]> = [
-  [
-    'runs',
-    `${runs} (largest ${largestRun} events)${failed > 0 ? `, ${failed} NOT conforming` : ''}`,
-  ],
-  ['events validated', String(events)],
-  [
-    'replay time',
-    `${replaySeconds.toFixed(1)} s (wall ${wallSeconds.toFixed(1)} s with simulation)`,
-  ],
-  ['events/s', String(Math.round(events / replaySeconds))],
-  ['candidates', `largest set ${maxCandidates} spec states`],
-  ['Safety checked', `every ${invariantEvery} matched events and each run's last`],
-  ['peak memory', `${peakMiB.toFixed(0)} MiB (maxRSS)`],
-];
-for (const [name, value] of rows) say(`${name.padEnd(18)}${value}`);
-if (failed > 0) process.exitCode = 1;

@@ -204,7 +204,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** A key as the trace writes it: logs and clients by name, sequences as numbers. */
 const positionsByDomain = new WeakMap<readonly Value[], ReadonlyMap<string, number>>();
 
 /** Where each key of a function's domain is, by {@link keyText}; one map per domain array. */
@@ -217,6 +216,7 @@ function positionsOf(dom: readonly Value[]): ReadonlyMap<string, number> {
   return found;
 }
 
+/** A key as the trace writes it: logs and clients by name, sequences as numbers. */
 function keyText(k: Value): string {
   if (k instanceof StrValue) return k.text;
   if (k instanceof ModelValue) return k.name;

@@ -61,7 +61,7 @@ export interface TlcRun extends TlcOutcome {
  * The class path: the jar, and CommunityModules.jar when it sits next to it (the Toolbox and
  * the VS Code extension put those modules on TLC's path too).
  */
-function classPath(jar: string): string {
+export function classPath(jar: string): string {
   const community = join(dirname(jar), 'CommunityModules.jar');
   return existsSync(community) ? `${jar}:${community}` : jar;
 }

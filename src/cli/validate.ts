@@ -48,7 +48,7 @@ interface ValidateFlags {
   coverage?: boolean;
   emitTlc?: string;
   engine: string;
-  workers: number;
+  workers?: number;
 }
 
 /** Adds `validate` to the `timelock` program. */
@@ -90,9 +90,8 @@ export function registerValidate(program: Command): void {
     .option('--emit-tlc <dir>', 'also write a TLA+ trace check of each run for stock TLC there')
     .option(
       '--workers <n>',
-      `runs validated at once, one per worker thread (default: ${defaultWorkers()}, the cores)`,
+      `runs validated at once, one per worker thread (default: ${defaultWorkers()}, one per core)`,
       wholeNumber('--workers', 1),
-      defaultWorkers(),
     )
     .option(
       '--engine <name>',
@@ -136,8 +135,13 @@ async function runValidate(paths: string[], flags: ValidateFlags): Promise<numbe
     const runs = runsOf(paths);
     // One run replays in this thread; several go to worker threads, a run per worker.
     result =
-      runs.length > 1 && flags.workers > 1
-        ? await validateInParallel(runs, options, flags.workers, flags.coverage === true)
+      runs.length > 1 && (flags.workers ?? defaultWorkers()) > 1
+        ? await validateInParallel(
+            runs,
+            options,
+            flags.workers ?? defaultWorkers(),
+            flags.coverage === true,
+          )
         : flags.coverage
           ? validateTracesWithCoverage(paths, options)
           : { report: validateTraces(paths, options), coverage: undefined };

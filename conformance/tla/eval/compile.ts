@@ -21,6 +21,7 @@ import {
   FcnLike,
   FcnValue,
   SetValue,
+  carryAttachments,
   TupleValue,
   UnsortedSet,
   type Value,
@@ -38,7 +39,14 @@ import { VisibleSubset } from '../values/visible.ts';
 import { type MaintainedKind, MaintainedSite } from './maintained.ts';
 import { ApplicationMemo, applicationMemoOptions } from './memo.ts';
 import type { BranchProbe } from './branches.ts';
-import { equalityPrefix, mentionsName } from './patterns.ts';
+import {
+  SLICE_ENTRY,
+  equalityPrefix,
+  extremumPattern,
+  mentionsName,
+  slicePattern,
+} from './patterns.ts';
+import { type SliceKind, SliceSite } from './slices.ts';
 import {
   BINARY_BUILTINS,
   UNARY_BUILTINS,
@@ -1168,6 +1176,13 @@ export class Compiler {
   }
 
   private quantifier(q: 'A' | 'E', bounds: Bound[], body: Expr, sc: Scope): Fn {
+    const ordinary = this.ordinaryQuantifier(q, bounds, body, sc);
+    const slice = this.sliceFastPath(q === 'E' ? 'exists' : 'all', bounds, body, sc);
+    if (slice === undefined) return ordinary;
+    return (env, ctx) => slice(env, ctx) ?? ordinary(env, ctx);
+  }
+
+  private ordinaryQuantifier(q: 'A' | 'E', bounds: Bound[], body: Expr, sc: Scope): Fn {
     const b = this.bounds(bounds, sc);
     const f = this.expr(body, b.scope);
     const what = () => `The body of \\${q}`;
@@ -1254,6 +1269,61 @@ export class Compiler {
     return !this.mentions(body, bodyScope, 'state') && !this.mentions(body, bodyScope, 'prime');
   }
 
+  /**
+   * The fast path of a comprehension whose last bound name reads a function only at that name
+   * (see `slices.ts`): the result, or undefined when the ordinary evaluation must run. With
+   * several bounds (a quantifier), the outer names are enumerated and the answer is given only
+   * when every slice is known, so that no order of evaluation could have raised instead.
+   */
+  private sliceFastPath(
+    kind: SliceKind,
+    bounds: Bound[],
+    body: Expr,
+    sc: Scope,
+  ): ((env: Env, ctx: Ctx) => Value | undefined) | undefined {
+    const last = bounds[bounds.length - 1];
+    if (this.probe || last.tuple || last.names.length !== 1 || !last.set) return undefined;
+    const pattern = slicePattern(body, last.names[0]);
+    if (pattern === undefined) return undefined;
+    const outer = bounds.length > 1 ? this.bounds(bounds.slice(0, -1), sc) : undefined;
+    const outerScope = outer ? outer.scope : sc;
+    const element = this.bounds([last], outerScope);
+    const entrySlot = newSlot();
+    const bodyScope = element.scope.with(SLICE_ENTRY, entrySlot);
+    if (!this.readsOnlyBound(pattern.body, bodyScope, outerScope)) return undefined;
+    const f = this.expr(pattern.body, bodyScope);
+    const site = new SliceSite(kind, (key, entry, ctx) =>
+      f(bind(element.bindArg(null, key), entrySlot, entry), ctx),
+    );
+    const target = this.expr(pattern.target, outerScope);
+    const set = this.expr(last.set, sc);
+    const one = (env: Env, ctx: Ctx): Value | undefined => {
+      const s = set(env, ctx);
+      return s instanceof SetValue ? site.valueOn(target(env, ctx), s, ctx.rt) : undefined;
+    };
+    const guarded = (run: (env: Env, ctx: Ctx) => Value | undefined) => (env: Env, ctx: Ctx) => {
+      try {
+        return run(env, ctx);
+      } catch (e) {
+        if (e instanceof EvalError) return undefined; // the ordinary evaluation raises it
+        throw e;
+      }
+    };
+    if (outer === undefined) return guarded(one);
+    return guarded((env, ctx) => {
+      let known = true;
+      let decided = false; // \A: some slice is FALSE; \E: some slice is TRUE
+      outer.each(env, ctx, (e) => {
+        const r = one(e, ctx);
+        if (r === undefined) known = false;
+        else if (r === (kind === 'exists')) decided = true;
+        return !known;
+      });
+      if (!known) return undefined;
+      return kind === 'exists' ? decided : !decided;
+    });
+  }
+
   private choose(bound: Bound, body: Expr, sc: Scope, loc: Loc): Fn {
     if (!bound.set) {
       return () => {
@@ -1272,7 +1342,12 @@ export class Compiler {
     const f = this.expr(body, b.scope);
     const slot = b.slots[0][0];
     const set = this.expr(bound.set, sc); // evaluated again only to show it when nothing fits
+    const extremum = this.standardExtremum(bound, body, sc);
     return traced((env, ctx) => {
+      if (extremum !== undefined) {
+        const found = extremumOf(set(env, ctx), extremum);
+        if (found !== undefined) return found;
+      }
       let found: Env | undefined;
       b.each(env, ctx, (e) => {
         if (expectBool(f(e, ctx), () => 'The body of CHOOSE')) {
@@ -1296,7 +1371,28 @@ export class Compiler {
     }, loc);
   }
 
+  /**
+   * 'max' or 'min' for `CHOOSE x \\in S : \\A y \\in S : y <= x` (and its variants) when `<=` and
+   * `>=` are those of Naturals or Integers: on a set of integers the only element satisfying the
+   * condition is the extremum, found in one pass instead of comparing every pair.
+   */
+  private standardExtremum(bound: Bound, body: Expr, sc: Scope): 'max' | 'min' | undefined {
+    const kind = extremumPattern(bound, body);
+    if (kind === undefined || body.k !== 'quant' || body.body.k !== 'apply') return undefined;
+    const op = sc.inst.defs.get(body.body.name);
+    const standard =
+      op?.kind === 'native' && (op.module === 'Naturals' || op.module === 'Integers');
+    return standard ? kind : undefined;
+  }
+
   private setFilter(bound: Bound, pred: Expr, sc: Scope): Fn {
+    const ordinary = this.ordinarySetFilter(bound, pred, sc);
+    const slice = bound.set ? this.sliceFastPath('filter', [bound], pred, sc) : undefined;
+    if (slice === undefined) return ordinary;
+    return (env, ctx) => slice(env, ctx) ?? ordinary(env, ctx);
+  }
+
+  private ordinarySetFilter(bound: Bound, pred: Expr, sc: Scope): Fn {
     const b = this.bounds([bound], sc);
     const p = this.expr(pred, b.scope);
     if (!bound.set) return semantic(bound.loc, 'a set filter needs a set: {x \\in S : P}');
@@ -1561,13 +1657,30 @@ function updateAt(f: Value, keys: Value[], i: number, compute: (old: Value) => V
     if (typeof key !== 'number' || key < 1 || key > g.elems.length) return g;
     const elems = g.elems.slice();
     elems[key - 1] = updateAt(elems[key - 1], keys, i + 1, compute);
-    return new TupleValue(elems);
+    const t = new TupleValue(elems);
+    carryAttachments(g, t, key - 1);
+    return t;
   }
   const idx = (g as FcnValue).indexOf(key);
   if (idx < 0) return g;
   const vals = g.vals.slice();
   vals[idx] = updateAt(vals[idx], keys, i + 1, compute);
-  return new FcnValue(g.dom, vals, g.record);
+  const h = new FcnValue(g.dom, vals, g.record);
+  carryAttachments(g, h, idx);
+  return h;
+}
+
+/**
+ * The greatest (or least) element of a finite, non-empty set of integers; undefined for any
+ * other set, whose CHOOSE runs the ordinary way (and raises where TLC does).
+ */
+function extremumOf(s: Value, kind: 'max' | 'min'): Value | undefined {
+  if (!(s instanceof SetValue) || !s.isFinite()) return undefined;
+  const elems = s.elements();
+  if (elems.length === 0) return undefined;
+  for (const v of elems) if (typeof v !== 'number') return undefined;
+  // Integers sort numerically in the canonical order.
+  return kind === 'max' ? elems[elems.length - 1] : elems[0];
 }
 
 /** Where and how an operator is defined, to compare with a call of it. */

@@ -3,7 +3,7 @@
  * element `x` that starts with equalities `path(x) = e` (`x.type = "promise"`, `t[1] = c`),
  * where `e` does not mention `x`. See `values/pset-index.ts` for how they are answered.
  */
-import type { Expr } from '../syntax/ast.ts';
+import type { Bound, Expr, Param } from '../syntax/ast.ts';
 import type { Path, PathStep } from '../values/pset-index.ts';
 import { str } from '../values/value.ts';
 import { childExprs } from './compile.ts';
@@ -64,4 +64,91 @@ export function mentionsName(e: Expr, x: string): boolean {
   if ((e.k === 'ident' || e.k === 'apply') && e.name === x) return true;
   if (e.k === 'let' && e.defs.some((d) => 'name' in d && d.name === x)) return true;
   return childExprs(e).some((c) => mentionsName(c, x));
+}
+
+/** The name the rewritten body of a slice pattern reads the entry by (not a TLA+ identifier). */
+export const SLICE_ENTRY = '$entry';
+
+/**
+ * A body over a bound name `x` that reads a function only at `x`: every occurrence of the
+ * function expression `target` (which does not mention `x`) is applied to `x`, as in
+ * `learned[s][L][x] # None` (target `learned[s][L]`). Returns the target and the body with each
+ * `target[x]` replaced by {@link SLICE_ENTRY}; undefined when the body has no such application,
+ * applies two different functions to `x`, or binds `x` (or the entry name) again inside.
+ */
+export function slicePattern(body: Expr, x: string): { target: Expr; body: Expr } | undefined {
+  if (bindsName(body, x) || bindsName(body, SLICE_ENTRY)) return undefined;
+  let target: Expr | undefined;
+  let key: string | undefined;
+  let mixed = false;
+  const find = (e: Expr): void => {
+    if (isApplicationTo(e, x) && !mentionsName(e.fn, x)) {
+      const k = exprKey(e.fn);
+      if (key === undefined) {
+        target = e.fn;
+        key = k;
+      } else if (k !== key) mixed = true;
+      return;
+    }
+    childExprs(e).forEach(find);
+  };
+  find(body);
+  if (target === undefined || mixed) return undefined;
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (node === null || typeof node !== 'object') return node;
+    const e = node as Expr;
+    if (isApplicationTo(e, x) && exprKey(e.fn) === key)
+      return { k: 'ident', name: SLICE_ENTRY, loc: e.loc };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === 'loc' ? v : rewrite(v);
+    return out;
+  };
+  return { target, body: rewrite(body) as Expr };
+}
+
+function isApplicationTo(e: Expr, x: string): e is Expr & { k: 'fcnApp' } {
+  return e.k === 'fcnApp' && e.args.length === 1 && e.args[0].k === 'ident' && e.args[0].name === x;
+}
+
+/** An expression's structure without source positions: equal keys, same expression. */
+function exprKey(e: Expr): string {
+  return JSON.stringify(e, (k, v: unknown) => (k === 'loc' ? undefined : v));
+}
+
+/** Whether some binder inside `e` (a bound, a parameter, a LET definition) introduces `x`. */
+function bindsName(node: unknown, x: string): boolean {
+  if (Array.isArray(node)) return node.some((n) => bindsName(n, x));
+  if (node === null || typeof node !== 'object') return false;
+  const o = node as Record<string, unknown>;
+  if (Array.isArray(o.names) && o.names.includes(x)) return true;
+  if (Array.isArray(o.params) && o.params.some((p) => p === x || (p as Param)?.name === x))
+    return true;
+  if ((o.k === 'opdef' || o.k === 'fcndef') && o.name === x) return true;
+  return Object.entries(o).some(([k, v]) => k !== 'loc' && bindsName(v, x));
+}
+
+/**
+ * `CHOOSE x \in S : \A y \in S : y <= x` (or `x >= y`): the greatest element, 'max'; with the
+ * comparison the other way round, 'min'. Undefined for any other condition, or when S mentions
+ * x or y (S inside the condition would then mean something else). The caller checks that `<=`
+ * and `>=` are the standard modules' operators.
+ */
+export function extremumPattern(bound: Bound, body: Expr): 'max' | 'min' | undefined {
+  if (bound.tuple || bound.names.length !== 1 || !bound.set) return undefined;
+  const x = bound.names[0];
+  if (body.k !== 'quant' || body.q !== 'A' || body.bounds.length !== 1) return undefined;
+  const inner = body.bounds[0];
+  if (inner.tuple || inner.names.length !== 1 || !inner.set) return undefined;
+  const y = inner.names[0];
+  if (x === y || mentionsName(bound.set, x) || mentionsName(bound.set, y)) return undefined;
+  if (exprKey(inner.set) !== exprKey(bound.set)) return undefined;
+  const cmp = body.body;
+  if (cmp.k !== 'apply' || cmp.args.length !== 2) return undefined;
+  const [l, r] = cmp.args.map((a) => (a.k === 'ident' ? a.name : undefined));
+  const greaterOnLeft = cmp.name === '$geq' ? true : cmp.name === '$leq' ? false : undefined;
+  if (greaterOnLeft === undefined) return undefined;
+  if (l === x && r === y) return greaterOnLeft ? 'max' : 'min';
+  if (l === y && r === x) return greaterOnLeft ? 'min' : 'max';
+  return undefined;
 }

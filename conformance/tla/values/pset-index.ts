@@ -90,7 +90,8 @@ export function follow(x: Value, path: Path): Value | typeof RAISES {
 }
 
 /** Keys of one level: equal values have the same shape, and same-shape keys compare safely. */
-const keyEquals = (a: Value, b: Value): boolean => compatible(shapeOf(a), shapeOf(b)) && equals(a, b);
+const keyEquals = (a: Value, b: Value): boolean =>
+  compatible(shapeOf(a), shapeOf(b)) && equals(a, b);
 
 /** One level of the trie: the elements that reached it, by the value of this level's path. */
 class Level {
@@ -107,22 +108,61 @@ class Level {
 
 /** The elements behind one combination of path values, with their tags. */
 class Bucket {
-  private sortedCache: ReadonlyArray<{ v: Value; tag: Tag }> | undefined;
+  private sortedCache: ReadonlyArray<Entry> | undefined;
   constructor(
     readonly root: HamtBranch<Tag>,
     readonly count: number,
+    /** The order of the bucket this one was made from, and the entries added since. */
+    private pending?: { readonly base: ReadonlyArray<Entry>; readonly added: readonly Entry[] },
   ) {}
 
+  /** This bucket with `entry` added (a new element). */
+  with(entry: Entry, h1: number, h2: number): Bucket {
+    const root = hamtPut(this.root, entry.v, h1, h2, entry.tag, equals);
+    // Keep the last order and a short list of additions: a bucket that grows by one element
+    // per version is then ordered by merging, not by sorting it again.
+    const base = this.sortedCache ?? this.pending?.base;
+    const added = this.sortedCache ? [entry] : [...(this.pending?.added ?? []), entry];
+    const pending = base && added.length <= MAX_BUCKET_PENDING ? { base, added } : undefined;
+    return new Bucket(root, this.count + 1, pending);
+  }
+
   /** The elements in canonical order (computed once per bucket version). */
-  sorted(): ReadonlyArray<{ v: Value; tag: Tag }> {
+  sorted(): ReadonlyArray<Entry> {
     if (this.sortedCache === undefined) {
-      const out: Array<{ v: Value; tag: Tag }> = [];
-      hamtForEach(this.root, (e) => out.push({ v: e.key, tag: e.payload }));
-      out.sort((a, b) => compare(a.v, b.v)); // elements of a persistent set: comparable
+      const p = this.pending;
+      let out: Entry[];
+      if (p !== undefined) {
+        out = p.base.slice();
+        for (const e of p.added) out.splice(insertionPoint(out, e.v), 0, e);
+      } else {
+        out = [];
+        hamtForEach(this.root, (e) => out.push({ v: e.key, tag: e.payload }));
+        out.sort((a, b) => compare(a.v, b.v)); // elements of a persistent set: comparable
+      }
       this.sortedCache = out;
+      this.pending = undefined;
     }
     return this.sortedCache;
   }
+}
+
+/** An element of a bucket with its tag. */
+type Entry = { readonly v: Value; readonly tag: Tag };
+
+/** Beyond this many additions since the last order, sorting again is as cheap as inserting. */
+const MAX_BUCKET_PENDING = 32;
+
+/** Where `v` goes in `sorted` (canonical order; `v` is not in it). */
+function insertionPoint(sorted: readonly Entry[], v: Value): number {
+  let lo = 0,
+    hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(sorted[mid].v, v) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const EMPTY_BUCKET = new Bucket(emptyHamt(), 0);
@@ -140,8 +180,7 @@ function insertAt(
   h2: number,
   tag: Tag,
 ): Level | Bucket {
-  if (node instanceof Bucket)
-    return new Bucket(hamtPut(node.root, x, h1, h2, tag, equals), node.count + 1);
+  if (node instanceof Bucket) return node.with({ v: x, tag }, h1, h2);
   const v = follow(x, paths[level]);
   const s = v === RAISES ? undefined : shapeOf(v);
   if (v === RAISES || s === undefined || s === UNSAFE)

@@ -575,6 +575,27 @@ export abstract class FcnLike {
   abstract domain(): SetValue;
   /** The function as an explicit table (enumerating a lazy one). */
   abstract explicit(): TupleValue | FcnValue;
+  /**
+   * Derived data kept on an explicit function by owner, carried by EXCEPT to the functions made
+   * from it (see `eval/slices.ts`). Declared only: few functions ever carry any.
+   */
+  declare attached: Map<object, FcnAttachment> | undefined;
+}
+
+/** Derived data on a function value that follows it through EXCEPT. */
+export interface FcnAttachment {
+  /** This attachment for the function with the entry at `index` (domain order) now `value`. */
+  updated(index: number, value: Value): FcnAttachment;
+}
+
+/** Gives `to` (made from `from` by changing the entry at `index`) `from`'s attachments. */
+export function carryAttachments(from: FcnLike, to: FcnLike, index: number): void {
+  const have = from.attached;
+  if (have === undefined || have.size === 0) return;
+  const next = new Map<object, FcnAttachment>();
+  const value = to instanceof TupleValue ? to.elems[index] : (to as FcnValue).vals[index];
+  for (const [owner, att] of have) next.set(owner, att.updated(index, value));
+  to.attached = next;
 }
 
 /** Shared error for applying a function outside its domain, worded as TLC words it. */
