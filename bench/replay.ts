@@ -15,10 +15,11 @@
  * depend on how many came before it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { tlcErrorMessage } from '../conformance/tlc/output.ts';
 import { classPath } from '../conformance/tlc/runner.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,17 +67,28 @@ function eventsIn(dir: string): number {
   return n;
 }
 
-/** Runs `command` under /usr/bin/time: wall seconds and peak resident memory (MiB). */
+/**
+ * Runs `command` under /usr/bin/time (and `timeout`, which kills it after `timeoutSeconds`):
+ * wall seconds and peak resident memory (MiB).
+ */
 function timed(command: string[], timeoutSeconds?: number, cwd?: string) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], {
+  const limit =
+    timeoutSeconds === undefined ? [] : ['timeout', '-s', 'KILL', String(timeoutSeconds)];
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...limit, ...command], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
-    timeout: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
   });
   const last = r.stderr.trim().split('\n').pop() ?? '';
   const [seconds, kib] = last.split(' ').map(Number);
-  return { status: r.status, stdout: r.stdout, seconds, mib: kib / 1024, timedOut: r.error };
+  // `timeout -s KILL` makes the command end by SIGKILL: its status is 128 + 9.
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    seconds,
+    mib: kib / 1024,
+    timedOut: r.status === 137,
+  };
 }
 
 say(`Replay benchmark: \`timelock validate\` on one simulated trace (faults ${FAULTS}).`);
@@ -138,14 +150,25 @@ if (jar && existsSync(jar) && sizes.length > 0) {
     const java = ['java', '-XX:+UseParallelGC', '-cp', classPath(jar), 'tlc2.TLC'];
     const flags = ['-workers', '1', '-noGenerateSpecTE', '-metadir', join(emitted, 'states')];
     const run = timed([...java, ...flags, '-config', module, tla], limit, emitted);
+    const log = join(emitted, 'tlc-output.txt');
+    writeFileSync(log, run.stdout);
+    // TLC prints its progress every minute; in a trace check its depth is the events matched.
+    const progress = [...run.stdout.matchAll(/Progress\((\d+)\)/g)].pop();
+    const depth = progress ? Number(progress[1]) : undefined;
     const verdict = run.timedOut
-      ? `stopped after ${limit} s`
+      ? `did not finish within ${limit} s` +
+        (depth === undefined ? '' : ` (depth ${depth}: ${Math.round(depth / limit)} events/s)`)
       : /No error has been found/.test(run.stdout)
-        ? 'accepted'
-        : `exit ${run.status}`;
-    say(`  ${verdict}; ${run.seconds?.toFixed(1) ?? limit} s, peak ${run.mib.toFixed(0)} MiB`);
+        ? `accepted in ${run.seconds.toFixed(1)} s`
+        : `exit ${run.status} after ${run.seconds.toFixed(1)} s: ${tlcError(run.stdout)}`;
+    say(`  ${verdict}; peak ${run.mib.toFixed(0)} MiB (TLC's output: ${log})`);
   }
 } else {
   say('');
   say('TLC: skipped (set TLA2TOOLS_JAR to a tla2tools.jar to time TLC on the same trace).');
+}
+
+/** The first line of TLC's error message, or a note that it printed none. */
+function tlcError(output: string): string {
+  return tlcErrorMessage(output)?.split('\n')[0] ?? 'no error message (see the output)';
 }

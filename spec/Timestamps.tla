@@ -221,11 +221,14 @@ UniqueTimestamps == \A r \in served : r.first > r.prev
 (* its request arrived.                                                   *)
 RealTimeOrder == \A r \in served : r.first > r.floor
 
+(* The greatest bound agreed in c's log so far (0 if none).              *)
+GreatestAgreed(c) ==
+    LET bs == {t[3].bound : t \in {t \in chosen : t[1] = c}}
+    IN  IF bs = {} THEN 0 ELSE CHOOSE b \in bs : \A x \in bs : x <= b
+
 (* Every timestamp returned is at most a bound agreed in the client's log:*)
-(* the greatest one returned is.                                          *)
-WithinAgreedBound ==
-    \A c \in Clients :
-        returned[c] = 0 \/ \E t \in chosen : t[1] = c /\ returned[c] <= t[3].bound
+(* the greatest one returned is at most the greatest bound agreed.        *)
+WithinAgreedBound == \A c \in Clients : returned[c] <= GreatestAgreed(c)
 
 (* Agreed bounds never decrease as the sequence grows: each is at least    *)
 (* the one agreed at the sequence before (an instance proposes at q only   *)

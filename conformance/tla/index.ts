@@ -111,7 +111,8 @@ export {
   type ParityStatus,
 } from './check/parity.ts';
 export { FingerprintSet } from './check/fpset.ts';
-export { Compiler, childExprs } from './eval/compile.ts';
+export { Compiler } from './eval/compile.ts';
+export { childExprs } from './syntax/ast.ts';
 export {
   BranchProbe,
   branchKey,

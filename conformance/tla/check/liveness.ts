@@ -13,7 +13,8 @@
  */
 import type { Expr, Loc } from '../syntax/ast.ts';
 import { Ctx, type Env, type Fn, type Runtime } from '../eval/runtime.ts';
-import { type Compiler, childExprs } from '../eval/compile.ts';
+import type { Compiler } from '../eval/compile.ts';
+import { childExprs } from '../syntax/ast.ts';
 import type { Scope } from '../eval/scope.ts';
 import { expectBool } from '../eval/builtins.ts';
 import type { Value } from '../values/value.ts';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Expr, Loc, Unit } from '../syntax/ast.ts';
 import { parseModule } from '../syntax/parse.ts';
-import { childExprs } from '../eval/compile.ts';
+import { childExprs } from '../syntax/ast.ts';
 import type { RangeLike } from './location.ts';
 
 export interface DefinitionSite {

@@ -13,7 +13,7 @@ import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
 import { type Value, equals, TupleValue } from '../values/value.ts';
 import { expectBool, finiteElements } from './builtins.ts';
-import { type Compiler, definedAs } from './compile.ts';
+import type { Compiler } from './compile.ts';
 import {
   type ActFn,
   type ActionMode,
@@ -25,7 +25,7 @@ import {
   bind,
   lookup,
 } from './runtime.ts';
-import type { Def, OpDef, Scope } from './scope.ts';
+import { type Def, type OpDef, type Scope, definedAs } from './scope.ts';
 
 /** Compiles `e` as an action in `mode`. */
 export function compileAction(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {

@@ -5,7 +5,7 @@
 import { argTypeError } from '../modules/stdlib/native.ts';
 import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
-import { PersistentSet, persistentUnion } from '../values/pset.ts';
+import { PersistentSet, persistentSubset, persistentUnion } from '../values/pset.ts';
 import { CapSet, CupSet, DiffSet, IntervalSet, SubsetSet } from '../values/sets.ts';
 import {
   EnumSet,
@@ -224,6 +224,10 @@ function subseteq(a: SetValue, b: SetValue): boolean {
     throw new EvalError(
       `Attempted to check whether the infinite set ${printValue(a)} is a subset of ${printValue(b)}.`,
     );
+  }
+  if (a instanceof PersistentSet && b instanceof PersistentSet) {
+    const inside = persistentSubset(a, b);
+    if (inside !== undefined) return inside;
   }
   for (const e of a.elements()) if (!b.contains(e)) return false;
   return true;

@@ -6,7 +6,7 @@
  * use); arguments that cannot fail or differ (literals, bound names, variables) are passed
  * evaluated. Errors carry the source ranges of the expressions they passed through.
  */
-import type { Bound, Expr, Loc } from '../syntax/ast.ts';
+import { type Bound, type Expr, type Loc, childExprs } from '../syntax/ast.ts';
 import { TlaSemanticError } from '../modules/loader.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { closestName } from '../diagnostics/suggest.ts';
@@ -22,6 +22,7 @@ import {
   FcnValue,
   SetValue,
   carryAttachments,
+  memoKey,
   TupleValue,
   UnsortedSet,
   type Value,
@@ -79,11 +80,11 @@ import {
   type OpDef,
   Scope,
   type SubstDef,
+  definedAs,
   makeOpDef,
   newSlot,
 } from './scope.ts';
 
-/** Adds `loc` to the trail of any evaluation error passing through `fn`. */
 /**
  * Marks a set TLC will fail to sort with the expression that built it: the error surfaces later
  * (when a state holding the set is fingerprinted, say), and then names this place.
@@ -93,6 +94,7 @@ function builtAt(v: Value, loc: Loc): Value {
   return v;
 }
 
+/** Adds `loc` to the trail of any evaluation error passing through `fn`. */
 export function traced(fn: Fn, loc: Loc): Fn {
   return (env, ctx) => {
     try {
@@ -266,9 +268,50 @@ export class Compiler {
     return reads;
   }
 
+  /**
+   * What a zero-arity definition's body reads directly: the variables it names (and those that
+   * definitions with arguments it calls read) and the zero-arity state-level definitions it
+   * names. Its value is a function of their values, which change less often than the variables
+   * beneath them: `Nontriviality == chosen \\subseteq Proposed` changes only when `chosen` or
+   * `Proposed` does, not at every message. Undefined when that cannot be known for sure.
+   */
+  private directOperands(d: OpDef): { vars: number[]; defs: OpDef[] } | undefined {
+    const vars = new Set<number>();
+    const defs = new Set<OpDef>();
+    const known = this.everyDefinitionNamed(d.body, d.scope, (def) => {
+      if (def.kind === 'const') return true;
+      if (def.kind === 'var') vars.add(def.index);
+      else if (def.kind === 'op' && this.isConstantDef(def)) return true;
+      else if (def.kind === 'op' && def.params.length === 0) defs.add(def);
+      else {
+        const inner = this.variablesRead(def);
+        if (inner === undefined) return false;
+        for (const i of inner) vars.add(i);
+      }
+      return true;
+    });
+    return known ? { vars: [...vars], defs: [...defs] } : undefined;
+  }
+
   private exprReads(e: Expr, sc: Scope): Set<number> | undefined {
     const reads = new Set<number>();
-    const visit = (x: Expr): boolean => {
+    const known = this.everyDefinitionNamed(e, sc, (def) => {
+      const inner = this.variablesRead(def);
+      if (inner === undefined) return false;
+      for (const i of inner) reads.add(i);
+      return true;
+    });
+    return known ? reads : undefined;
+  }
+
+  /**
+   * Calls `visit` on each definition `e` names (not bound names); false as soon as `visit` is,
+   * or when `e` primes, uses ENABLED or UNCHANGED, or names an instance's operator (what those
+   * read is not followed). A bound name may also name a definition; skipping only those names
+   * that are bound where they occur would count more, which only over-counts.
+   */
+  private everyDefinitionNamed(e: Expr, sc: Scope, visit: (d: Def) => boolean): boolean {
+    const walk = (x: Expr): boolean => {
       switch (x.k) {
         case 'prime':
         case 'enabled':
@@ -277,20 +320,15 @@ export class Compiler {
           return false;
         case 'ident':
         case 'apply':
-          // A bound name may also name a definition; counting that one too only over-counts.
           if (sc.findLocal(x.name) === undefined) {
             const d = sc.inst.defs.get(x.name);
-            if (d) {
-              const inner = this.variablesRead(d);
-              if (inner === undefined) return false;
-              for (const i of inner) reads.add(i);
-            }
+            if (d && !visit(d)) return false;
           }
           break;
       }
-      return childExprs(x).every(visit);
+      return childExprs(x).every(walk);
     };
-    return visit(e) ? reads : undefined;
+    return walk(e);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -873,7 +911,16 @@ export class Compiler {
       }
       const passEnv = d.scope.inst.parameterized;
       const reads = passEnv ? undefined : this.variablesRead(d);
-      if (reads !== undefined && !this.probe) return memoOnVariables(reads, body);
+      if (reads !== undefined && !this.probe) {
+        const operands = this.directOperands(d);
+        if (operands !== undefined && operands.defs.length > 0)
+          return memoOnOperands(
+            operands.vars,
+            operands.defs.map((o) => this.callDef(o, [], o.scope, loc)),
+            body,
+          );
+        return memoOnVariables(reads, body);
+      }
       return (env, ctx) => body()(passEnv ? env : null, ctx);
     }
     const binders = args.map((a, i) => this.binder(a, sc, d.params[i].arity));
@@ -1605,7 +1652,7 @@ function union(a: Set<number>, b: Set<number> | undefined): Set<number> | undefi
  */
 function memoOnVariables(reads: ReadonlySet<number>, body: () => Fn): Fn {
   const slots = [...reads];
-  let key: Array<Value | undefined> | undefined;
+  let key: unknown[] | undefined;
   let value: Value | undefined;
   return (env, ctx) => {
     const cur = ctx.cur;
@@ -1613,14 +1660,41 @@ function memoOnVariables(reads: ReadonlySet<number>, body: () => Fn): Fn {
     if (key !== undefined) {
       let same = true;
       for (let i = 0; i < slots.length; i++)
-        if (cur[slots[i]] !== key[i]) {
+        if (memoKey(cur[slots[i]]) !== key[i]) {
           same = false;
           break;
         }
       if (same) return value!;
     }
     const v = body()(null, ctx);
-    key = slots.map((i) => cur[i]);
+    key = slots.map((i) => memoKey(cur[i]));
+    value = v;
+    return v;
+  };
+}
+
+/**
+ * A zero-arity definition remembered on the values of its direct operands: variables, and
+ * zero-arity definitions evaluated first (each remembered in turn). An operand that raises is
+ * left to the body, which raises the same error if and where it evaluates it.
+ */
+function memoOnOperands(vars: number[], defs: Fn[], body: () => Fn): Fn {
+  let key: unknown[] | undefined;
+  let value: Value | undefined;
+  return (env, ctx) => {
+    const cur = ctx.cur;
+    if (cur === null) return body()(null, ctx);
+    const now: unknown[] = [];
+    for (const i of vars) now.push(memoKey(cur[i]));
+    try {
+      for (const f of defs) now.push(memoKey(f(null, ctx)));
+    } catch (e) {
+      if (e instanceof EvalError) return body()(null, ctx);
+      throw e;
+    }
+    if (key !== undefined && now.every((v, i) => v === key![i])) return value!;
+    const v = body()(null, ctx);
+    key = now;
     value = v;
     return v;
   };
@@ -1683,11 +1757,6 @@ function extremumOf(s: Value, kind: 'max' | 'min'): Value | undefined {
   return kind === 'max' ? elems[elems.length - 1] : elems[0];
 }
 
-/** Where and how an operator is defined, to compare with a call of it. */
-export function definedAs(d: OpDef): string {
-  const params = d.params.map((p) => p.name).join(', ');
-  return `it is defined as ${d.name}${params ? `(${params})` : ''} at line ${d.loc.line} of ${d.loc.file.split('/').pop()}`;
-}
 
 function arityMessage(name: string, expected: number, given: number): string {
   return `the operator ${name} takes ${expected} argument(s), but is given ${given}`;
@@ -1754,83 +1823,3 @@ function negatedCondition(body: Expr): Expr | undefined {
   return undefined;
 }
 
-/** Direct sub-expressions of an expression (for analyses that look at every node). */
-export function childExprs(e: Expr): Expr[] {
-  switch (e.k) {
-    case 'num':
-    case 'str':
-    case 'bool':
-    case 'ident':
-    case 'at':
-    case 'opsym':
-      return [];
-    case 'apply':
-      return e.args;
-    case 'prefixed':
-      return e.steps.flatMap((s) => s.args);
-    case 'lambda':
-      return [e.body];
-    case 'and':
-    case 'or':
-      return e.items;
-    case 'if':
-      return [e.cond, e.then, e.else];
-    case 'case':
-      return [...e.arms.flatMap((a) => [a.guard, a.body]), ...(e.other ? [e.other] : [])];
-    case 'let':
-      return [
-        ...e.defs.flatMap((d) => (d.k === 'opdef' || d.k === 'fcndef' ? [d.body] : [])),
-        ...e.defs.flatMap((d) => (d.k === 'fcndef' ? boundSets(d.bounds) : [])),
-        e.body,
-      ];
-    case 'quant':
-    case 'setMap':
-    case 'fcn':
-      return [...boundSets(e.bounds), 'body' in e ? e.body : e.expr];
-    case 'uquant':
-      return [e.body];
-    case 'choose':
-      return [...boundSets([e.bound]), e.body];
-    case 'setFilter':
-      return [...boundSets([e.bound]), e.pred];
-    case 'setEnum':
-    case 'tuple':
-      return e.elems;
-    case 'record':
-      return e.fields.map((f) => f.value);
-    case 'recordSet':
-      return e.fields.map((f) => f.set);
-    case 'fcnSet':
-      return [e.dom, e.rng];
-    case 'product':
-      return e.sets;
-    case 'fcnApp':
-      return [e.fn, ...e.args];
-    case 'dot':
-      return [e.rec];
-    case 'except':
-      return [
-        e.base,
-        ...e.updates.flatMap((u) => [
-          ...u.path.flatMap((p) => (p.k === 'index' ? p.args : [])),
-          u.value,
-        ]),
-      ];
-    case 'prime':
-    case 'unchanged':
-    case 'enabled':
-    case 'always':
-    case 'eventually':
-      return [e.expr];
-    case 'actionBox':
-      return [e.action, e.sub];
-    case 'leadsTo':
-      return [e.lhs, e.rhs];
-    case 'fair':
-      return [e.sub, e.action];
-  }
-}
-
-function boundSets(bounds: Bound[]): Expr[] {
-  return bounds.flatMap((b) => (b.set ? [b.set] : []));
-}

@@ -13,7 +13,7 @@
  * deterministic and its failure is not cached).
  */
 import { EvalError } from '../values/errors.ts';
-import { ModelValue, StrValue, type Value } from '../values/value.ts';
+import { ModelValue, StrValue, type Value, memoKey } from '../values/value.ts';
 import { type Binding, type Ctx, Thunk } from './runtime.ts';
 
 /** Engine option: whether applications are remembered at all (read when a call is compiled). */
@@ -23,7 +23,8 @@ export const applicationMemoOptions = { enabled: true };
 export const MEMO_CAPACITY = 512;
 
 interface Entry {
-  readonly state: ReadonlyArray<Value | undefined>;
+  /** The variables' values, by {@link memoKey}: an old version is not kept alive by the memo. */
+  readonly state: readonly unknown[];
   readonly value: Value;
 }
 
@@ -83,7 +84,7 @@ export class ApplicationMemo {
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       let same = true;
-      for (let i = 0; same && i < slots.length; i++) same = hit.state[i] === cur[slots[i]];
+      for (let i = 0; same && i < slots.length; i++) same = hit.state[i] === memoKey(cur[slots[i]]);
       if (same) {
         memoStats.hits++;
         // Most recently used last: Map iteration order is insertion order.
@@ -95,7 +96,7 @@ export class ApplicationMemo {
     memoStats.misses++;
     const value = compute(args);
     this.entries.delete(key);
-    this.entries.set(key, { state: slots.map((i) => cur[i]), value });
+    this.entries.set(key, { state: slots.map((i) => memoKey(cur[i])), value });
     if (this.entries.size > MEMO_CAPACITY) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);

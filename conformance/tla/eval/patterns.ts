@@ -6,7 +6,7 @@
 import type { Bound, Expr, Param } from '../syntax/ast.ts';
 import type { Path, PathStep } from '../values/pset-index.ts';
 import { str } from '../values/value.ts';
-import { childExprs } from './compile.ts';
+import { childExprs } from '../syntax/ast.ts';
 
 /** The leading equalities of a condition: the path on `x` and the other side of each. */
 export interface EqualityPrefix {

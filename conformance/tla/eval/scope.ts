@@ -353,3 +353,9 @@ export function makeOpDef(unit: Unit & { k: 'opdef' }, scope: Scope): OpDef {
     local: unit.local,
   };
 }
+
+/** Where and how an operator is defined, to compare with a call of it. */
+export function definedAs(d: OpDef): string {
+  const params = d.params.map((p) => p.name).join(', ');
+  return `it is defined as ${d.name}${params ? `(${params})` : ''} at line ${d.loc.line} of ${d.loc.file.split('/').pop()}`;
+}

@@ -123,3 +123,84 @@ export interface Module {
   /** Identifiers and string literal values, interleaved in source order. */
   names: string[];
 }
+
+/** Direct sub-expressions of an expression (for analyses that look at every node). */
+export function childExprs(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'num':
+    case 'str':
+    case 'bool':
+    case 'ident':
+    case 'at':
+    case 'opsym':
+      return [];
+    case 'apply':
+      return e.args;
+    case 'prefixed':
+      return e.steps.flatMap((s) => s.args);
+    case 'lambda':
+      return [e.body];
+    case 'and':
+    case 'or':
+      return e.items;
+    case 'if':
+      return [e.cond, e.then, e.else];
+    case 'case':
+      return [...e.arms.flatMap((a) => [a.guard, a.body]), ...(e.other ? [e.other] : [])];
+    case 'let':
+      return [
+        ...e.defs.flatMap((d) => (d.k === 'opdef' || d.k === 'fcndef' ? [d.body] : [])),
+        ...e.defs.flatMap((d) => (d.k === 'fcndef' ? boundSets(d.bounds) : [])),
+        e.body,
+      ];
+    case 'quant':
+    case 'setMap':
+    case 'fcn':
+      return [...boundSets(e.bounds), 'body' in e ? e.body : e.expr];
+    case 'uquant':
+      return [e.body];
+    case 'choose':
+      return [...boundSets([e.bound]), e.body];
+    case 'setFilter':
+      return [...boundSets([e.bound]), e.pred];
+    case 'setEnum':
+    case 'tuple':
+      return e.elems;
+    case 'record':
+      return e.fields.map((f) => f.value);
+    case 'recordSet':
+      return e.fields.map((f) => f.set);
+    case 'fcnSet':
+      return [e.dom, e.rng];
+    case 'product':
+      return e.sets;
+    case 'fcnApp':
+      return [e.fn, ...e.args];
+    case 'dot':
+      return [e.rec];
+    case 'except':
+      return [
+        e.base,
+        ...e.updates.flatMap((u) => [
+          ...u.path.flatMap((p) => (p.k === 'index' ? p.args : [])),
+          u.value,
+        ]),
+      ];
+    case 'prime':
+    case 'unchanged':
+    case 'enabled':
+    case 'always':
+    case 'eventually':
+      return [e.expr];
+    case 'actionBox':
+      return [e.action, e.sub];
+    case 'leadsTo':
+      return [e.lhs, e.rhs];
+    case 'fair':
+      return [e.sub, e.action];
+  }
+}
+
+function boundSets(bounds: Bound[]): Expr[] {
+  return bounds.flatMap((b) => (b.set ? [b.set] : []));
+}

@@ -43,6 +43,7 @@ import {
   finishSetHash,
   hash1,
   hash2,
+  newIdentity,
   setLane1,
   setLane2,
 } from './value.ts';
@@ -89,6 +90,8 @@ export class PersistentSet extends SetValue implements Hashed, Summarised {
   private enumCache: EnumSet | undefined;
   /** Attachments by owner; filled in by whoever computes them on this version. */
   private attached: Map<object, SetAttachment> | undefined;
+  /** See {@link newIdentity}: memo tables remember this version by it. */
+  readonly identity = newIdentity();
 
   /** Use {@link emptyPersistentSet} and {@link toPersistentSet}, then insert. */
   private constructor(
@@ -359,4 +362,54 @@ function entriesOf(s: PersistentSet): Value[] {
   const out: Value[] = [];
   s.forEachEntry((v) => out.push(v));
   return out;
+}
+
+/**
+ * A mark on a set version, carried to every set made from it by inserts: a set that carries it
+ * holds every element of the version it was put on. Each version keeps one (the latest put on
+ * it), so that marking costs nothing as the set grows.
+ */
+class Lineage implements SetAttachment {
+  added(): SetAttachment {
+    return this;
+  }
+}
+const LINEAGE = {};
+
+/** `a` was found inside a version marked `mark`; `since` holds what `a` gained after that. */
+class SubsetProgress implements SetAttachment {
+  constructor(
+    readonly mark: Lineage,
+    readonly since: Added | null,
+  ) {}
+  added(x: Value): SetAttachment | undefined {
+    const length = (this.since?.length ?? 0) + 1;
+    if (length > MAX_PENDING) return undefined; // checking everything again is as cheap
+    return new SubsetProgress(this.mark, { v: x, next: this.since, length });
+  }
+}
+const SUBSET = {};
+
+/**
+ * `a \subseteq b` for two persistent sets whose elements all compare (so every lookup is a hash
+ * lookup, which cannot raise, as the ordinary test's lookups then cannot): undefined otherwise.
+ * Once `a` is found inside `b`, a later test of a set made from `a` by inserts against one made
+ * from `b` by inserts looks up only the elements added to `a` since: `\A t \in chosen : t \in
+ * Proposed`-like invariants over history sets cost what changed, not the history.
+ */
+export function persistentSubset(a: PersistentSet, b: PersistentSet): boolean | undefined {
+  if (join(a.summary, b.summary) === UNSAFE) return undefined;
+  const progress = a.attachment(SUBSET);
+  let inside = true;
+  if (progress instanceof SubsetProgress && b.attachment(LINEAGE) === progress.mark) {
+    for (let x = progress.since; inside && x !== null; x = x.next)
+      inside = b.lookup(x.v) !== undefined;
+  } else if (a.size() > b.size()) inside = false;
+  else a.forEachEntry((x) => (inside &&= b.lookup(x) !== undefined));
+  if (inside) {
+    const mark = new Lineage();
+    b.attach(LINEAGE, mark);
+    a.attach(SUBSET, new SubsetProgress(mark, null));
+  }
+  return inside;
 }

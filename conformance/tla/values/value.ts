@@ -564,6 +564,24 @@ function tlcSortBy<T>(list: readonly T[], key: (item: T) => Value): T[] {
 // ---------------------------------------------------------------------------------------------
 // Functions, tuples, records.
 
+let identities = 0;
+
+/**
+ * A number naming one object for the life of the process. Large values that share structure
+ * with their predecessors (persistent sets, views of them) carry one, so that memo tables can
+ * remember which version they computed on without keeping that version, and everything
+ * attached to it, alive.
+ */
+export function newIdentity(): number {
+  return ++identities;
+}
+
+/** What a memo keeps to recognise a value: its identity number if it has one, else the value. */
+export function memoKey(v: Value | undefined): unknown {
+  const id = (v as { identity?: unknown } | undefined)?.identity;
+  return typeof id === 'number' ? id : v;
+}
+
 /** Any TLA+ function: tuples, sequences and records are functions too. */
 export abstract class FcnLike {
   readonly kind = Kind.Fcn;

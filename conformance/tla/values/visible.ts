@@ -17,11 +17,13 @@
  * `insertTag`), rather than making the next state's message set the acting server's view plus m.
  */
 import type { PersistentSet, Tag } from './pset.ts';
-import { EnumSet, SetValue, type Value } from './value.ts';
+import { EnumSet, SetValue, type Value, newIdentity } from './value.ts';
 
 /** The elements of `base` whose tag `visible` accepts (untagged ones always). See the module comment. */
 export class VisibleSubset extends SetValue {
   private enumCache: EnumSet | undefined;
+  /** See {@link newIdentity}: memo tables remember this view by it. */
+  readonly identity = newIdentity();
   constructor(
     readonly base: PersistentSet,
     readonly visible: (tag: number | undefined) => boolean,
