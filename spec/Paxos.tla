@@ -66,9 +66,12 @@ AcceptedMsg(L, q, b, a, v) ==
 QuorumAccepted(ms, L, q, b, v) ==
     \E Q \in Quorums : \A a \in Q : AcceptedMsg(L, q, b, a, v) \in ms
 
+(* The sequences at which s has learned a value in log L.                 *)
+LearnedSeqs(s, L) == {q \in Seqs : learned[s][L][q] # None}
+
 (* The greatest sequence s has learned in log L (0 if none).              *)
 GreatestLearned(s, L) ==
-    LET done == {q \in Seqs : learned[s][L][q] # None}
+    LET done == LearnedSeqs(s, L)
     IN  IF done = {} THEN 0 ELSE CHOOSE q \in done : \A r \in done : r <= q
 
 (* The greatest sequence acceptor a has promised or accepted in log L.    *)
@@ -177,8 +180,8 @@ AcceptorSanity ==
 
 (* Learners learn only chosen values.                                     *)
 LearnedIsChosen ==
-    \A s \in Servers, L \in Logs, q \in Seqs :
-        learned[s][L][q] # None => <<L, q, learned[s][L][q]>> \in chosen
+    \A s \in Servers, L \in Logs :
+        \A q \in LearnedSeqs(s, L) : <<L, q, learned[s][L][q]>> \in chosen
 
 (* Durable state never goes backwards (an action property).               *)
 DurableNeverBackwards ==
