@@ -52,7 +52,6 @@ interface ValidateFlags {
   workers?: number;
 }
 
-/** Adds `validate` to the `timelock` program. */
 /**
  * A replay's live heap is the spec state (the message set of a million-event run is about
  * 450 MB), and V8 would let the heap grow to three times that between collections. Growing it
@@ -63,6 +62,7 @@ function keepHeapNearLiveSize(): void {
   setFlagsFromString('--heap-growing-percent=100');
 }
 
+/** Adds `validate` to the `timelock` program. */
 export function registerValidate(program: Command): void {
   program
     .command('validate')
@@ -145,15 +145,11 @@ async function runValidate(paths: string[], flags: ValidateFlags): Promise<numbe
   let result;
   try {
     const runs = runsOf(paths);
+    const workers = flags.workers ?? defaultWorkers();
     // One run replays in this thread; several go to worker threads, a run per worker.
     result =
-      runs.length > 1 && (flags.workers ?? defaultWorkers()) > 1
-        ? await validateInParallel(
-            runs,
-            options,
-            flags.workers ?? defaultWorkers(),
-            flags.coverage === true,
-          )
+      runs.length > 1 && workers > 1
+        ? await validateInParallel(runs, options, workers, flags.coverage === true)
         : flags.coverage
           ? validateTracesWithCoverage(paths, options)
           : { report: validateTraces(paths, options), coverage: undefined };

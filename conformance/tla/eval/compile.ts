@@ -1757,7 +1757,6 @@ function extremumOf(s: Value, kind: 'max' | 'min'): Value | undefined {
   return kind === 'max' ? elems[elems.length - 1] : elems[0];
 }
 
-
 function arityMessage(name: string, expected: number, given: number): string {
   return `the operator ${name} takes ${expected} argument(s), but is given ${given}`;
 }
@@ -1822,4 +1821,3 @@ function negatedCondition(body: Expr): Expr | undefined {
   if (body.name === '$implies' && body.args.length === 2) return body.args[0];
   return undefined;
 }
-

@@ -13,17 +13,15 @@
  * not compare with the others), the site gives up on this set and on every set made from it
  * (the element stays in them): the ordinary evaluation then runs and raises where it should.
  */
-import { EvalError } from '../values/errors.ts';
 import { PersistentSet, type SetAttachment, type Tag, emptyPersistentSet } from '../values/pset.ts';
 import type { Value } from '../values/value.ts';
-import { Ctx, type Runtime } from './runtime.ts';
+import { type Ctx, type Runtime, evaluateApart } from './runtime.ts';
 
 /** What a site computes from the body's values on the elements. */
 export type MaintainedKind = 'filter' | 'map' | 'all' | 'exists';
 
 /** One comprehension in the spec whose results are maintained. */
 export class MaintainedSite {
-  private readonly ctxs = new WeakMap<Runtime, Ctx>();
   constructor(
     readonly kind: MaintainedKind,
     /** The body on one element (the compiler binds the element; the context has no state). */
@@ -32,17 +30,7 @@ export class MaintainedSite {
 
   /** The body's value on `x`, or undefined when it raises. */
   evaluate(x: Value, rt: Runtime): Value | undefined {
-    let ctx = this.ctxs.get(rt);
-    if (ctx === undefined) {
-      ctx = new Ctx(null, null, rt);
-      this.ctxs.set(rt, ctx);
-    }
-    try {
-      return this.body(x, ctx);
-    } catch (e) {
-      if (e instanceof EvalError || e instanceof RangeError) return undefined;
-      throw e;
-    }
+    return evaluateApart(rt, (ctx) => this.body(x, ctx));
   }
 
   /** The result on `set`, or undefined when it must be evaluated the ordinary way. */

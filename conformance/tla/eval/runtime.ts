@@ -3,6 +3,7 @@
  * environment of bound names, and the lazily evaluated operator arguments.
  */
 import type { NativeRuntime, OpValue } from '../modules/stdlib/native.ts';
+import { EvalError } from '../values/errors.ts';
 import type { Value } from '../values/value.ts';
 
 /** A state: one value per variable, in declaration order. `undefined` = not assigned yet. */
@@ -140,4 +141,25 @@ export class OpClosure implements OpValue {
 export function valueOf(b: Binding, ctx: Ctx): Value {
   if (b instanceof Thunk) return b.force(ctx);
   return b as Value;
+}
+
+const stateless = new WeakMap<Runtime, Ctx>();
+
+/**
+ * `run` in a context with no state (for bodies that read none: results kept on values and
+ * updated as the values change), or undefined when it raises an evaluation error or overflows
+ * the stack: the caller then runs the ordinary evaluation, which raises where it should.
+ */
+export function evaluateApart(rt: Runtime, run: (ctx: Ctx) => Value): Value | undefined {
+  let ctx = stateless.get(rt);
+  if (ctx === undefined) {
+    ctx = new Ctx(null, null, rt);
+    stateless.set(rt, ctx);
+  }
+  try {
+    return run(ctx);
+  } catch (e) {
+    if (e instanceof EvalError || e instanceof RangeError) return undefined;
+    throw e;
+  }
 }

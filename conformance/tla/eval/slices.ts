@@ -24,14 +24,13 @@ import {
   type Value,
   equals,
 } from '../values/value.ts';
-import { Ctx, type Runtime } from './runtime.ts';
+import { type Ctx, type Runtime, evaluateApart } from './runtime.ts';
 
 /** What a site computes from the body's values on the entries. */
 export type SliceKind = 'filter' | 'all' | 'exists';
 
 /** One comprehension in the spec computed from function entries. */
 export class SliceSite {
-  private readonly ctxs = new WeakMap<Runtime, Ctx>();
   constructor(
     readonly kind: SliceKind,
     /** The body on one entry: the domain element and the function's value there. */
@@ -40,18 +39,8 @@ export class SliceSite {
 
   /** The body's value on one entry, or undefined when it raises or is not a boolean. */
   evaluate(key: Value, entry: Value, rt: Runtime): boolean | undefined {
-    let ctx = this.ctxs.get(rt);
-    if (ctx === undefined) {
-      ctx = new Ctx(null, null, rt);
-      this.ctxs.set(rt, ctx);
-    }
-    try {
-      const r = this.body(key, entry, ctx);
-      return typeof r === 'boolean' ? r : undefined;
-    } catch (e) {
-      if (e instanceof EvalError || e instanceof RangeError) return undefined;
-      throw e;
-    }
+    const r = evaluateApart(rt, (ctx) => this.body(key, entry, ctx));
+    return typeof r === 'boolean' ? r : undefined;
   }
 
   /**
@@ -107,16 +96,11 @@ class Slice implements FcnAttachment {
     if (this.flags === undefined) return this;
     sliceStats.updates++;
     const r = this.site.evaluate(this.keys ? this.keys[index] : index + 1, value, this.rt);
-    let flags: Uint8Array | undefined = this.flags;
-    let trues = this.trues;
-    if (r === undefined) flags = undefined;
-    else if (r !== (flags[index] === 1)) {
-      flags = flags.slice();
-      flags[index] = r ? 1 : 0;
-      trues += r ? 1 : -1;
-    }
-    // A new object even when nothing changed: the filtered set is cached per version.
-    return new Slice(this.site, this.rt, this.keys, flags, trues);
+    if (r === undefined) return new Slice(this.site, this.rt, this.keys, undefined, 0);
+    if (r === (this.flags[index] === 1)) return this; // same flags, same result
+    const flags = this.flags.slice();
+    flags[index] = r ? 1 : 0;
+    return new Slice(this.site, this.rt, this.keys, flags, this.trues + (r ? 1 : -1));
   }
 
   value(): Value | undefined {

@@ -366,15 +366,25 @@ function entriesOf(s: PersistentSet): Value[] {
 
 /**
  * A mark on a set version, carried to every set made from it by inserts: a set that carries it
- * holds every element of the version it was put on. Each version keeps one (the latest put on
- * it), so that marking costs nothing as the set grows.
+ * holds every element of the version it was put on (`origin`). A version keeps one mark, so
+ * that marking costs nothing as the set grows.
  */
 class Lineage implements SetAttachment {
+  constructor(readonly origin: number) {}
   added(): SetAttachment {
     return this;
   }
 }
 const LINEAGE = {};
+
+/** The mark put on this very version (not one it inherited), put there if there is none. */
+function markOf(s: PersistentSet): Lineage {
+  const have = s.attachment(LINEAGE);
+  if (have instanceof Lineage && have.origin === s.identity) return have;
+  const mark = new Lineage(s.identity);
+  s.attach(LINEAGE, mark);
+  return mark;
+}
 
 /** `a` was found inside a version marked `mark`; `since` holds what `a` gained after that. */
 class SubsetProgress implements SetAttachment {
@@ -406,10 +416,6 @@ export function persistentSubset(a: PersistentSet, b: PersistentSet): boolean | 
       inside = b.lookup(x.v) !== undefined;
   } else if (a.size() > b.size()) inside = false;
   else a.forEachEntry((x) => (inside &&= b.lookup(x) !== undefined));
-  if (inside) {
-    const mark = new Lineage();
-    b.attach(LINEAGE, mark);
-    a.attach(SUBSET, new SubsetProgress(mark, null));
-  }
+  if (inside) a.attach(SUBSET, new SubsetProgress(markOf(b), null));
   return inside;
 }
