@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { tlcOutputVerdict } from '../conformance/replay/trace-verdict.ts';
 import { tlcErrorMessage } from '../conformance/tlc/output.ts';
 import { classPath } from '../conformance/tlc/runner.ts';
 
@@ -155,12 +156,18 @@ if (jar && existsSync(jar) && sizes.length > 0) {
     // TLC prints its progress every minute; in a trace check its depth is the events matched.
     const progress = [...run.stdout.matchAll(/Progress\((\d+)\)/g)].pop();
     const depth = progress ? Number(progress[1]) : undefined;
+    // The emitted module makes acceptance an invariant violation (emit-tlc.ts).
+    const events = eventsIn(dir);
+    const found = tlcOutputVerdict(events, run.stdout);
+    const took = `${run.seconds.toFixed(1)} s`;
     const verdict = run.timedOut
       ? `did not finish within ${limit} s` +
         (depth === undefined ? '' : ` (depth ${depth}: ${Math.round(depth / limit)} events/s)`)
-      : /No error has been found/.test(run.stdout)
-        ? `accepted in ${run.seconds.toFixed(1)} s`
-        : `exit ${run.status} after ${run.seconds.toFixed(1)} s: ${tlcError(run.stdout)}`;
+      : found.accepted
+        ? `accepted in ${took} (${Math.round(events / run.seconds)} events/s)`
+        : found.problem === undefined && found.matched > 0
+          ? `rejected in ${took}: matched ${found.matched} of ${events} events`
+          : `exit ${run.status} after ${took}: ${tlcError(run.stdout)}`;
     say(`  ${verdict}; peak ${run.mib.toFixed(0)} MiB (TLC's output: ${log})`);
   }
 } else {

@@ -77,6 +77,7 @@ export class SpecActions {
   constructor(readonly model: Model) {
     this.frames = framesOfNext(model.rootFile);
     this.causal = new CausalView(model.varNames);
+    model.runtime.persistentFrom = 0;
   }
 
   /**

@@ -9,6 +9,7 @@
  * search ends early, and its depth, one more than the longest prefix matched, says where.
  */
 import { checkModel } from '../tla/index.ts';
+import { parseTlcOutput } from '../tlc/output.ts';
 import { runTlc } from '../tlc/runner.ts';
 import { TRACE_ACCEPTED_WHEN_VIOLATED, type TlcTraceCheck } from './emit-tlc.ts';
 
@@ -35,11 +36,10 @@ interface CheckOutcome {
 
 function verdictOf(
   engine: TraceVerdict['engine'],
-  check: TlcTraceCheck,
+  events: number,
   outcome: CheckOutcome,
 ): Omit<TraceVerdict, 'output'> {
   const depth = outcome.depth ?? 0;
-  const events = check.events;
   if (outcome.kind === 'invariant' && outcome.property === TRACE_ACCEPTED_WHEN_VIOLATED)
     return { engine, accepted: depth === events + 1, matched: depth - 1, events };
   if (outcome.kind === 'ok')
@@ -59,13 +59,18 @@ function verdictOf(
 /** Runs stock TLC on the emitted module (throws TlcUnavailable when there is none). */
 export function tlcTraceVerdict(check: TlcTraceCheck, env?: NodeJS.ProcessEnv): TraceVerdict {
   const run = runTlc(check.moduleFile, check.cfgFile, { env });
-  return { ...verdictOf('tlc', check, run), output: run.output };
+  return { ...verdictOf('tlc', check.events, run), output: run.output };
+}
+
+/** The verdict in the output of a TLC run on a module emitted for `events` events. */
+export function tlcOutputVerdict(events: number, output: string): TraceVerdict {
+  return { ...verdictOf('tlc', events, parseTlcOutput(output)), output };
 }
 
 /** Runs our engine's model checker on the emitted module. */
 export function engineTraceVerdict(check: TlcTraceCheck): TraceVerdict {
   const r = checkModel(check.moduleFile, check.cfgFile, { print: () => {} });
-  return verdictOf('ours', check, {
+  return verdictOf('ours', check.events, {
     kind: r.kind,
     property: r.property,
     depth: r.depth,

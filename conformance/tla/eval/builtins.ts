@@ -78,7 +78,7 @@ function comparable(a: SetValue, b: SetValue): boolean {
  * gives the same set. A union with a {@link VisibleSubset} is a union with its base (see
  * `visible.ts`).
  */
-export function union(sa: SetValue, sb: SetValue, tag?: number): SetValue {
+export function union(sa: SetValue, sb: SetValue, tag?: number, persistentFrom?: number): SetValue {
   const a = sa instanceof VisibleSubset ? sa.base : sa;
   const b = sb instanceof VisibleSubset ? sb.base : sb;
   if (!a.isFinite() || !b.isFinite()) return new CupSet(a, b);
@@ -91,6 +91,7 @@ export function union(sa: SetValue, sb: SetValue, tag?: number): SetValue {
       a instanceof EnumSet ? a.elems : undefined,
       b instanceof EnumSet ? b.elems : undefined,
       tag,
+      persistentFrom,
     );
     if (fast !== undefined) return fast;
   }

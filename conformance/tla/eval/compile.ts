@@ -21,7 +21,7 @@ import {
   FcnLike,
   FcnValue,
   SetValue,
-  carryAttachments,
+  carryDerived,
   memoKey,
   TupleValue,
   UnsortedSet,
@@ -34,8 +34,8 @@ import {
   str,
 } from '../values/value.ts';
 import { STRING } from '../values/sets.ts';
-import { PersistentSet } from '../values/pset.ts';
-import { IndexKey, indexedBucket } from '../values/pset-index.ts';
+import { PersistentSet, persistentExtremum } from '../values/pset.ts';
+import { IndexKey, indexedBucket, indexedSubset } from '../values/pset-index.ts';
 import { VisibleSubset } from '../values/visible.ts';
 import { type MaintainedKind, MaintainedSite } from './maintained.ts';
 import { ApplicationMemo, applicationMemoOptions } from './memo.ts';
@@ -45,8 +45,11 @@ import {
   equalityPrefix,
   extremumPattern,
   mentionsName,
+  negatedCondition,
+  setLookups,
   slicePattern,
 } from './patterns.ts';
+import { KeyedSite } from './keyed.ts';
 import { type SliceKind, SliceSite } from './slices.ts';
 import {
   BINARY_BUILTINS,
@@ -66,6 +69,7 @@ import {
   type Env,
   type Fn,
   OpClosure,
+  type Runtime,
   Thunk,
   bind,
   lookup,
@@ -335,6 +339,25 @@ export class Compiler {
   // Expressions.
 
   expr(e: Expr, sc: Scope): Fn {
+    if ((e.k === 'fcn' || e.k === 'setMap' || e.k === 'setFilter') && this.constantHere(e, sc)) {
+      return evaluatedOnce(this.compound(e, sc));
+    }
+    return this.compound(e, sc);
+  }
+
+  /**
+   * Whether `e` has the same value wherever it is evaluated: it reads no state, no name bound
+   * around it and nothing impure. Such a function or set (`[q \in Seqs |-> None]` in an action)
+   * is built once, not on every evaluation; not while branches are counted, which would then
+   * count one evaluation.
+   */
+  private constantHere(e: Expr, sc: Scope): boolean {
+    if (this.probe || sc.inst.parameterized) return false;
+    for (let l = sc.locals; l !== null; l = l.up) if (mentionsName(e, l.name)) return false;
+    return !this.mentions(e, sc, 'state') && !this.mentions(e, sc, 'impure');
+  }
+
+  private compound(e: Expr, sc: Scope): Fn {
     switch (e.k) {
       case 'num':
       case 'bool': {
@@ -743,7 +766,13 @@ export class Compiler {
       return (env, ctx) => {
         const x = a(env, ctx),
           y = b(env, ctx);
-        return setUnion(expectSet(x, text, 0), expectSet(y, text, 1), ctx.rt.insertTag);
+        const rt = ctx.rt;
+        return setUnion(
+          expectSet(x, text, 0),
+          expectSet(y, text, 1),
+          rt.insertTag,
+          rt.persistentFrom,
+        );
       };
     }
     const bin = BINARY_BUILTINS[name];
@@ -1224,6 +1253,8 @@ export class Compiler {
 
   private quantifier(q: 'A' | 'E', bounds: Bound[], body: Expr, sc: Scope): Fn {
     const ordinary = this.ordinaryQuantifier(q, bounds, body, sc);
+    const keyed = this.keyedFastPath(q, bounds, body, sc);
+    if (keyed !== undefined) return (env, ctx) => keyed(env, ctx) ?? ordinary(env, ctx);
     const slice = this.sliceFastPath(q === 'E' ? 'exists' : 'all', bounds, body, sc);
     if (slice === undefined) return ordinary;
     return (env, ctx) => slice(env, ctx) ?? ordinary(env, ctx);
@@ -1265,6 +1296,54 @@ export class Compiler {
   }
 
   /**
+   * The fast path of a quantifier over a growing set whose body reads the set only through
+   * lookups keyed by the element (see `keyed.ts`): the value, or undefined when the ordinary
+   * evaluation must run.
+   */
+  private keyedFastPath(
+    q: 'A' | 'E',
+    bounds: Bound[],
+    body: Expr,
+    sc: Scope,
+  ): ((env: Env, ctx: Ctx) => Value | undefined) | undefined {
+    if (this.probe || bounds.length !== 1 || sc.inst.parameterized) return undefined;
+    const bound = bounds[0];
+    if (bound.tuple || bound.names.length !== 1 || !bound.set) return undefined;
+    const pattern = setLookups(body, bound.names[0], bound.set);
+    if (pattern === undefined) return undefined;
+    for (let l = sc.locals; l !== null; l = l.up) {
+      if (mentionsName(body, l.name) || mentionsName(bound.set, l.name)) return undefined;
+    }
+    if (!this.mentions(bound.set, sc, 'state') || this.mentions(bound.set, sc, 'prime')) {
+      return undefined;
+    }
+    const b = this.bounds(bounds, sc);
+    if (
+      this.mentions(pattern.rest, b.scope, 'state') ||
+      this.mentions(pattern.rest, b.scope, 'prime')
+    )
+      return undefined;
+    const f = this.expr(body, b.scope);
+    const lookups = pattern.lookups.map((l) => {
+      const keys = l.values.map((v) => this.expr(v, b.scope));
+      return {
+        paths: l.paths,
+        keys: (t: Value, ctx: Ctx) => keys.map((k) => k(b.bindArg(null, t), ctx)),
+      };
+    });
+    const site = new KeyedSite(
+      q === 'E' ? 'exists' : 'all',
+      (t, env, ctx) => f(b.bindArg(env, t), ctx),
+      lookups,
+    );
+    const set = b.sets[0];
+    return (env, ctx) => {
+      const s = set(env, ctx);
+      return s instanceof PersistentSet ? site.valueOn(s, env, ctx) : undefined;
+    };
+  }
+
+  /**
    * The fast paths of a comprehension over one bound name (see `maintained.ts` and
    * `values/pset-index.ts`): a result maintained on persistent sets when `body` reads only the
    * bound name and constants, else an index when `cond` opens with equalities on paths of the
@@ -1292,13 +1371,18 @@ export class Compiler {
         ? { key: IndexKey.of(prefix.paths), values: prefix.values.map((v) => this.expr(v, sc)) }
         : undefined;
     if (site === undefined && indexed === undefined) return undefined;
+    // A filter by equalities alone is the bucket itself, kept as a persistent set.
+    const wholeBucket = kind === 'filter' && prefix?.whole === true;
     return (env, ctx, s) => {
       if (site !== undefined && s instanceof PersistentSet) {
         const r = site.valueOn(s, ctx.rt);
         if (r !== undefined) return r;
       }
-      if (indexed !== undefined && (s instanceof PersistentSet || s instanceof VisibleSubset)) {
-        const bucket = indexedBucket(s, indexed.key, (i) => indexed.values[i](env, ctx));
+      if (indexed === undefined) return undefined;
+      const valueAt = (i: number) => indexed.values[i](env, ctx);
+      if (wholeBucket && s instanceof PersistentSet) return indexedSubset(s, indexed.key, valueAt);
+      if (s instanceof PersistentSet || s instanceof VisibleSubset) {
+        const bucket = indexedBucket(s, indexed.key, valueAt);
         if (bucket !== undefined) return onBucket!(env, ctx, bucket);
       }
       return undefined;
@@ -1732,7 +1816,7 @@ function updateAt(f: Value, keys: Value[], i: number, compute: (old: Value) => V
     const elems = g.elems.slice();
     elems[key - 1] = updateAt(elems[key - 1], keys, i + 1, compute);
     const t = new TupleValue(elems);
-    carryAttachments(g, t, key - 1);
+    carryDerived(g, t, key - 1);
     return t;
   }
   const idx = (g as FcnValue).indexOf(key);
@@ -1740,8 +1824,24 @@ function updateAt(f: Value, keys: Value[], i: number, compute: (old: Value) => V
   const vals = g.vals.slice();
   vals[idx] = updateAt(vals[idx], keys, i + 1, compute);
   const h = new FcnValue(g.dom, vals, g.record);
-  carryAttachments(g, h, idx);
+  carryDerived(g, h, idx);
   return h;
+}
+
+/**
+ * `f` evaluated once per runtime and kept; an evaluation that raises is not kept (the next
+ * raises again, where the ordinary evaluation would).
+ */
+function evaluatedOnce(f: Fn): Fn {
+  let rt: Runtime | undefined;
+  let value: Value | undefined;
+  return (env, ctx) => {
+    if (rt === ctx.rt && value !== undefined) return value;
+    const v = f(env, ctx);
+    rt = ctx.rt;
+    value = v;
+    return v;
+  };
 }
 
 /**
@@ -1749,6 +1849,7 @@ function updateAt(f: Value, keys: Value[], i: number, compute: (old: Value) => V
  * other set, whose CHOOSE runs the ordinary way (and raises where TLC does).
  */
 function extremumOf(s: Value, kind: 'max' | 'min'): Value | undefined {
+  if (s instanceof PersistentSet) return persistentExtremum(s, kind);
   if (!(s instanceof SetValue) || !s.isFinite()) return undefined;
   const elems = s.elements();
   if (elems.length === 0) return undefined;
@@ -1809,15 +1910,4 @@ function unknownNameHint(name: string, sc: Scope): string | undefined {
 function hintFor(name: string): string {
   const m = STD_HINTS[name];
   return m ? ` (it is defined in the standard module ${m}: add EXTENDS ${m})` : '';
-}
-
-/**
- * For `\A x \in S : ~C` and `\A x \in S : C => D`: the condition C under which the body can be
- * FALSE (so elements where C is FALSE need no evaluation), or undefined.
- */
-function negatedCondition(body: Expr): Expr | undefined {
-  if (body.k !== 'apply') return undefined;
-  if (body.name === '$lnot' && body.args.length === 1) return body.args[0];
-  if (body.name === '$implies' && body.args.length === 2) return body.args[0];
-  return undefined;
 }

@@ -12,6 +12,8 @@ import { childExprs } from '../syntax/ast.ts';
 export interface EqualityPrefix {
   readonly paths: Path[];
   readonly values: Expr[];
+  /** Whether the equalities are the whole condition (nothing follows them). */
+  readonly whole: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export function equalityPrefix(cond: Expr, x: string): EqualityPrefix | undefine
     }
     break;
   }
-  return paths.length > 0 ? { paths, values } : undefined;
+  return paths.length > 0 ? { paths, values, whole: paths.length === items.length } : undefined;
 }
 
 /** `e` as a path from `x` (`x.f[1].g`), or undefined. */
@@ -151,4 +153,87 @@ export function extremumPattern(bound: Bound, body: Expr): 'max' | 'min' | undef
   if (l === x && r === y) return greaterOnLeft ? 'max' : 'min';
   if (l === y && r === x) return greaterOnLeft ? 'min' : 'max';
   return undefined;
+}
+
+/**
+ * For `\A x \in S : ~C` and `\A x \in S : C => D`: the condition C under which the body can be
+ * FALSE (so elements where C is FALSE need no evaluation), or undefined.
+ */
+export function negatedCondition(body: Expr): Expr | undefined {
+  if (body.k !== 'apply') return undefined;
+  if (body.name === '$lnot' && body.args.length === 1) return body.args[0];
+  if (body.name === '$implies' && body.args.length === 2) return body.args[0];
+  return undefined;
+}
+
+/** A lookup of a set inside a body: an inner comprehension over it opening with equalities. */
+export type SetLookup = EqualityPrefix;
+
+/**
+ * The body `body` of a quantifier over `set` (bound name `t`) reads `set` only through inner
+ * quantifiers and filters over the same expression that open with equalities on their element
+ * (`\A u \in set : u[1] = t[1] /\ ... => P`): their equality prefixes, and the body with each
+ * occurrence of `set` replaced by `{}` (what is left must read no state for the lookups to be
+ * all the body reads of it). Undefined when `set` occurs anywhere else, or `t` is bound again.
+ */
+export function setLookups(
+  body: Expr,
+  t: string,
+  set: Expr,
+): { lookups: SetLookup[]; rest: Expr } | undefined {
+  if (bindsName(body, t)) return undefined;
+  const setKey = exprKey(set);
+  const lookups: SetLookup[] = [];
+  let other = false;
+  const innerCondition = (e: Expr): { u: string; cond: Expr | undefined } | undefined => {
+    const bound = e.k === 'quant' ? e.bounds : e.k === 'setFilter' ? [e.bound] : undefined;
+    if (bound === undefined || bound.length !== 1) return undefined;
+    const b = bound[0];
+    if (b.tuple || b.names.length !== 1 || !b.set || exprKey(b.set) !== setKey) return undefined;
+    const u = b.names[0];
+    if (e.k === 'setFilter') return { u, cond: e.pred };
+    if (e.k !== 'quant') return undefined;
+    return { u, cond: e.q === 'E' ? e.body : negatedCondition(e.body) };
+  };
+  const find = (e: Expr): void => {
+    const inner = innerCondition(e);
+    if (inner !== undefined) {
+      const prefix = inner.cond && equalityPrefix(inner.cond, inner.u);
+      // The keys must be computable from t alone: no name bound inside the body.
+      const fromT = (v: Expr) => !namesIn(v).some((n) => n !== t && bindsName(body, n));
+      if (prefix === undefined || inner.u === t || !prefix.values.every(fromT)) other = true;
+      else lookups.push(prefix);
+      find(e.k === 'setFilter' ? e.pred : (e as Expr & { k: 'quant' }).body);
+      return;
+    }
+    if (exprKey(e) === setKey) {
+      other = true;
+      return;
+    }
+    childExprs(e).forEach(find);
+  };
+  find(body);
+  if (other || lookups.length === 0) return undefined;
+  const replace = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(replace);
+    if (node === null || typeof node !== 'object') return node;
+    const e = node as Expr;
+    if ('k' in e && 'loc' in e && exprKey(e) === setKey)
+      return { k: 'setEnum', elems: [], loc: e.loc };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === 'loc' ? v : replace(v);
+    return out;
+  };
+  return { lookups, rest: replace(body) as Expr };
+}
+
+/** The names an expression mentions (identifiers and operator applications). */
+function namesIn(e: Expr): string[] {
+  const out: string[] = [];
+  const visit = (x: Expr): void => {
+    if (x.k === 'ident' || x.k === 'apply') out.push(x.name);
+    childExprs(x).forEach(visit);
+  };
+  visit(e);
+  return out;
 }

@@ -22,6 +22,13 @@ export interface Runtime extends NativeRuntime {
    * checking.
    */
   insertTag?: number;
+  /**
+   * From how many elements a union goes through persistent sets, when not the engine's default
+   * (`persistentSetOptions.threshold`). Trace replay sets 0: its states are one long behaviour
+   * whose history sets only grow, and what is kept on persistent sets (indexes, maintained
+   * results) then follows them from their first element.
+   */
+  persistentFrom?: number;
 }
 
 /** The search statistics TLC's TLCGet exposes during model checking. */

@@ -22,7 +22,9 @@ import { PersistentSet, type SetAttachment, type Tag } from './pset.ts';
 import { EMPTY_SUMMARY, type Summary, UNSAFE, compatible, shapeOf } from './shape.ts';
 import { join } from './value.ts';
 import {
+  type SetValue,
   type Value,
+  EnumSet,
   FcnValue,
   StrValue,
   TupleValue,
@@ -114,6 +116,12 @@ class Bucket {
     readonly count: number,
     /** The order of the bucket this one was made from, and the entries added since. */
     private pending?: { readonly base: ReadonlyArray<Entry>; readonly added: readonly Entry[] },
+    /**
+     * The bucket as a persistent set, once asked for: carried to the buckets made from this
+     * one, so that what is attached to it (a maintained map, an extremum) follows the bucket
+     * as the indexed set grows.
+     */
+    private asSetCache?: PersistentSet,
   ) {}
 
   /** This bucket with `entry` added (a new element). */
@@ -124,7 +132,17 @@ class Bucket {
     const base = this.sortedCache ?? this.pending?.base;
     const added = this.sortedCache ? [entry] : [...(this.pending?.added ?? []), entry];
     const pending = base && added.length <= MAX_BUCKET_PENDING ? { base, added } : undefined;
-    return new Bucket(root, this.count + 1, pending);
+    // The elements of an indexed set compare with each other, so the insert cannot refuse.
+    const asSet = this.asSetCache?.insertAll([entry.v], entry.tag);
+    return new Bucket(root, this.count + 1, pending, asSet);
+  }
+
+  /** The bucket as a persistent set whose elements have shapes within `summary`. */
+  asSet(summary: Summary): PersistentSet {
+    return (this.asSetCache ??= PersistentSet.fromSorted(
+      this.sorted().map((e) => e.v),
+      summary,
+    ));
   }
 
   /** The elements in canonical order (computed once per bucket version). */
@@ -238,18 +256,61 @@ export function indexedBucket(
   valueAt: (i: number) => Value,
 ): readonly Value[] | undefined {
   const base = set instanceof VisibleSubset ? set.base : set;
-  let node: Level | Bucket = indexOf(base, key).root;
+  const bucket = findBucket(base, key, valueAt);
+  if (bucket === undefined) return fallBack();
+  if (bucket === NONE) return answer([]);
+  const entries = bucket.sorted();
+  if (set instanceof VisibleSubset) {
+    const out: Value[] = [];
+    for (const e of entries) if (set.sees(e.tag)) out.push(e.v);
+    return answer(out);
+  }
+  return answer(entries.map((e) => e.v));
+}
+
+/**
+ * `{x \in set : path_1(x) = valueAt(0) /\ ...}` when the equalities are the whole condition: the
+ * same elements as {@link indexedBucket}, as a persistent set that later versions of the bucket
+ * are made from by inserts (so that comprehensions over it are maintained too), or the empty
+ * set; undefined when the ordinary evaluation must run.
+ */
+export function indexedSubset(
+  set: PersistentSet,
+  key: IndexKey,
+  valueAt: (i: number) => Value,
+): SetValue | undefined {
+  const bucket = findBucket(set, key, valueAt);
+  if (bucket === undefined) return fallBack();
+  if (bucket === NONE) return EMPTY_SET;
+  indexStats.answered++;
+  return bucket.asSet(set.summary);
+}
+
+const NONE = 'none';
+const EMPTY_SET = new EnumSet([]);
+
+/**
+ * The bucket of `set`'s index on `key` for the path values `valueAt(i)`, NONE when no element
+ * has them, or undefined when the index cannot prove that the ordinary evaluation would not
+ * raise.
+ */
+function findBucket(
+  set: PersistentSet,
+  key: IndexKey,
+  valueAt: (i: number) => Value,
+): Bucket | typeof NONE | undefined {
+  let node: Level | Bucket = indexOf(set, key).root;
   for (let i = 0; node instanceof Level; i++) {
-    if (node.count === 0) return answer([]);
-    if (node.unusual > 0) return fallBack();
+    if (node.count === 0) return NONE;
+    if (node.unusual > 0) return undefined;
     let v: Value;
     try {
       v = valueAt(i);
     } catch {
-      return fallBack(); // the ordinary evaluation raises it at the first element reaching here
+      return undefined; // the ordinary evaluation raises it at the first element reaching here
     }
     const s = shapeOf(v);
-    if (!compatible(s, node.summary)) return fallBack();
+    if (!compatible(s, node.summary)) return undefined;
     const child: Level | Bucket | undefined = hamtGet(
       node.children,
       v,
@@ -257,16 +318,10 @@ export function indexedBucket(
       hash2(v),
       keyEquals,
     )?.payload;
-    if (child === undefined) return answer([]);
+    if (child === undefined) return NONE;
     node = child;
   }
-  const entries = node.sorted();
-  if (set instanceof VisibleSubset) {
-    const out: Value[] = [];
-    for (const e of entries) if (set.sees(e.tag)) out.push(e.v);
-    return answer(out);
-  }
-  return answer(entries.map((e) => e.v));
+  return node;
 }
 
 function answer(bucket: readonly Value[]): readonly Value[] {

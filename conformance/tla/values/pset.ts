@@ -334,7 +334,8 @@ export function toPersistentSet(s: SetValue): PersistentSet | undefined {
  * small, or values that might not be comparable). Both sides must be finite; `ea` and `eb` are
  * the elements of the sides that are not persistent sets (the caller enumerates them first, in
  * the ordinary order, since enumerating a lazy set may raise). The smaller side is inserted into
- * the larger, its new elements tagged `tag`.
+ * the larger, its new elements tagged `tag`. Below `threshold` elements on the larger side, the
+ * ordinary union is as cheap.
  */
 export function persistentUnion(
   a: SetValue,
@@ -342,12 +343,13 @@ export function persistentUnion(
   ea: readonly Value[] | undefined,
   eb: readonly Value[] | undefined,
   tag: Tag,
+  threshold = persistentSetOptions.threshold,
 ): SetValue | undefined {
   const pa = a instanceof PersistentSet ? a : undefined,
     pb = b instanceof PersistentSet ? b : undefined;
   const na = pa ? pa.size() : ea!.length,
     nb = pb ? pb.size() : eb!.length;
-  if (!pa && !pb && Math.max(na, nb) < persistentSetOptions.threshold) return undefined;
+  if (!pa && !pb && Math.max(na, nb) < threshold) return undefined;
   const bIsLarge = (pb !== undefined && pa === undefined) || (!pa === !pb && nb > na);
   const p = toPersistentSet(bIsLarge ? b : a);
   if (p === undefined) return undefined;
@@ -418,4 +420,46 @@ export function persistentSubset(a: PersistentSet, b: PersistentSet): boolean | 
   else a.forEachEntry((x) => (inside &&= b.lookup(x) !== undefined));
   if (inside) a.attach(SUBSET, new SubsetProgress(markOf(b), null));
   return inside;
+}
+
+/** The least and greatest elements of a set of integers, kept up to date as it grows. */
+class IntegerBounds implements SetAttachment {
+  constructor(
+    readonly least: number,
+    readonly greatest: number,
+  ) {}
+  added(x: Value): SetAttachment | undefined {
+    if (typeof x !== 'number') return NOT_INTEGERS;
+    if (x >= this.least && x <= this.greatest) return this;
+    return new IntegerBounds(Math.min(this.least, x), Math.max(this.greatest, x));
+  }
+}
+/** Kept on a set that holds something other than an integer: it keeps holding it. */
+const NOT_INTEGERS: SetAttachment = { added: () => NOT_INTEGERS };
+const BOUNDS = {};
+
+/**
+ * The least or greatest element of a non-empty persistent set of integers, or undefined for an
+ * empty set or one holding anything else. Found once per lineage, then kept as the set grows:
+ * `CHOOSE b \in bs : \A x \in bs : x <= b` over a growing history costs O(1) per version.
+ */
+export function persistentExtremum(s: PersistentSet, kind: 'max' | 'min'): number | undefined {
+  if (s.size() === 0) return undefined;
+  let have = s.attachment(BOUNDS);
+  if (have === undefined) {
+    let least = Infinity,
+      greatest = -Infinity,
+      integers = true;
+    s.forEachEntry((x) => {
+      if (typeof x !== 'number') integers = false;
+      else {
+        least = Math.min(least, x);
+        greatest = Math.max(greatest, x);
+      }
+    });
+    have = integers ? new IntegerBounds(least, greatest) : NOT_INTEGERS;
+    s.attach(BOUNDS, have);
+  }
+  if (!(have instanceof IntegerBounds)) return undefined;
+  return kind === 'max' ? have.greatest : have.least;
 }

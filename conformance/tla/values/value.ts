@@ -67,26 +67,83 @@ const SET_TAG = 0x5e7;
 const FCN_TAG = 0xf7;
 
 /**
- * The hash pair of a set's elements (no keys) or of a function's values with their keys. A tuple
- * hashes with keys 1..n (`'index'`), exactly as the equal function over 1..n would.
+ * A function's hash. A large function hashes as per-lane sums of its entries' hashes (each
+ * entry's key and value mixed together first, then spread as a set element is), kept with the
+ * hash: then `[f EXCEPT ![k] = v]` gets its hash from f's in O(1), by taking the old entry out
+ * of the sums and the new one in, where a hash over the entries in order would cost
+ * O(|DOMAIN f|) on every update. A small function (most records and tuples, held by the
+ * million in a message set) hashes its entries in order, which costs half as much, and keeps
+ * just the hash. Equal functions have equal sizes, so they hash the same way. A tuple hashes
+ * with keys 1..n, exactly as the equal function over 1..n does. Lanes: [h1, h2] or
+ * [h1, h2, sum1, sum2].
  */
-function hashValues(
-  tag: number,
-  keys: readonly Value[] | 'index' | undefined,
-  vals: readonly Value[],
-): HashPair {
-  let a = SEED1 ^ tag,
-    b = SEED2 ^ tag;
+type FcnHash = readonly [number, number] | readonly [number, number, number, number];
+
+/** Functions with more entries than this hash as sums, and keep them. */
+const SUMS_FROM = 16;
+
+function entryLane(tag: number, k1: number, k2: number, v1: number, v2: number, lane: 1 | 2) {
+  const a = mix32(mix32(SEED1 ^ tag, k1), v1);
+  const b = mix32(mix32(SEED2 ^ tag, k2), v2);
+  return lane === 1 ? setLane1(a, b) : setLane2(a, b);
+}
+
+function keyOf(keys: readonly Value[] | 'index', i: number): Value {
+  return keys === 'index' ? i + 1 : keys[i];
+}
+
+function fcnHash(keys: readonly Value[] | 'index', vals: readonly Value[]): FcnHash {
+  if (vals.length <= SUMS_FROM) return hashInOrder(keys, vals);
+  let s1 = 0,
+    s2 = 0;
   for (let i = 0; i < vals.length; i++) {
-    if (keys !== undefined) {
-      const k = keys === 'index' ? i + 1 : keys[i];
-      a = mix32(a, hash1(k));
-      b = mix32(b, hash2(k));
-    }
-    a = mix32(a, hash1(vals[i]));
-    b = mix32(b, hash2(vals[i]));
+    const k = keyOf(keys, i);
+    const k1 = hash1(k),
+      k2 = hash2(k),
+      v1 = hash1(vals[i]),
+      v2 = hash2(vals[i]);
+    s1 = (s1 + entryLane(FCN_TAG, k1, k2, v1, v2, 1)) | 0;
+    s2 = (s2 + entryLane(FCN_TAG, k1, k2, v1, v2, 2)) | 0;
+  }
+  return finishFcnHash(s1, s2, vals.length);
+}
+
+function hashInOrder(keys: readonly Value[] | 'index', vals: readonly Value[]): FcnHash {
+  let a = SEED1 ^ FCN_TAG,
+    b = SEED2 ^ FCN_TAG;
+  for (let i = 0; i < vals.length; i++) {
+    const k = keyOf(keys, i);
+    a = mix32(mix32(a, hash1(k)), hash1(vals[i]));
+    b = mix32(mix32(b, hash2(k)), hash2(vals[i]));
   }
   return [fmix32(a ^ vals.length), fmix32(b ^ vals.length)];
+}
+
+function finishFcnHash(s1: number, s2: number, size: number): FcnHash {
+  const h1 = fmix32(mix32(SEED1 ^ FCN_TAG, s1) ^ size);
+  const h2 = fmix32(mix32(SEED2 ^ FCN_TAG, s2) ^ size);
+  return [h1, h2, s1, s2];
+}
+
+/** The hash of a function equal to one hashed `had` but for the entry `key`: `was` now `now`. */
+function fcnHashUpdated(
+  had: readonly [number, number, number, number],
+  key: Value,
+  was: Value,
+  now: Value,
+  size: number,
+): FcnHash {
+  const k1 = hash1(key),
+    k2 = hash2(key),
+    w1 = hash1(was),
+    w2 = hash2(was),
+    n1 = hash1(now),
+    n2 = hash2(now);
+  const s1 =
+    (had[2] - entryLane(FCN_TAG, k1, k2, w1, w2, 1) + entryLane(FCN_TAG, k1, k2, n1, n2, 1)) | 0;
+  const s2 =
+    (had[3] - entryLane(FCN_TAG, k1, k2, w1, w2, 2) + entryLane(FCN_TAG, k1, k2, n1, n2, 2)) | 0;
+  return finishFcnHash(s1, s2, size);
 }
 
 /**
@@ -606,14 +663,49 @@ export interface FcnAttachment {
   updated(index: number, value: Value): FcnAttachment;
 }
 
-/** Gives `to` (made from `from` by changing the entry at `index`) `from`'s attachments. */
-export function carryAttachments(from: FcnLike, to: FcnLike, index: number): void {
+/**
+ * Gives `to` (made from `from` by changing the entry at `index`) what `from` has derived and
+ * that follows the change cheaply: its hash, if computed, and its attachments.
+ */
+export function carryDerived(
+  from: TupleValue | FcnValue,
+  to: TupleValue | FcnValue,
+  index: number,
+): void {
+  const value = entryValue(to, index);
+  const had = from.hashes;
+  // Only when the new entry's hash is at hand or cheap (a small fresh record): computing a
+  // large one here could cost more than the update saves, for a version never fingerprinted.
+  if (had !== undefined && had.length === 4 && cheapToHash(value, { budget: CHEAP_HASH })) {
+    const key = from instanceof TupleValue ? index + 1 : from.dom[index];
+    to.hashes = fcnHashUpdated(had, key, entryValue(from, index), value, from.size());
+  }
   const have = from.attached;
   if (have === undefined || have.size === 0) return;
   const next = new Map<object, FcnAttachment>();
-  const value = to instanceof TupleValue ? to.elems[index] : (to as FcnValue).vals[index];
   for (const [owner, att] of have) next.set(owner, att.updated(index, value));
   to.attached = next;
+}
+
+/** How many entries a hash computed on the way of an EXCEPT may visit. */
+const CHEAP_HASH = 64;
+
+/** Whether `v`'s hash is known, or computing it visits at most `left.budget` entries. */
+function cheapToHash(v: Value, left: { budget: number }): boolean {
+  if (v instanceof TupleValue || v instanceof FcnValue) {
+    if (v.hashes !== undefined) return true;
+    const entries = v instanceof TupleValue ? v.elems : v.vals;
+    left.budget -= entries.length;
+    if (left.budget < 0) return false;
+    for (const e of entries) if (!cheapToHash(e, left)) return false;
+    return true;
+  }
+  if (v instanceof SetValue) return v.knowsHash;
+  return true; // numbers, booleans, strings and model values hash in O(1)
+}
+
+function entryValue(f: TupleValue | FcnValue, index: number): Value {
+  return f instanceof TupleValue ? f.elems[index] : f.vals[index];
 }
 
 /** Shared error for applying a function outside its domain, worded as TLC words it. */
@@ -645,7 +737,8 @@ export function setPrintHook(p: (v: Value) => string): void {
 
 /** A function with domain 1..n (also the empty function): a tuple or sequence. */
 export class TupleValue extends FcnLike implements Hashed {
-  private hashes: HashPair | undefined;
+  /** Computed on first use, or carried from the function this one was made from. */
+  hashes: FcnHash | undefined;
   /**
    * The value's shape (what it can be compared with), once computed. Declared only: most
    * values never need one, and a field every instance initialises costs every construction.
@@ -655,10 +748,13 @@ export class TupleValue extends FcnLike implements Hashed {
     super();
   }
   get h1(): number {
-    return (this.hashes ??= hashValues(FCN_TAG, 'index', this.elems))[0];
+    return (this.hashes ??= fcnHash('index', this.elems))[0];
   }
   get h2(): number {
-    return (this.hashes ??= hashValues(FCN_TAG, 'index', this.elems))[1];
+    return (this.hashes ??= fcnHash('index', this.elems))[1];
+  }
+  size(): number {
+    return this.elems.length;
   }
   apply(arg: Value): Value {
     if (typeof arg === 'number' && arg >= 1 && arg <= this.elems.length) return this.elems[arg - 1];
@@ -701,7 +797,8 @@ export function setIntervalHook(f: (lo: number, hi: number) => SetValue): void {
 
 /** A function whose domain is not 1..n, held as a table sorted by argument. */
 export class FcnValue extends FcnLike implements Hashed {
-  private hashes: HashPair | undefined;
+  /** Computed on first use, or carried from the function this one was made from. */
+  hashes: FcnHash | undefined;
   /**
    * The value's shape (what it can be compared with), once computed. Declared only: most
    * values never need one, and a field every instance initialises costs every construction.
@@ -721,10 +818,13 @@ export class FcnValue extends FcnLike implements Hashed {
     super();
   }
   get h1(): number {
-    return (this.hashes ??= hashValues(FCN_TAG, this.dom, this.vals))[0];
+    return (this.hashes ??= fcnHash(this.dom, this.vals))[0];
   }
   get h2(): number {
-    return (this.hashes ??= hashValues(FCN_TAG, this.dom, this.vals))[1];
+    return (this.hashes ??= fcnHash(this.dom, this.vals))[1];
+  }
+  size(): number {
+    return this.vals.length;
   }
   /** Index of `arg` in the domain, or -1. */
   indexOf(arg: Value): number {
