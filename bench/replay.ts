@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tlcOutputVerdict } from '../conformance/replay/trace-verdict.ts';
 import { tlcErrorMessage } from '../conformance/tlc/output.ts';
-import { classPath } from '../conformance/tlc/runner.ts';
+import { TLC_JVM_OPTIONS, classPath } from '../conformance/tlc/runner.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'timelock.js');
@@ -148,7 +148,7 @@ if (jar && existsSync(jar) && sizes.length > 0) {
   if (module === undefined) say('  no module was written');
   else {
     const tla = module.replace(/\.cfg$/, '.tla');
-    const java = ['java', '-XX:+UseParallelGC', '-cp', classPath(jar), 'tlc2.TLC'];
+    const java = ['java', ...TLC_JVM_OPTIONS, '-cp', classPath(jar), 'tlc2.TLC'];
     const flags = ['-workers', '1', '-noGenerateSpecTE', '-metadir', join(emitted, 'states')];
     const run = timed([...java, ...flags, '-config', module, tla], limit, emitted);
     const log = join(emitted, 'tlc-output.txt');

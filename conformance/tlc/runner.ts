@@ -67,6 +67,12 @@ export function classPath(jar: string): string {
 }
 
 /**
+ * The JVM options we run TLC with. A large thread stack: TLC evaluates the sequence literal of
+ * a long trace module (100,000 records) recursively and overflows the default stack.
+ */
+export const TLC_JVM_OPTIONS = ['-Xss1g', '-XX:+UseParallelGC'];
+
+/**
  * Runs TLC on a spec and cfg with one worker, as the parity suite was recorded. TLC's state
  * files go to a temporary folder that is removed afterwards, and it writes no trace-explorer
  * module: the spec's folder is left as it was (-noGenerateSpecTE also keeps the names that
@@ -80,7 +86,7 @@ export function runTlc(
   const { jar, java } = locateTlc(opts.env);
   const metadir = mkdtempSync(join(tmpdir(), 'tlc-states-'));
   const args = [
-    '-XX:+UseParallelGC',
+    ...TLC_JVM_OPTIONS,
     '-cp',
     classPath(jar),
     'tlc2.TLC',

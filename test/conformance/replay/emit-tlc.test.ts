@@ -94,8 +94,26 @@ describe('validate --emit-tlc: a trace module that stock TLC and our engine chec
       '\\/ e.action = "Promise" /\\ Promise(e.params.a, e.params.L, e.params.q, e.params.b) /\\ PaxosFrame',
     );
     expect(module).toContain(
-      '/\\ e.action = "Serve" => ServedRange(e.params.s, e.params.c) = e.served',
+      '/\\ e.action = "Serve" => ServedRange(e.params.s, e.params.c) = e.servedLogged\n',
     );
+  });
+
+  it('names no field of an event like a symbol of the spec (SANY would lint for hours)', () => {
+    // SANY's linter compares each record with a field named like a declared symbol against
+    // every record of the spec: on a 100,000-event trace module, hours before checking starts.
+    const symbols = new Set<string>();
+    for (const file of accepted.specFiles) {
+      for (const unit of parseModule(readFileSync(file, 'utf8'), file).units) {
+        if ('name' in unit && unit.name) symbols.add(unit.name);
+        if (unit.k === 'variables' || unit.k === 'constants')
+          unit.decls.forEach((d) => symbols.add(d.name));
+      }
+    }
+    expect(symbols).toContain('served');
+    const data = readFileSync(accepted.dataFile, 'utf8');
+    const fields = new Set([...data.matchAll(/([A-Za-z_][A-Za-z0-9_]*) \|->/g)].map((m) => m[1]));
+    expect(fields).toContain('servedLogged');
+    expect([...fields].filter((f) => symbols.has(f))).toEqual([]);
   });
 
   it('our engine accepts the real trace: every event matched, as the replay says', () => {
