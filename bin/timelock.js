@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = {
-  timelock: join(root, 'src', 'cli', 'main.ts'),
+  timelock: join(root, 'cli', 'main.ts'),
   // The worker threads of `validate --workers` run this bundle (conformance/replay/parallel.ts).
   'replay-worker': join(root, 'conformance', 'replay', 'worker.ts'),
 };
@@ -36,7 +36,9 @@ function bundleTime() {
   }
 }
 
-const sources = Math.max(newestSource(join(root, 'src')), newestSource(join(root, 'conformance')));
+const sources = Math.max(
+  ...['cli', 'src', 'conformance'].map((dir) => newestSource(join(root, dir))),
+);
 if (bundleTime() < sources) {
   mkdirSync(dirname(bundle), { recursive: true });
   await build({

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../conformance/replay/index.ts';
-import { simulateAndValidate } from '../../../src/cli/pipeline.ts';
+import { simulateAndValidate } from '../../../cli/pipeline.ts';
 import type { ServerRules } from '../../../src/server/server.ts';
 import { parseFaults } from '../../../src/sim/faults.ts';
 import { DEFAULT_SIMULATION, type SimulationConfig } from '../../../src/sim/simulation.ts';

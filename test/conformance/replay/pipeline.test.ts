@@ -4,7 +4,7 @@ import {
   formatPipelineSummary,
   runPipeline,
   type PipelineOptions,
-} from '../../../src/cli/pipeline.ts';
+} from '../../../cli/pipeline.ts';
 import { servesWithoutFreshCheck } from '../../src/support/bug-doubles.ts';
 
 /** A small pipeline: no model check (its own tests cover it), three short seeds. */

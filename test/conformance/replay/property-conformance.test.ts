@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CoverageTally, formatCoverage } from '../../../conformance/replay/coverage.ts';
 import { formatReport, validateRun } from '../../../conformance/replay/index.ts';
 import { unexpectedlyUntaken } from '../../../conformance/replay/unreachable-arms.ts';
-import { simulationStreams } from '../../../src/cli/pipeline.ts';
+import { simulationStreams } from '../../../cli/pipeline.ts';
 import { arbitraryRun, assertForAllRuns } from '../../src/support/arbitrary-runs.ts';
 
 /**

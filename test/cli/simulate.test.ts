@@ -3,17 +3,21 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseFaults } from '../../../src/sim/faults.ts';
+import { parseFaults } from '../../src/sim/faults.ts';
 import {
   DEFAULT_SIMULATION,
   runSimulation,
   type SimulationConfig,
-} from '../../../src/sim/simulation.ts';
-import { formatSummary } from '../../../src/sim/summary.ts';
-import { servesWithoutFreshCheck } from '../support/bug-doubles.ts';
-import { arbitraryRun, assertForAllRuns, type PropertyFailure } from '../support/arbitrary-runs.ts';
+} from '../../src/sim/simulation.ts';
+import { formatSummary } from '../../src/sim/summary.ts';
+import { servesWithoutFreshCheck } from '../src/support/bug-doubles.ts';
+import {
+  arbitraryRun,
+  assertForAllRuns,
+  type PropertyFailure,
+} from '../src/support/arbitrary-runs.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
+const root = join(import.meta.dirname, '..', '..');
 
 function timelock(args: string[]) {
   const r = spawnSync(process.execPath, [join(root, 'bin', 'timelock.js'), ...args], {

@@ -2,7 +2,7 @@
  * `timelock parity DIR`: runs a manifest of TLC results and prints a row per case.
  */
 import type { Command } from 'commander';
-import { runParity } from '../../conformance/tla/check/parity.ts';
+import { runParity } from '../conformance/tla/check/parity.ts';
 
 export function registerParity(program: Command): void {
   program

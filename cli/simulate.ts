@@ -5,17 +5,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { MAX_BATCH } from '../timestamp/batch.ts';
+import { MAX_BATCH } from '../src/timestamp/batch.ts';
 import {
   FAULT_KINDS,
   FaultSyntaxError,
   parseFaults,
   parseSchedule,
   type FaultRates,
-} from '../sim/faults.ts';
-import { DEFAULT_SIMULATION, runSimulation, type SimulationConfig } from '../sim/simulation.ts';
-import { formatSummary } from '../sim/summary.ts';
-import { traceFiles } from '../trace/ndjson.ts';
+} from '../src/sim/faults.ts';
+import { DEFAULT_SIMULATION, runSimulation, type SimulationConfig } from '../src/sim/simulation.ts';
+import { formatSummary } from '../src/sim/summary.ts';
+import { traceFiles } from '../src/trace/ndjson.ts';
 
 /** The exit code of a run whose checker found a violation (TLC's "invariant violated"). */
 export const VIOLATION_EXIT_CODE = 12;

@@ -12,7 +12,7 @@ import {
   CoverageTally,
   formatCoverage,
   type ActionCoverage,
-} from '../../conformance/replay/coverage.ts';
+} from '../conformance/replay/coverage.ts';
 import {
   formatReport,
   parseTrace,
@@ -20,18 +20,18 @@ import {
   type RunReport,
   type TraceStream,
   type ValidateOptions,
-} from '../../conformance/replay/index.ts';
-import { defaultSpecFile } from '../../conformance/replay/replay-model.ts';
-import { checkModel, type CheckResult } from '../../conformance/tla/index.ts';
-import { simulateCommand } from '../sim/command-line.ts';
-import { formatFaults, parseFaults, type FaultRates } from '../sim/faults.ts';
+} from '../conformance/replay/index.ts';
+import { defaultSpecFile } from '../conformance/replay/replay-model.ts';
+import { checkModel, type CheckResult } from '../conformance/tla/index.ts';
+import { simulateCommand } from '../src/sim/command-line.ts';
+import { formatFaults, parseFaults, type FaultRates } from '../src/sim/faults.ts';
 import { faultRates, wholeNumber } from './simulate.ts';
 import {
   DEFAULT_SIMULATION,
   runSimulation,
   type SimulationConfig,
   type SimulationResult,
-} from '../sim/simulation.ts';
+} from '../src/sim/simulation.ts';
 
 /** Every fault kind on, at rates that still let a 400-step run elect a leader and serve. */
 export const PIPELINE_FAULTS = 'loss=0.1,dup=0.05,delay=0.05,crash=0.01,partition=0.01';

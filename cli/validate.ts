@@ -12,10 +12,10 @@ import {
   formatReport,
   validateTraces,
   type ValidateOptions,
-} from '../../conformance/replay/index.ts';
-import { formatCoverage, validateTracesWithCoverage } from '../../conformance/replay/coverage.ts';
-import { defaultWorkers, validateInParallel } from '../../conformance/replay/parallel.ts';
-import { runsOf } from '../../conformance/replay/trace-input.ts';
+} from '../conformance/replay/index.ts';
+import { formatCoverage, validateTracesWithCoverage } from '../conformance/replay/coverage.ts';
+import { defaultWorkers, validateInParallel } from '../conformance/replay/parallel.ts';
+import { runsOf } from '../conformance/replay/trace-input.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +23,10 @@ import {
   describeTlcTraceChecks,
   emitTlcTraceChecks,
   type TlcTraceCheck,
-} from '../../conformance/replay/emit-tlc.ts';
-import { tlcTraceVerdict, type TraceVerdict } from '../../conformance/replay/trace-verdict.ts';
-import { TlcUnavailable } from '../../conformance/tlc/runner.ts';
-import { DEFAULT_SIMULATION } from '../sim/simulation.ts';
+} from '../conformance/replay/emit-tlc.ts';
+import { tlcTraceVerdict, type TraceVerdict } from '../conformance/replay/trace-verdict.ts';
+import { TlcUnavailable } from '../conformance/tlc/runner.ts';
+import { DEFAULT_SIMULATION } from '../src/sim/simulation.ts';
 
 /**
  * Exit codes: every run conforms, some run does not, the input cannot be read, real TLC is

@@ -5,18 +5,18 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { checkModel, InputError, simulateModel } from '../../conformance/tla/check/run.ts';
-import { TlcUnavailable, runTlc } from '../../conformance/tlc/runner.ts';
+import { checkModel, InputError, simulateModel } from '../conformance/tla/check/run.ts';
+import { TlcUnavailable, runTlc } from '../conformance/tlc/runner.ts';
 import {
   EXIT,
   exitCode,
   formatProgress,
   formatReadable,
   formatTlc,
-} from '../../conformance/tla/check/report.ts';
-import { CheckStream, type RunRequest } from '../../conformance/tla/check/json-stream.ts';
-import { formatCoverage } from '../../conformance/tla/check/coverage-text.ts';
-import { renderDiagnostic } from '../../conformance/tla/diagnostics/render.ts';
+} from '../conformance/tla/check/report.ts';
+import { CheckStream, type RunRequest } from '../conformance/tla/check/json-stream.ts';
+import { formatCoverage } from '../conformance/tla/check/coverage-text.ts';
+import { renderDiagnostic } from '../conformance/tla/diagnostics/render.ts';
 
 interface CheckFlags {
   config?: string;

@@ -8,9 +8,9 @@ import {
   type StateExplanation,
   explainTrace,
   formatExplanation,
-} from '../../conformance/tla/check/explain.ts';
-import { SavedTraceError, readSavedTrace } from '../../conformance/tla/check/saved-trace.ts';
-import { InputError, loadModel } from '../../conformance/tla/check/run.ts';
+} from '../conformance/tla/check/explain.ts';
+import { SavedTraceError, readSavedTrace } from '../conformance/tla/check/saved-trace.ts';
+import { InputError, loadModel } from '../conformance/tla/check/run.ts';
 
 /** Exit codes: evaluated (even if some states gave errors), or the input could not be used. */
 export const EXPLAIN_EXIT = { ok: 0, badInput: 2 } as const;
