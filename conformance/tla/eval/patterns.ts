@@ -64,6 +64,7 @@ function pathOn(e: Expr, x: string): PathStep[] | undefined {
 /** Whether the name `x` occurs anywhere in `e` (conservative: shadowing counts as a mention). */
 export function mentionsName(e: Expr, x: string): boolean {
   if ((e.k === 'ident' || e.k === 'apply') && e.name === x) return true;
+  if (e.k === 'at' && x === '@') return true; // EXCEPT binds @ as a local of that name
   if (e.k === 'let' && e.defs.some((d) => 'name' in d && d.name === x)) return true;
   return childExprs(e).some((c) => mentionsName(c, x));
 }

@@ -15,6 +15,7 @@ import {
   hash1,
   hash2,
 } from '../../../../conformance/tla/values/value.ts';
+import { printValue } from '../../../../conformance/tla/values/print.ts';
 import { SEED } from '../values/arbitrary.ts';
 import { buildSpec, cleanupSpecs } from '../support.ts';
 
@@ -33,6 +34,8 @@ Next == \\E s \\in 1..2, L \\in {"a", "b"}, q \\in 1..20 :
 Same(a) == [L \\in {"a", "b"} |-> [q \\in 1..20 |-> 0]]
 Depends(a) == [q \\in 1..4 |-> a]
 Raises(a) == [q \\in 1..4 |-> q \\div 0]
+Shifted(g) == [g EXCEPT ![1] = [q \\in 1..2 |-> @ + q]]
+Shifted1 == Shifted(<<1, 0>>)    Shifted5 == Shifted(<<5, 0>>)
 Same1 == Same(1)        Same2 == Same(2)
 Depends1 == Depends(1)  Depends2 == Depends(2)
 Raises1 == Raises(1)    Raises2 == Raises(2)
@@ -70,6 +73,9 @@ describe('fingerprints carried by EXCEPT', () => {
   it('build a constant function once, and raise on every use where it raises', () => {
     expect(m.eval('Same1', null)).toBe(m.eval('Same2', null));
     expect(m.eval('Depends1', null)).not.toEqual(m.eval('Depends2', null));
+    // @ is bound by the EXCEPT around it: a function built from it is not a constant.
+    expect(printValue(m.eval('Shifted1', null))).toBe('<<<<2, 3>>, 0>>');
+    expect(printValue(m.eval('Shifted5', null))).toBe('<<<<6, 7>>, 0>>');
     for (const name of ['Raises1', 'Raises2', 'Raises1'])
       expect(() => m.eval(name, null)).toThrow(EvalError);
   });
