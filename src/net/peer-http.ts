@@ -48,12 +48,13 @@ export function handlePeerRequest(
   opts: PeerHandlerOptions,
 ): void {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_PEER_BYTES;
-  const refuse = (reason: PeerRefusal) => {
-    opts.gate.refuse(reason);
+  // Answers a refusal the gate has counted; `refuse` counts one decided here.
+  const answer = (reason: PeerRefusal) => {
     opts.onRefused?.(reason, req.headers['x-timelock-sender'] as string | undefined);
     res.writeHead(STATUS[reason], { 'content-type': 'application/json', connection: 'close' });
     res.end(JSON.stringify({ error: reason }));
   };
+  const refuse = (reason: PeerRefusal) => answer(opts.gate.refuse(reason).reason);
   if (req.method !== 'POST') {
     res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'method not allowed' }));
@@ -82,13 +83,7 @@ export function handlePeerRequest(
     done = true;
     const body = Buffer.concat(chunks);
     const verdict = opts.gate.admit(req.headers, body);
-    if (!verdict.ok) {
-      // admit() has counted it; answer and log only.
-      opts.onRefused?.(verdict.reason, req.headers['x-timelock-sender'] as string | undefined);
-      res.writeHead(STATUS[verdict.reason], { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: verdict.reason }));
-      return;
-    }
+    if (!verdict.ok) return answer(verdict.reason);
     const envelope = envelopeOf(body, verdict.sender, opts.self);
     if (envelope === undefined) return refuse('malformed');
     opts.deliver(envelope);

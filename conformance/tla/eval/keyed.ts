@@ -19,7 +19,7 @@
  */
 import { type HamtBranch, emptyHamt, hamtGet, hamtPut } from '../values/hamt.ts';
 import { type Path, follow } from '../values/pset-index.ts';
-import { PersistentSet, type SetAttachment } from '../values/pset.ts';
+import { type Added, PersistentSet, type SetAttachment } from '../values/pset.ts';
 import { type Summary, EMPTY_SUMMARY, UNSAFE, shapeOf } from '../values/shape.ts';
 import { type Value, TupleValue, equals, hash1, hash2, join } from '../values/value.ts';
 import type { Ctx, Env } from './runtime.ts';
@@ -141,13 +141,6 @@ export class KeyedSite {
 
 function keyed(v: Value): [Value, number, number] {
   return [v, hash1(v), hash2(v)];
-}
-
-/** A list of elements added since the results were brought up to date. */
-interface Added {
-  readonly v: Value;
-  readonly next: Added | null;
-  readonly length: number;
 }
 
 /** The site's results on one set version, carried by inserts (as elements still to take in). */

@@ -73,8 +73,8 @@ function readThreshold(): number {
   return Number.isInteger(n) && n >= 0 ? n : 256;
 }
 
-/** A persistent list of the elements added since an order was last materialised. */
-interface Added {
+/** A persistent list of elements added to a set since some version (newest first). */
+export interface Added {
   readonly v: Value;
   readonly next: Added | null;
   readonly length: number;

@@ -82,10 +82,12 @@ type FcnHash = readonly [number, number] | readonly [number, number, number, num
 /** Functions with more entries than this hash as sums, and keep them. */
 const SUMS_FROM = 16;
 
-function entryLane(tag: number, k1: number, k2: number, v1: number, v2: number, lane: 1 | 2) {
-  const a = mix32(mix32(SEED1 ^ tag, k1), v1);
-  const b = mix32(mix32(SEED2 ^ tag, k2), v2);
-  return lane === 1 ? setLane1(a, b) : setLane2(a, b);
+/** Adds the entry (key, value) to a large function's hash sums (sign 1), or takes it out (-1). */
+function addEntry(sums: [number, number], sign: 1 | -1, key: Value, value: Value): void {
+  const a = mix32(mix32(SEED1 ^ FCN_TAG, hash1(key)), hash1(value));
+  const b = mix32(mix32(SEED2 ^ FCN_TAG, hash2(key)), hash2(value));
+  sums[0] = (sums[0] + sign * setLane1(a, b)) | 0;
+  sums[1] = (sums[1] + sign * setLane2(a, b)) | 0;
 }
 
 function keyOf(keys: readonly Value[] | 'index', i: number): Value {
@@ -94,18 +96,9 @@ function keyOf(keys: readonly Value[] | 'index', i: number): Value {
 
 function fcnHash(keys: readonly Value[] | 'index', vals: readonly Value[]): FcnHash {
   if (vals.length <= SUMS_FROM) return hashInOrder(keys, vals);
-  let s1 = 0,
-    s2 = 0;
-  for (let i = 0; i < vals.length; i++) {
-    const k = keyOf(keys, i);
-    const k1 = hash1(k),
-      k2 = hash2(k),
-      v1 = hash1(vals[i]),
-      v2 = hash2(vals[i]);
-    s1 = (s1 + entryLane(FCN_TAG, k1, k2, v1, v2, 1)) | 0;
-    s2 = (s2 + entryLane(FCN_TAG, k1, k2, v1, v2, 2)) | 0;
-  }
-  return finishFcnHash(s1, s2, vals.length);
+  const sums: [number, number] = [0, 0];
+  for (let i = 0; i < vals.length; i++) addEntry(sums, 1, keyOf(keys, i), vals[i]);
+  return finishFcnHash(sums[0], sums[1], vals.length);
 }
 
 function hashInOrder(keys: readonly Value[] | 'index', vals: readonly Value[]): FcnHash {
@@ -133,17 +126,10 @@ function fcnHashUpdated(
   now: Value,
   size: number,
 ): FcnHash {
-  const k1 = hash1(key),
-    k2 = hash2(key),
-    w1 = hash1(was),
-    w2 = hash2(was),
-    n1 = hash1(now),
-    n2 = hash2(now);
-  const s1 =
-    (had[2] - entryLane(FCN_TAG, k1, k2, w1, w2, 1) + entryLane(FCN_TAG, k1, k2, n1, n2, 1)) | 0;
-  const s2 =
-    (had[3] - entryLane(FCN_TAG, k1, k2, w1, w2, 2) + entryLane(FCN_TAG, k1, k2, n1, n2, 2)) | 0;
-  return finishFcnHash(s1, s2, size);
+  const sums: [number, number] = [had[2], had[3]];
+  addEntry(sums, -1, key, was);
+  addEntry(sums, 1, key, now);
+  return finishFcnHash(sums[0], sums[1], size);
 }
 
 /**
