@@ -3,10 +3,13 @@
  */
 import { Command, Option } from 'commander';
 import { registerCheck } from './check.ts';
+import { registerCluster } from './cluster.ts';
 import { registerExplain } from './explain.ts';
 import { registerParity } from './parity.ts';
 import { registerPipeline } from './pipeline.ts';
+import { registerServe } from './serve.ts';
 import { registerSimulate } from './simulate.ts';
+import { registerTs } from './ts.ts';
 import { registerValidate } from './validate.ts';
 
 /** TLC spells its long options with one dash (`-config`); accept that spelling too. */
@@ -31,10 +34,13 @@ const program = new Command('timelock')
   .addOption(new Option('--no-color', 'plain output').hideHelp());
 
 registerCheck(program);
+registerCluster(program);
 registerExplain(program);
 registerParity(program);
 registerPipeline(program);
+registerServe(program);
 registerSimulate(program);
+registerTs(program);
 registerValidate(program);
 
 program.parseAsync(normaliseTlcFlags(process.argv)).catch((e: unknown) => {

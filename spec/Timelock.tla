@@ -70,7 +70,7 @@ Next ==
           \/ Restart(s)
     \/ \E c \in Clients :
           \/ \E s \in Servers, n \in 1..MaxBatch : Request(c, s, n) /\ TimestampsFrame
-          \/ GiveUp(c) /\ TimestampsFrame
+          \/ \E s \in Servers : GiveUp(c, s) /\ TimestampsFrame
 
 Spec == Init /\ [][Next]_vars
 
@@ -78,7 +78,7 @@ Spec == Init /\ [][Next]_vars
 TypeOK ==
     /\ fresh \in [Servers -> 0..MaxFresh]
     /\ \A s \in Servers, c \in Clients : tsvc[s][c].phase \in Phases
-    /\ \A c \in Clients : req[c].st \in {"idle", "pending"}
+    /\ \A c \in Clients, s \in Servers : req[c][s].st \in {"idle", "pending"}
 
 (* Every safety property the spec promises, for one INVARIANT line.       *)
 Safety ==
@@ -115,10 +115,11 @@ EventuallyLeader == <>(\E s \in Servers : LeaderOf(s) = s)
 (* every fresh number (no new leadership check can start) or every        *)
 (* instance of c has used its bounds up to MaxBound: requests cannot be    *)
 (* served then, by construction.                                          *)
-OutOfRoom(c) ==
-    \/ req[c].srv \in Servers /\ fresh[req[c].srv] = MaxFresh
-    \/ \A s \in Servers : tsvc[s][c].counter = tsvc[s][c].limit /\ tsvc[s][c].limit + Step > MaxBound
+OutOfRoom(c, s) ==
+    \/ fresh[s] = MaxFresh
+    \/ \A t \in Servers : tsvc[t][c].counter = tsvc[t][c].limit /\ tsvc[t][c].limit + Step > MaxBound
 
 RequestsAnswered ==
-    \A c \in Clients : (req[c].st = "pending") ~> (req[c].st = "idle" \/ OutOfRoom(c))
+    \A c \in Clients, s \in Servers :
+        (req[c][s].st = "pending") ~> (req[c][s].st = "idle" \/ OutOfRoom(c, s))
 =============================================================================

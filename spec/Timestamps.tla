@@ -24,17 +24,17 @@ CONSTANTS
 
 VARIABLES
     tsvc,     \* volatile: tsvc[s][c], the current timestamp-service instance
-    req,      \* req[c]: the client's outstanding request
+    req,      \* req[c][s]: client c's request outstanding at server s
     served,   \* history: every response, [client, first, last, floor, prev]
     returned  \* history: returned[c], the greatest timestamp returned to c (0 if none)
 
 Phases == {"off", "recovering", "forcing", "serving", "extending", "stopped"}
 Off == [phase |-> "off", id |-> 0, term |-> 0, seq |-> 0, limit |-> 0, counter |-> 0, check |-> 0]
-Idle == [st |-> "idle", srv |-> 0, after |-> 0, floor |-> 0, count |-> 0]
+Idle == [st |-> "idle", after |-> 0, floor |-> 0, count |-> 0]
 
 TimestampsInit ==
     /\ tsvc = [s \in Servers |-> [c \in Clients |-> Off]]
-    /\ req = [c \in Clients |-> Idle]
+    /\ req = [c \in Clients |-> [s \in Servers |-> Idle]]
     /\ served = {}
     /\ returned = [c \in Clients |-> 0]
 
@@ -150,18 +150,22 @@ BoundAgreed(s, c) ==
 
 (***************************************************************************)
 (* Clients: c asks s for n timestamps; the request remembers the highest  *)
-(* timestamp returned so far and s's check counter at arrival.             *)
+(* timestamp returned so far and s's check counter at arrival. A client   *)
+(* (a namespace, in the real service) may have a request outstanding at    *)
+(* several servers at once: processes that share a namespace ask whichever *)
+(* server they believe leads, and a server learns of a crash elsewhere     *)
+(* only by a timeout, so no server can wait for another's request to end.  *)
 (***************************************************************************)
 Request(c, s, n) ==
-    /\ req[c].st = "idle"
-    /\ req' = [req EXCEPT ![c] = [st |-> "pending", srv |-> s, after |-> fresh[s],
-                                  floor |-> returned[c], count |-> n]]
+    /\ req[c][s].st = "idle"
+    /\ req' = [req EXCEPT ![c][s] = [st |-> "pending", after |-> fresh[s],
+                                     floor |-> returned[c], count |-> n]]
     /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, tsvc, served, returned>>
 
-(* The request timed out or was refused (s was not the leader).           *)
-GiveUp(c) ==
-    /\ req[c].st = "pending"
-    /\ req' = [req EXCEPT ![c] = Idle]
+(* s gave c's request up: it timed out, s was not the leader, or s crashed.*)
+GiveUp(c, s) ==
+    /\ req[c][s].st = "pending"
+    /\ req' = [req EXCEPT ![c][s] = Idle]
     /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, tsvc, served, returned>>
 
 (***************************************************************************)
@@ -170,13 +174,12 @@ GiveUp(c) ==
 (* arrived; a check that timed out may be retried, so a new check is also  *)
 (* allowed while any request is pending (fairness asks only for the first).*)
 (***************************************************************************)
-HasPendingRequest(s) == \E c \in Clients : req[c].st = "pending" /\ req[c].srv = s
+HasPendingRequest(s) == \E c \in Clients : req[c][s].st = "pending"
 
 NeedsCheck(s) ==
     \E c \in Clients :
-        /\ req[c].st = "pending"
-        /\ req[c].srv = s
-        /\ ~\E m \in msgs : m.type = "ping" /\ m.from = s /\ m.log = LeaderLog /\ m.id > req[c].after
+        /\ req[c][s].st = "pending"
+        /\ ~\E m \in msgs : m.type = "ping" /\ m.from = s /\ m.log = LeaderLog /\ m.id > req[c][s].after
 
 CheckLeadership(s) ==
     CheckLeadershipIf(s, HasPendingRequest(s)) /\ UNCHANGED <<tsvc, req, served, returned>>
@@ -187,21 +190,20 @@ CheckLeadership(s) ==
 (* the next timestamps, as many as asked or as the agreed bound allows.    *)
 (***************************************************************************)
 ServedRange(s, c) ==
-    <<tsvc[s][c].counter + 1, Min(tsvc[s][c].counter + req[c].count, tsvc[s][c].limit)>>
+    <<tsvc[s][c].counter + 1, Min(tsvc[s][c].counter + req[c][s].count, tsvc[s][c].limit)>>
 
 Serve(s, c, k) ==
-    /\ req[c].st = "pending"
-    /\ req[c].srv = s
-    /\ k > req[c].after
+    /\ req[c][s].st = "pending"
+    /\ k > req[c][s].after
     /\ ConfirmedBy(s, k)
     /\ tsvc[s][c].phase = "serving"
     /\ tsvc[s][c].counter < tsvc[s][c].limit
     /\ LET range == ServedRange(s, c)
        IN  /\ tsvc' = [tsvc EXCEPT ![s][c].counter = range[2]]
            /\ served' = served \cup {[client |-> c, first |-> range[1], last |-> range[2],
-                                      floor |-> req[c].floor, prev |-> returned[c]]}
+                                      floor |-> req[c][s].floor, prev |-> returned[c]]}
            /\ returned' = [returned EXCEPT ![c] = Max(@, range[2])]
-    /\ req' = [req EXCEPT ![c] = Idle]
+    /\ req' = [req EXCEPT ![c][s] = Idle]
     /\ UNCHANGED <<acc, msgs, learned, chosen, fresh>>
 
 -----------------------------------------------------------------------------

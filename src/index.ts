@@ -1,6 +1,8 @@
 /**
  * The reference implementation as a library: the protocol cores (pure state machines), the
- * ports they are driven through, the deterministic simulator and the trace format.
+ * ports they are driven through, the deterministic simulator, the trace format, a real server
+ * ({@link TimelockNode}: SQLite, authenticated HTTP between servers, the client API), local
+ * clusters of server processes, and the client library ({@link TimelockClient}).
  *
  * @packageDocumentation
  */
@@ -30,3 +32,11 @@ export * from './server/timings.ts';
 export * from './sim/faults.ts';
 export * from './sim/client.ts';
 export * from './trace/vector-clock.ts';
+export * from './client/timelock-client.ts';
+export * from './timestamp/range-batcher.ts';
+export * from './storage/sqlite-store.ts';
+export * from './trace/trace-file.ts';
+export * from './cluster/boot.ts';
+export * from './cluster/timelock-node.ts';
+export * from './cluster/local-cluster.ts';
+export * from './cluster/metrics.ts';

@@ -8,7 +8,7 @@
  */
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { TraceEvent, TraceHeader } from '../../src/trace/events.ts';
+import { TRACE_VERSION, type TraceEvent, type TraceHeader } from '../../src/trace/events.ts';
 import { TRACE_EVENT_SCHEMA, TRACE_HEADER_SCHEMA } from '../../src/trace/schema.ts';
 import { validate } from '../../src/trace/validate.ts';
 import { clockSum, type VectorTime } from '../../src/trace/vector-clock.ts';
@@ -144,9 +144,9 @@ function parseHeader(line: string, file: string, lineNumber: number): TraceHeade
     throw new TraceInputError(`${where}: not JSON (${(e as Error).message})`);
   }
   const version = (value as { version?: unknown }).version;
-  if (version !== undefined && version !== 2)
+  if (version !== undefined && version !== TRACE_VERSION)
     throw new TraceInputError(
-      `${where}: a trace of format version ${String(version)}; this validator reads version 2 (traces written by this version of timelock)`,
+      `${where}: a trace of format version ${String(version)}; this validator reads version ${TRACE_VERSION} (traces written by this version of timelock)`,
     );
   const errors = validate(TRACE_HEADER_SCHEMA, value);
   if (errors.length > 0)

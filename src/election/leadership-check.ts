@@ -4,7 +4,7 @@
  * what the server learned. One check runs at a time, and a request may use only the result of
  * a check that *started* after the request arrived: a check that was already running may have
  * been answered before a newer leader took over, and a request that trusted it could get a
- * timestamp below one already handed out (the spec's `k > req[c].after`).
+ * timestamp below one already handed out (the spec's `k > req[c][s].after`).
  */
 import type { Seq, ServerId } from '../paxos/types.ts';
 import type { PingMsg, PongMsg } from './messages.ts';

@@ -3,7 +3,7 @@
  * timestamp or a fresh range of up to 10,000; and the leader, status and health of the server.
  *
  *   POST /ts/{namespace}/fresh-timestamp              -> 200 {"lower": t, "upper": t}
- *   POST /ts/{namespace}/fresh-timestamps {"n": N}    -> 200 {"lower": a, "upper": b}, b - a + 1 = N
+ *   POST /ts/{namespace}/fresh-timestamps {"n": N}    -> 200 {"lower": a, "upper": b}, 1 <= b - a + 1 <= N
  *   GET  /leader   GET /status   GET /health
  *
  * A server that is not the leader answers at once with 503 and the leader it knows (as AtlasDB

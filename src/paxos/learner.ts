@@ -51,6 +51,22 @@ export class Learner {
     return m.val;
   }
 
+  /**
+   * Learns `val` for (log, seq) from this server's own durable record of having learned it
+   * before a restart, without the quorum's messages (a peer catching up from this server then
+   * gets the acceptances of its acceptor instead). Returns whether it was new here.
+   */
+  relearn(log: LogName, seq: Seq, val: LogValue): boolean {
+    const learning = this.log(log);
+    if (learning.learned.has(seq)) return false;
+    learning.learned.set(seq, val);
+    (this.changes[log] ??= {})[seq] = val;
+    this.changed = true;
+    learning.votes.delete(seq);
+    learning.greatest = Math.max(learning.greatest, seq);
+    return true;
+  }
+
   /** The value learned for (log, seq), or null (the spec's `None`). */
   valueAt(log: LogName, seq: Seq): LogValue | null {
     return this.logs.get(log)?.learned.get(seq) ?? null;

@@ -1,13 +1,15 @@
 /**
  * The driver of one server: it feeds inputs to the protocol core ({@link Server}) and carries
- * out each step through the ports, in the order safety needs: persist the acceptor record,
- * then record the spec action in the trace, then send. It also keeps the vector clock, runs
+ * out each step through the ports, in the order safety needs: record the spec action in the
+ * trace, then persist the acceptor record, then send. Nothing leaves the process before it is
+ * both recorded and durable; recording first means a crash between the two leaves a trace that
+ * is ahead of storage, never behind, and a restarted server redoes the change from its trace. It also keeps the vector clock, runs
  * the core's own decisions until there are none, and delivers the server's messages to itself
  * at once, before the step's input is done: a proposer's own acceptor then always holds the
  * durable promise that keeps a restarted proposer from reusing a ballot (see `nextBallotNumber`
  * in ../paxos/proposer.ts).
  */
-import type { AcceptorRecord, LogName, ServerId } from '../paxos/types.ts';
+import type { AcceptorRecord, LogName, LogValue, Seq, ServerId } from '../paxos/types.ts';
 import type { AcceptorStorage, Clock, IdSource, Random, Transport } from '../ports.ts';
 import {
   RESET_VARIABLES,
@@ -19,7 +21,7 @@ import {
   type TraceSink,
 } from '../trace/events.ts';
 import { VectorClock, type VectorTime } from '../trace/vector-clock.ts';
-import type { Envelope, ServerMsg, TimestampRequest } from './messages.ts';
+import type { ClientId, Envelope, ServerMsg, TimestampRequest } from './messages.ts';
 import { Server, type PendingRequest, type ServerConfig, type ServerRules } from './server.ts';
 import { makeStep, type Step, type StepEnv } from './step.ts';
 
@@ -35,6 +37,11 @@ export interface HostPorts {
   readonly trace?: TraceSink;
   /** Told of every spec action, after it was persisted and before its messages go out. */
   readonly observe?: (server: ServerId, action: SpecAction, step: Step) => void;
+  /**
+   * The vector clock of the server's last event before it restarted, when its trace goes on
+   * in an existing file (a real process that reboots); none for a server's first start.
+   */
+  readonly resumeClock?: VectorTime;
 }
 
 /** Steps one input may cause before the host decides the core is looping. */
@@ -58,7 +65,7 @@ export class ServerHost {
     private readonly ports: HostPorts,
   ) {
     this.core = new Server(config, rules, ports.clock.now());
-    this.vc = new VectorClock(config.serverCount);
+    this.vc = new VectorClock(config.serverCount, ports.resumeClock);
     ports.trace?.header({
       trace: 'timelock',
       version: TRACE_VERSION,
@@ -121,23 +128,50 @@ export class ServerHost {
   }
 
   /**
-   * Crashes the server: the requests it held are given up (the spec's `GiveUp`), its volatile
-   * state is lost (the spec's `Restart`, recorded only if there was something to lose, as the
-   * spec's guard requires), and it takes no step until {@link restart}. Storage and fresh
-   * numbers are kept. Returns the requests that were given up, whose clients must be told.
+   * Crashes the server: the requests it held are given up and its volatile state is lost (see
+   * {@link recordCrash}), and it takes no step until {@link restart}. Storage and fresh numbers
+   * are kept. Returns the requests that were given up, whose clients must be told.
    */
   crash(): PendingRequest[] {
     if (!this.running) return [];
     const dropped = this.core.pendingRequests();
-    for (const r of dropped)
-      this.apply(makeStep({ action: specAction('GiveUp', { c: r.client }) }));
     const lostSomething = this.core.hasVolatileSpecState();
     this.core = new Server(this.config, this.rules, this.ports.clock.now());
     this.loopback.length = 0;
-    if (lostSomething)
-      this.apply(makeStep({ action: specAction('Restart', { s: this.self }) }), RESET_VARIABLES);
+    this.recordCrash(
+      dropped.map((r) => r.client),
+      lostSomething,
+    );
     this.running = false;
     return dropped;
+  }
+
+  /**
+   * Records in the trace what a crash did: each request held is given up (the spec's
+   * `GiveUp`), and the volatile state is lost (the spec's `Restart`, recorded only if there was
+   * something to lose, as the spec's guard requires). A real process records this when it
+   * boots again, from what its trace says it held; the simulator when it crashes a server.
+   */
+  recordCrash(heldRequests: readonly ClientId[], lostSomething: boolean): void {
+    for (const c of heldRequests)
+      this.apply(makeStep({ action: specAction('GiveUp', { c, s: this.self }) }));
+    if (lostSomething)
+      this.apply(makeStep({ action: specAction('Restart', { s: this.self }) }), RESET_VARIABLES);
+  }
+
+  /** Who this server believes leads, and whether it acts as the leader now. */
+  leadership(): { readonly leader: ServerId; readonly acting: boolean } {
+    return this.core.leadership();
+  }
+
+  /** Learns again values this server durably learned before it restarted (the spec's `Learn`). */
+  relearn(values: Iterable<{ log: LogName; seq: Seq; val: LogValue }>): void {
+    if (!this.running) return;
+    for (const { log, seq, val } of values) {
+      const step = this.core.relearn(log, seq, val);
+      if (step !== null) this.apply(step);
+    }
+    this.run(null);
   }
 
   /** Brings a crashed server back, with empty volatile state. */
@@ -165,15 +199,24 @@ export class ServerHost {
     const { storage, transport, trace, observe } = this.ports;
     if (step.persist !== null) {
       const { log, seq, record } = step.persist;
-      storage.save(log, seq, record);
       ((this.accWrites ??= {})[log] ??= {})[seq] = record;
     }
-    if (step.action !== null) {
-      const vc = this.vc.tick(this.self);
-      const changes = this.takeChanges();
-      if (trace) trace.write(this.event(step, vc, changes, reset));
-      if (observe) observe(this.self, step.action, step);
+    const tookFresh = this.freshTaken;
+    if (step.action !== null && trace) {
+      trace.write(this.event(step, this.vc.tick(this.self), this.takeChanges(), reset));
+    } else if (step.action !== null) {
+      this.vc.tick(this.self);
+      this.takeChanges();
     }
+    // The trace is made durable before what it records becomes durable or visible: an
+    // acceptor record, or a fresh number going out (a restart hands out again the numbers
+    // after the trace's last, see ../cluster/boot.ts).
+    if (step.persist !== null || (tookFresh && step.send.length > 0)) trace?.sync?.();
+    if (step.persist !== null) {
+      const { log, seq, record } = step.persist;
+      storage.save(log, seq, record);
+    }
+    if (step.action !== null && observe) observe(this.self, step.action, step);
     const clock = this.vc.time;
     for (const out of step.send) {
       const toSelf = out.to === 'all' || out.to === this.self;

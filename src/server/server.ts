@@ -11,7 +11,13 @@ import { Learner } from '../paxos/learner.ts';
 import type { AcceptMsg, AcceptedMsg, CatchUpMsg, PrepareMsg } from '../paxos/messages.ts';
 import { valueFor, type ValueRule } from '../paxos/proposer.ts';
 import { quorumSize } from '../paxos/quorum.ts';
-import { LEADER_LOG, type ServerId } from '../paxos/types.ts';
+import {
+  LEADER_LOG,
+  type LogName,
+  type LogValue,
+  type Seq,
+  type ServerId,
+} from '../paxos/types.ts';
 import { Election, leaderOf } from '../election/election.ts';
 import {
   leadershipChecks,
@@ -61,12 +67,12 @@ export type ServerInput =
   | { readonly kind: 'message'; readonly from: ServerId; readonly body: ServerMsg }
   | { readonly kind: 'request'; readonly request: TimestampRequest };
 
-/** A client's request the server holds (the spec's `req[c]` while it is pending here). */
+/** A client's request the server holds (the spec's `req[c][s]` while it is pending here). */
 export interface PendingRequest {
   readonly client: ClientId;
   readonly id: number;
   readonly count: number;
-  /** The last fresh id handed out when the request arrived (the spec's `req[c].after`). */
+  /** The last fresh id handed out when the request arrived (the spec's `req[c][s].after`). */
   readonly after: number;
   readonly deadline: number;
 }
@@ -204,6 +210,24 @@ export class Server {
     return next;
   }
 
+  /**
+   * Who this server believes leads, and whether it acts as the leader now (see `mayLead`): a
+   * driver refuses a client at once, with the leader as a hint, when it does not.
+   */
+  leadership(): { readonly leader: ServerId; readonly acting: boolean } {
+    const leader = leaderOf(this.learner);
+    return { leader, acting: this.mayLead(leader, this.learner.greatest(LEADER_LOG)) };
+  }
+
+  /**
+   * Learns again a value this server durably recorded as learned before it restarted: the
+   * spec's `Learn`, enabled because the value is chosen. Null if it is known already.
+   */
+  relearn(log: LogName, seq: Seq, val: LogValue): Step | null {
+    if (!this.learner.relearn(log, seq, val)) return null;
+    return makeStep({ action: specAction('Learn', { s: this.self, L: log, q: seq, v: val }) });
+  }
+
   /** The requests this server holds, in arrival order. */
   pendingRequests(): PendingRequest[] {
     return [...this.requests.values()];
@@ -254,7 +278,7 @@ export class Server {
   private giveUp(r: PendingRequest, leader: ServerId, reason: string): Step {
     this.requests.delete(r.client);
     return makeStep({
-      action: specAction('GiveUp', { c: r.client }),
+      action: specAction('GiveUp', { c: r.client, s: this.self }),
       replies: [refusal(r, leader, reason)],
     });
   }

@@ -1,7 +1,7 @@
 /**
  * What a server core decides in one step: at most one spec action, the acceptor record to
- * persist, and the messages and answers to send. The driver persists first, then records the
- * action, then sends (see {@link ./host.ts}).
+ * persist, and the messages and answers to send. The driver records the action, then persists,
+ * then sends (see {@link ./host.ts}).
  */
 import type { AcceptorRecord, LogName, Seq, ServerId } from '../paxos/types.ts';
 import type { AcceptorStorage, IdSource, Random } from '../ports.ts';

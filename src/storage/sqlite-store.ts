@@ -83,10 +83,14 @@ interface AcceptorRow {
 export class SqliteStore implements AcceptorStorage, IdSource {
   private readonly db: Database.Database;
   private readonly statements;
+  /** The last fresh number handed out; the database holds the last one reserved. */
+  private lastIssued: number;
+  private reserved: number;
 
   private constructor(
     readonly folder: string,
     db: Database.Database,
+    private readonly freshBlock: number,
   ) {
     this.db = db;
     this.statements = {
@@ -115,17 +119,25 @@ export class SqliteStore implements AcceptorStorage, IdSource {
       learnedOf: db.prepare<[LogName], { seq: Seq; val: string }>(
         'SELECT seq, val FROM learned WHERE log = ? ORDER BY seq',
       ),
-      nextId: db.prepare<[], { last: number }>('UPDATE fresh SET last = last + 1 RETURNING last'),
+      reserve: db.prepare<[number], { last: number }>(
+        'UPDATE fresh SET last = last + ? RETURNING last',
+      ),
       lastId: db.prepare<[], { last: number }>('SELECT last FROM fresh'),
     };
+    this.reserved = this.statements.lastId.get()!.last;
+    this.lastIssued = this.reserved;
   }
 
   /**
    * Opens (or creates) the data folder of server `server`. Throws {@link DataFolderError} when
    * the folder is used by another process or holds a database that is not one of ours, not
    * whole, or another server's.
+   *
+   * `freshBlock`: fresh numbers are reserved durably this many at a time, so that most are
+   * handed out without a disk write; a restart starts after the last block reserved, skipping
+   * what was left of it (numbers must never repeat; they need not be consecutive).
    */
-  static open(folder: string, server: ServerId): SqliteStore {
+  static open(folder: string, server: ServerId, freshBlock = 1): SqliteStore {
     mkdirSync(folder, { recursive: true });
     const file = join(folder, DATABASE_FILE);
     const existed = existsSync(file) && statSync(file).size > 0;
@@ -139,7 +151,7 @@ export class SqliteStore implements AcceptorStorage, IdSource {
       lockExclusively(db, folder, file);
       if (existed) checkWhole(db, folder, file, server);
       else create(db, server);
-      return new SqliteStore(folder, db);
+      return new SqliteStore(folder, db, freshBlock);
     } catch (e) {
       db.close();
       throw e;
@@ -201,6 +213,27 @@ export class SqliteStore implements AcceptorStorage, IdSource {
     this.statements.learn.run(log, seq, JSON.stringify(val));
   }
 
+  /** Every value learned, log by log and by sequence, ascending. */
+  learnedValues(): Array<{ log: LogName; seq: Seq; val: LogValue }> {
+    return this.db
+      .prepare<[], { log: LogName; seq: Seq; val: string }>(
+        'SELECT log, seq, val FROM learned ORDER BY log, seq',
+      )
+      .all()
+      .map((row) => ({ log: row.log, seq: row.seq, val: JSON.parse(row.val) as LogValue }));
+  }
+
+  /** Whether the server ever stored anything: a promise, a learned value or a fresh number. */
+  hasState(): boolean {
+    const row = this.db
+      .prepare<[], { n: number }>(
+        `SELECT (SELECT count(*) FROM acceptor) + (SELECT count(*) FROM learned)
+              + (SELECT last FROM fresh) AS n`,
+      )
+      .get();
+    return (row?.n ?? 0) > 0;
+  }
+
   /** The values learned in `log`, by sequence, ascending. */
   learned(log: LogName): Array<{ seq: Seq; val: LogValue }> {
     return this.statements.learnedOf
@@ -211,11 +244,26 @@ export class SqliteStore implements AcceptorStorage, IdSource {
   // --- IdSource --------------------------------------------------------------------------------
 
   next(): number {
-    return this.statements.nextId.get()!.last;
+    if (this.lastIssued >= this.reserved) {
+      this.reserved = this.statements.reserve.get(
+        this.lastIssued + this.freshBlock - this.reserved,
+      )!.last;
+    }
+    return ++this.lastIssued;
   }
 
   last(): number {
-    return this.statements.lastId.get()!.last;
+    return this.lastIssued;
+  }
+
+  /**
+   * Hands out again the numbers after `last`, if it is below the last one handed out. Only for
+   * a server whose trace shows that the numbers after `last` were taken but never recorded, so
+   * never used in a message: the trace and the counter then agree again (see
+   * ../cluster/boot.ts). The reservation on disk stays as it is.
+   */
+  rewindFresh(last: number): void {
+    this.lastIssued = Math.min(this.lastIssued, Math.max(0, last));
   }
 }
 

@@ -52,7 +52,7 @@ export const SPEC_ACTIONS = {
   BoundAgreed: { s: 'server', c: 'client' },
   Serve: { s: 'server', c: 'client', k: 'checkId' },
   Request: { c: 'client', s: 'server', n: 'count' },
-  GiveUp: { c: 'client' },
+  GiveUp: { c: 'client', s: 'server' },
   Restart: { s: 'server' },
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
@@ -117,7 +117,7 @@ export type TraceEvent = {
 }[ActionName];
 
 /** The trace format's version, in every trace's header. */
-export const TRACE_VERSION = 2;
+export const TRACE_VERSION = 3;
 
 /**
  * The first line of every trace: what a reader needs to know that the events do not say (the
@@ -138,4 +138,11 @@ export interface TraceHeader {
 export interface TraceSink {
   header(header: TraceHeader): void;
   write(event: TraceEvent): void;
+  /**
+   * Makes what was written durable. The host calls it before it persists acceptor state or
+   * sends a fresh number, so that a trace never misses a durable change or a number in use (a
+   * restarted server redoes from its trace a change the crash cut off, and hands out again
+   * the numbers after the trace's last; see ../cluster/boot.ts).
+   */
+  sync?(): void;
 }

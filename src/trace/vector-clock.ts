@@ -15,8 +15,10 @@ export type VectorTime = readonly number[];
 export class VectorClock {
   private entries: number[];
 
-  constructor(serverCount: number) {
+  /** A clock at zero, or continuing from `start` (a server that restarts keeps its trace's). */
+  constructor(serverCount: number, start?: VectorTime) {
     this.entries = new Array<number>(serverCount).fill(0);
+    if (start) this.receive(start);
   }
 
   /** The clock's value now (a copy: callers keep it on messages and events). */

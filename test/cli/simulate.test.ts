@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TRACE_VERSION } from '../../src/trace/events.ts';
 import { parseFaults } from '../../src/sim/faults.ts';
 import {
   DEFAULT_SIMULATION,
@@ -61,7 +62,12 @@ describe('timelock simulate', () => {
       expect(text.length).toBeGreaterThan(0);
       expect(readFileSync(join(dirs[1]!, f), 'utf8')).toBe(text);
       const [header, first] = text.split('\n').map((line) => (line ? JSON.parse(line) : null));
-      expect(header).toMatchObject({ trace: 'timelock', version: 2, servers: 3, step: 100 });
+      expect(header).toMatchObject({
+        trace: 'timelock',
+        version: TRACE_VERSION,
+        servers: 3,
+        step: 100,
+      });
       expect(first).toHaveProperty('action');
     }
   });

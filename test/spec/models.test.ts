@@ -147,8 +147,8 @@ describe('guards that matter', () => {
   it('a range that runs past the agreed bound (instead of stopping at it) breaks WithinAgreedBound', () => {
     const r = checkMutant(
       'Timestamps.tla',
-      'Min(tsvc[s][c].counter + req[c].count, tsvc[s][c].limit)',
-      'tsvc[s][c].counter + req[c].count',
+      'Min(tsvc[s][c].counter + req[c][s].count, tsvc[s][c].limit)',
+      'tsvc[s][c].counter + req[c][s].count',
       'models/TimelockRanges.cfg',
       ['TypeOK', 'UniqueTimestamps', 'RealTimeOrder', 'WithinAgreedBound'],
     );

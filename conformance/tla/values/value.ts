@@ -77,7 +77,7 @@ const FCN_TAG = 0xf7;
  * with keys 1..n, exactly as the equal function over 1..n does. Lanes: [h1, h2] or
  * [h1, h2, sum1, sum2].
  */
-type FcnHash = readonly [number, number] | readonly [number, number, number, number];
+export type FcnHash = readonly [number, number] | readonly [number, number, number, number];
 
 /** Functions with more entries than this hash as sums, and keep them. */
 const SUMS_FROM = 16;
@@ -1440,14 +1440,14 @@ export class Shape {
   ) {}
 }
 
-type ShapeParts =
+export type ShapeParts =
   | { t: 'least' | 'int' | 'bool' | 'str' | 'unsafe' }
   | { t: 'typed'; type: number }
   | { t: 'set'; elem: Shape }
   | { t: 'fcn'; fam: FcnFamilies };
 
 /** Functions that may meet, grouped by what TLC compares before their values. */
-interface FcnFamilies {
+export interface FcnFamilies {
   /** Records (and other string-keyed functions) by field names: the shapes of their fields. */
   readonly recs: ReadonlyMap<string, readonly Shape[]>;
   /** Tuples of up to LONG elements, by length: the shapes of their positions. */

@@ -81,7 +81,7 @@ describe('the replay harness rejects the traces of every bug double', () => {
     expect(failure.event.action).toMatch(/^Serve\(/);
     const conjunct = failure.closest[0].falseConjunct!;
     expect(conjunct.within).toEqual(['Serve']);
-    expect(conjunct.text).toBe('k > req[c].after');
+    expect(conjunct.text).toBe('k > req[c][s].after');
   });
 
   it('a new instance starting below the agreed bound: its counter is not the bound', () => {

@@ -48,7 +48,7 @@ describe('timelock pipeline', () => {
     );
     expect(summary.ok).toBe(false);
     expect(summary.failures).toHaveLength(1);
-    expect(summary.failures[0].reason).toMatch(/Serve\(.*k > req\[c\]\.after/);
+    expect(summary.failures[0].reason).toMatch(/Serve\(.*k > req\[c\]\[s\]\.after/);
     expect(summary.failures[0].replay).toMatch(/^timelock simulate --seed 1 /);
     expect(formatPipelineSummary(summary)).toMatch(/verdict {8}FAIL/);
   });

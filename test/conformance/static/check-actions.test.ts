@@ -108,7 +108,7 @@ describe('mismatches are reported with file and line', () => {
       `src/fake.ts:${line('SendPrepare')}: action SendPrepare emitted, but the spec's SendPrepare (spec/Paxos.tla:${specLine('Paxos.tla', 'SendPrepare(')}) is not a step of Next`,
       `spec/Timestamps.tla:${specLine('Timestamps.tla', 'Extend(s, c) ==')}: spec action Extend(s, c), a step of Next, has no emitting site in src/**/*.ts`,
       `spec/Timelock.tla:${specLine('Timelock.tla', 'Restart(s) ==')}: spec action Restart(s), a step of Next, has no emitting site in src/**/*.ts`,
-      `spec/Timestamps.tla:${specLine('Timestamps.tla', 'GiveUp(c) ==')}: spec action GiveUp(c), a step of Next, has no emitting site in src/**/*.ts`,
+      `spec/Timestamps.tla:${specLine('Timestamps.tla', 'GiveUp(c, s) ==')}: spec action GiveUp(c, s), a step of Next, has no emitting site in src/**/*.ts`,
     ]);
   });
 

@@ -124,7 +124,7 @@ describe('ServerHost', () => {
     host.request({ client: 'c1', id: 1, count: 7 }, [0, 0, 0]);
     expect(events.map((e) => [e.action, e.params])).toEqual([
       ['Request', { c: 'c1', s: 2, n: 7 }],
-      ['GiveUp', { c: 'c1' }],
+      ['GiveUp', { c: 'c1', s: 2 }],
     ]);
     expect(replies[0]?.outcome).toEqual({ kind: 'refused', leader: 0, reason: 'not the leader' });
   });
@@ -293,7 +293,14 @@ describe('ServerHost trace events: what each step wrote', () => {
     const { host, events, storage } = leaderHoldingRequest();
     host.crash();
     expect(events.slice(-2)).toEqual([
-      { action: 'GiveUp', params: { c: 'c1' }, server: 1, vc: [8, 1, 0], time: 0, changes: {} },
+      {
+        action: 'GiveUp',
+        params: { c: 'c1', s: 1 },
+        server: 1,
+        vc: [8, 1, 0],
+        time: 0,
+        changes: {},
+      },
       {
         action: 'Restart',
         params: { s: 1 },
