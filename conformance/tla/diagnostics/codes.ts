@@ -16,6 +16,7 @@ export const CODES = {
   TLA201: 'unknown name',
   TLA202: 'wrong number of arguments',
   TLA203: 'module not found',
+  TLA204: 'a name declared again where it is already visible',
   TLA209: 'a name used in a way its definition does not allow',
   TLA301: 'cfg syntax error',
   TLA302: 'unknown cfg keyword',

@@ -7,6 +7,7 @@
  */
 import type { Bound, Expr, Loc, Module, Param, Unit } from '../syntax/ast.ts';
 import { ModuleLoader, TlaSemanticError } from '../modules/loader.ts';
+import { checkDeclarations } from './declarations.ts';
 import type { NativeOp, StdModule } from '../modules/stdlib/native.ts';
 import type { Value } from '../values/value.ts';
 import type { ActFn, Fn } from './runtime.ts';
@@ -160,6 +161,9 @@ export class NamespaceBuilder {
   constructor(readonly loader: ModuleLoader) {}
 
   buildRoot(mod: Module): ModuleInstance {
+    // SANY's rule first: no declaration may reuse a visible name (the binder below would let
+    // an inner name hide an outer one).
+    checkDeclarations(mod, this.loader);
     const inst = new ModuleInstance(mod.name, false);
     this.mergeUser(inst, mod, { root: true });
     return inst;
@@ -255,6 +259,10 @@ export class NamespaceBuilder {
         return;
       case 'constants':
         for (const d of unit.decls) {
+          // Declared again as a constant of the same arity: the same constant (SANY warns).
+          const prev = inst.defs.get(d.name);
+          if (prev?.kind === 'subst' || (prev?.kind === 'const' && prev.arity === d.arity))
+            continue;
           if (ctx.root) {
             const c: ConstDef = { kind: 'const', name: d.name, arity: d.arity, loc: d.loc };
             this.constants.push(c);
@@ -266,6 +274,8 @@ export class NamespaceBuilder {
         return;
       case 'variables':
         for (const d of unit.decls) {
+          const prev = inst.defs.get(d.name);
+          if (prev?.kind === 'var' || (prev?.kind === 'subst' && prev.arity === 0)) continue;
           if (ctx.root) {
             const index = this.variables.names.length;
             this.variables.names.push(d.name);

@@ -27,6 +27,8 @@ export interface Bound {
   tuple: boolean;
   set?: Expr;
   loc: Loc;
+  /** Where each name is written (for SANY's "Multiply-defined symbol" errors). */
+  nameLocs?: Loc[];
 }
 
 /** A path step in `[f EXCEPT ![a][b].c = v]`. */
@@ -44,7 +46,7 @@ export type Expr =
   /** `M!Op(args)` or `M(p)!N!Op`: each step names an instance (or the final operator). */
   | { k: 'prefixed'; steps: Array<{ name: string; args: Expr[] }>; loc: Loc }
   /** `LAMBDA x, y : e`, only as an operator argument. */
-  | { k: 'lambda'; params: string[]; body: Expr; loc: Loc }
+  | { k: 'lambda'; params: string[]; body: Expr; loc: Loc; paramLocs?: Loc[] }
   /** An operator symbol passed as an argument, e.g. `SortSeq(s, <)`. */
   | { k: 'opsym'; name: string; text: string; loc: Loc }
   | { k: 'and'; items: Expr[]; loc: Loc }
@@ -54,7 +56,14 @@ export type Expr =
   | { k: 'let'; defs: Unit[]; body: Expr; loc: Loc }
   | { k: 'quant'; q: 'A' | 'E'; bounds: Bound[]; body: Expr; loc: Loc }
   /** Unbounded or temporal quantifier (`\A x : P`, `\EE x : P`). */
-  | { k: 'uquant'; q: 'A' | 'E' | 'AA' | 'EE'; names: string[]; body: Expr; loc: Loc }
+  | {
+      k: 'uquant';
+      q: 'A' | 'E' | 'AA' | 'EE';
+      names: string[];
+      body: Expr;
+      loc: Loc;
+      nameLocs?: Loc[];
+    }
   | { k: 'choose'; bound: Bound; body: Expr; loc: Loc }
   | { k: 'setEnum'; elems: Expr[]; loc: Loc }
   | { k: 'setFilter'; bound: Bound; pred: Expr; loc: Loc }
@@ -84,12 +93,33 @@ export type Expr =
 export interface Param {
   name: string;
   arity: number;
+  /** Where the parameter is declared (`x`, or `F(_, _)`). */
+  loc?: Loc;
 }
 
-/** Module-level (or LET-level) units. */
+/**
+ * Module-level (or LET-level) units. `declLoc`, on a LOCAL definition, is its range with the
+ * keyword LOCAL (the range SANY names it by); `loc` starts after LOCAL.
+ */
 export type Unit =
-  | { k: 'opdef'; name: string; params: Param[]; body: Expr; local: boolean; loc: Loc }
-  | { k: 'fcndef'; name: string; bounds: Bound[]; body: Expr; local: boolean; loc: Loc }
+  | {
+      k: 'opdef';
+      name: string;
+      params: Param[];
+      body: Expr;
+      local: boolean;
+      loc: Loc;
+      declLoc?: Loc;
+    }
+  | {
+      k: 'fcndef';
+      name: string;
+      bounds: Bound[];
+      body: Expr;
+      local: boolean;
+      loc: Loc;
+      declLoc?: Loc;
+    }
   /** `INSTANCE M WITH a <- e` (name absent) or `N(p) == INSTANCE M WITH ...`. */
   | {
       k: 'instance';
@@ -99,6 +129,7 @@ export type Unit =
       name?: string;
       params: Param[];
       loc: Loc;
+      declLoc?: Loc;
     }
   | { k: 'constants'; decls: Array<Param & { loc: Loc }>; loc: Loc }
   | { k: 'variables'; decls: Array<{ name: string; loc: Loc }>; loc: Loc }

@@ -353,8 +353,12 @@ class Converter {
 
   unit(n: Node, local: boolean): Unit | undefined {
     switch (n.type) {
-      case 'local_definition':
-        return this.unit(named(n)[0], true);
+      case 'local_definition': {
+        const u = this.unit(named(n)[0], true);
+        if (u && (u.k === 'opdef' || u.k === 'fcndef' || u.k === 'instance'))
+          u.declLoc = this.loc(n);
+        return u;
+      }
       case 'operator_definition':
         return this.opdef(n, local);
       case 'function_definition':
@@ -450,9 +454,9 @@ class Converter {
     if (n.type === 'operator_declaration') {
       const name = n.childForFieldName('name')!;
       const arity = named(n).filter((c) => c.type === 'placeholder').length;
-      return { name: this.opName(name), arity };
+      return { name: this.opName(name), arity, loc: this.loc(n) };
     }
-    return { name: n.text, arity: 0 };
+    return { name: n.text, arity: 0, loc: this.loc(n) };
   }
 
   instance(n: Node, local: boolean): Unit & { k: 'instance' } {
@@ -469,13 +473,13 @@ class Converter {
     const intro = n.childrenForFieldName('intro').filter((c) => c.isNamed && !COMMENTS.has(c.type));
     const set = n.childForFieldName('set');
     if (intro.length === 1 && intro[0].type === 'tuple_of_identifiers') {
+      const ids = named(intro[0]).filter((c) => c.type === 'identifier');
       return {
-        names: named(intro[0])
-          .filter((c) => c.type === 'identifier')
-          .map((c) => c.text),
+        names: ids.map((c) => c.text),
         tuple: true,
         set: set ? this.expr(set) : undefined,
         loc: this.loc(n),
+        nameLocs: ids.map((c) => this.loc(c)),
       };
     }
     return {
@@ -483,6 +487,7 @@ class Converter {
       tuple: false,
       set: set ? this.expr(set) : undefined,
       loc: this.loc(n),
+      nameLocs: intro.map((c) => this.loc(c)),
     };
   }
 
@@ -496,6 +501,7 @@ class Converter {
         params: ids.map((c) => c.text),
         body: this.expr(body),
         loc: this.loc(n),
+        paramLocs: ids.map((c) => this.loc(c)),
       };
     }
     if (n.type.endsWith('_op_symbol')) {
@@ -607,31 +613,32 @@ class Converter {
         const qt = n.childForFieldName('quantifier')!.type;
         const q =
           qt === 'forall' ? 'A' : qt === 'exists' ? 'E' : qt === 'temporal_forall' ? 'AA' : 'EE';
-        const names = n
+        const intro = n
           .childrenForFieldName('intro')
-          .filter((c) => c.isNamed && !COMMENTS.has(c.type))
-          .map((c) => c.text);
-        return { k: 'uquant', q, names, body: this.expr(n.childForFieldName('expression')!), loc };
+          .filter((c) => c.isNamed && !COMMENTS.has(c.type));
+        return {
+          k: 'uquant',
+          q,
+          names: intro.map((c) => c.text),
+          body: this.expr(n.childForFieldName('expression')!),
+          loc,
+          nameLocs: intro.map((c) => this.loc(c)),
+        };
       }
       case 'choose': {
         const intro = n.childForFieldName('intro')!;
         const set = n.childForFieldName('set');
-        const bound: Bound =
+        const ids =
           intro.type === 'tuple_of_identifiers'
-            ? {
-                names: named(intro)
-                  .filter((c) => c.type === 'identifier')
-                  .map((c) => c.text),
-                tuple: true,
-                set: set ? this.expr(set) : undefined,
-                loc: this.loc(intro),
-              }
-            : {
-                names: [intro.text],
-                tuple: false,
-                set: set ? this.expr(set) : undefined,
-                loc: this.loc(intro),
-              };
+            ? named(intro).filter((c) => c.type === 'identifier')
+            : [intro];
+        const bound: Bound = {
+          names: ids.map((c) => c.text),
+          tuple: intro.type === 'tuple_of_identifiers',
+          set: set ? this.expr(set) : undefined,
+          loc: this.loc(intro),
+          nameLocs: ids.map((c) => this.loc(c)),
+        };
         return { k: 'choose', bound, body: this.expr(n.childForFieldName('expression')!), loc };
       }
       case 'finite_set_literal':

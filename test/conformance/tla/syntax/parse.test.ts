@@ -9,13 +9,16 @@ function parse(body: string): Module {
   return parseModule(`---- MODULE T ----\n${body}\n====\n`, FILE);
 }
 
-/** The value without its `loc` fields, so that expected trees can be written by hand. */
+/** Keys holding source places: `loc`, and the places of declared names (`nameLocs`, ...). */
+const PLACE_KEYS = new Set(['loc', 'declLoc', 'nameLocs', 'paramLocs']);
+
+/** The value without its places, so that expected trees can be written by hand. */
 function noLoc<T>(v: T): T {
   if (Array.isArray(v)) return v.map(noLoc) as T;
   if (v !== null && typeof v === 'object') {
     return Object.fromEntries(
       Object.entries(v)
-        .filter(([k]) => k !== 'loc')
+        .filter(([k]) => !PLACE_KEYS.has(k))
         .map(([k, x]) => [k, noLoc(x)]),
     ) as T;
   }
@@ -427,6 +430,43 @@ describe('expressions', () => {
       body: { k: 'bool', value: true },
     });
     expect(expr('\\E a : a')).toEqual({ k: 'uquant', q: 'E', names: ['a'], body: id('a') });
+  });
+
+  it('the place of every declared name: bound names, parameters, LAMBDA, LOCAL definitions', () => {
+    const m = parse(
+      [
+        'Op(a, F(_)) == \\A <<p, q>> \\in a, r \\in a : \\E s : G(LAMBDA t, u : t)',
+        'LOCAL Hidden == CHOOSE v : TRUE',
+      ].join('\n'),
+    );
+    const at = (l: { line: number; col: number; endCol: number } | undefined) =>
+      l && [l.line, l.col, l.endCol];
+    const op = unit(m, 'Op');
+    if (op.k !== 'opdef' || op.body.k !== 'quant' || op.body.body.k !== 'uquant') throw new Error();
+    expect(op.params.map((p) => at(p.loc))).toEqual([
+      [2, 4, 4],
+      [2, 7, 10],
+    ]);
+    expect(op.body.bounds.map((b) => b.nameLocs?.map(at))).toEqual([
+      [
+        [2, 21, 21],
+        [2, 24, 24],
+      ],
+      [[2, 35, 35]],
+    ]);
+    expect(op.body.body.nameLocs?.map(at)).toEqual([[2, 48, 48]]);
+    const lambda = op.body.body.body.k === 'apply' ? op.body.body.body.args[0] : undefined;
+    expect(lambda?.k === 'lambda' && lambda.paramLocs?.map(at)).toEqual([
+      [2, 61, 61],
+      [2, 64, 64],
+    ]);
+    const hidden = unit(m, 'Hidden');
+    expect([at(hidden.loc), hidden.k === 'opdef' && at(hidden.declLoc)]).toEqual([
+      [3, 7, 31],
+      [3, 1, 31],
+    ]);
+    if (hidden.k !== 'opdef' || hidden.body.k !== 'choose') throw new Error();
+    expect(hidden.body.bound.nameLocs?.map(at)).toEqual([[3, 24, 24]]);
   });
 
   it('-5 is a literal, -x is unary minus, and a - 5 is subtraction', () => {
