@@ -3,11 +3,12 @@
  * folders), prints their endpoints, forwards their logs with a `[sN]` prefix, prints a status
  * line every few seconds, and stops them all on Ctrl-C or SIGTERM.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalCluster } from '../src/cluster/local-cluster.ts';
+import { wholeNumber } from './simulate.ts';
 
 interface UpFlags {
   servers: number;
@@ -16,12 +17,6 @@ interface UpFlags {
   statusEvery: number;
   boundStep?: number;
   logLevel: string;
-}
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
 }
 
 /** A pino JSON line as `[sN] message key=value ...`; other lines as they are. */
@@ -116,14 +111,23 @@ export function registerCluster(program: Command): void {
     .description(
       'Start N servers on 127.0.0.1 (free ports, fresh data folders), print the endpoints, forward their logs with a prefix and a status line, and stop them all on Ctrl-C or SIGTERM.',
     )
-    .option('--servers <n>', 'how many servers', positiveInt, 3)
+    .option('--servers <n>', 'how many servers', wholeNumber('--servers', 1), 3)
     .option(
       '--dir <dir>',
       'where data folders, traces and the secret go (default: a new temp folder)',
     )
     .option('--trace', 'each server writes its NDJSON trace into --dir')
-    .option('--status-every <seconds>', 'seconds between status lines', positiveInt, 5)
-    .option('--bound-step <n>', 'how far a timestamp bound is extended at a time', positiveInt)
+    .option(
+      '--status-every <seconds>',
+      'seconds between status lines',
+      wholeNumber('--status-every', 1),
+      5,
+    )
+    .option(
+      '--bound-step <n>',
+      'how far a timestamp bound is extended at a time',
+      wholeNumber('--bound-step', 1),
+    )
     .option('--log-level <level>', 'the servers’ log level', 'info')
     .action(async (flags: UpFlags) => {
       try {

@@ -2,13 +2,14 @@
  * `timelock serve`: runs one Timelock server until SIGINT or SIGTERM. Settings come from flags
  * or a JSON config file (`--config`), flags winning; logs are pino JSON lines on stdout.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { BootError } from '../src/cluster/boot.ts';
 import { DEFAULT_BOUND_STEP, TimelockNode } from '../src/cluster/timelock-node.ts';
 import { DataFolderError } from '../src/storage/sqlite-store.ts';
 import { TraceFileError } from '../src/trace/trace-file.ts';
+import { wholeNumber } from './simulate.ts';
 
 /** Exit codes: stopped by a signal, bad settings, unusable data folder or trace, a failed step. */
 export const SERVE_EXIT = { stopped: 0, badSettings: 2, badState: 3, failed: 70 } as const;
@@ -28,12 +29,6 @@ interface ServeSettings {
 }
 
 class SettingsError extends Error {}
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer`);
-  return n;
-}
 
 /** `1=http://127.0.0.1:7001,2=...` as a map from server number to base URL. */
 export function parsePeers(text: string): Map<number, string> {
@@ -141,7 +136,7 @@ export function registerServe(program: Command): void {
       'Run one Timelock server: Paxos leader election and per-namespace timestamp bounds, with durable acceptors in --data, peers over authenticated HTTP, and the client API on the same listener.',
     )
     .option('--config <file>', 'a JSON file with any of the settings below (flags win)')
-    .option('--id <n>', 'this server’s number in --peers', positiveInt)
+    .option('--id <n>', 'this server’s number in --peers', wholeNumber('--id', 1))
     .option('--data <dir>', 'data folder (SQLite); one server per folder, locked while running')
     .option('--listen <host:port>', 'where to listen (default: the port of this server in --peers)')
     .option(
@@ -153,7 +148,7 @@ export function registerServe(program: Command): void {
     .option(
       '--bound-step <n>',
       `how far a timestamp bound is extended at a time (default ${DEFAULT_BOUND_STEP})`,
-      positiveInt,
+      wholeNumber('--bound-step', 1),
     )
     .addOption(
       new Option('--log-level <level>', 'pino log level').choices([

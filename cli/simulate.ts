@@ -168,7 +168,9 @@ export function wholeNumber(
   return (text) => {
     const n = Number(text);
     if (!/^\d+$/.test(text.trim()) || n < min || n > max) {
-      throw new InvalidArgumentError(`${option} must be a whole number from ${min} to ${max}.`);
+      const range =
+        max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+      throw new InvalidArgumentError(`${option} must be a whole number ${range}.`);
     }
     return n;
   };

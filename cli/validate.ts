@@ -27,6 +27,7 @@ import {
 import { tlcTraceVerdict, type TraceVerdict } from '../conformance/replay/trace-verdict.ts';
 import { TlcUnavailable } from '../conformance/tlc/runner.ts';
 import { DEFAULT_SIMULATION } from '../src/sim/simulation.ts';
+import { wholeNumber } from './simulate.ts';
 
 /**
  * Exit codes: every run conforms, some run does not, the input cannot be read, real TLC is
@@ -226,13 +227,4 @@ function verdictText(v: TraceVerdict): string {
 
 function verdictLine(check: TlcTraceCheck, v: TraceVerdict): string {
   return `${v.accepted ? 'OK  ' : 'FAIL'} ${check.dir}: TLC ${verdictText(v)}`;
-}
-
-function wholeNumber(flag: string, min: number): (text: string) => number {
-  return (text) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${flag} takes a whole number of at least ${min}`);
-    return n;
-  };
 }
