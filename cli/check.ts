@@ -3,7 +3,7 @@
  * engine, with TLC's summary lines, progress and exit codes, plus `--json`.
  */
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, delimiter } from 'node:path';
 import type { Command } from 'commander';
 import { checkModel, InputError, simulateModel } from '../conformance/tla/check/run.ts';
 import { TlcUnavailable, runTlc } from '../conformance/tlc/runner.ts';
@@ -29,6 +29,15 @@ interface CheckFlags {
   simulate?: string | boolean;
   seed?: string;
   engine?: string;
+  library?: string;
+}
+
+/** The help of `--library`, shared by the commands that load specs. */
+export const LIBRARY_HELP = `folders or jars (separated by "${delimiter}") searched for modules that are neither beside the spec nor standard, such as the CommunityModules, as TLC's -DTLA-Library (default: TLA_LIBRARY, else the CommunityModules.jar beside TLA2TOOLS_JAR)`;
+
+/** Makes `--library` the library path of this run (the engine reads TLA_LIBRARY). */
+export function useLibrary(paths: string | undefined): void {
+  if (paths !== undefined) process.env.TLA_LIBRARY = paths;
 }
 
 export function registerCheck(program: Command): void {
@@ -60,6 +69,7 @@ export function registerCheck(program: Command): void {
       'instead of exhausting the state graph, check num random behaviours (default 1000); TLC spelling -simulate',
     )
     .option('--seed <n>', 'seed for --simulate (same seed, same behaviours)', '0')
+    .option('--library <paths>', LIBRARY_HELP)
     .option(
       '--engine <name>',
       'ours (default), tlc (real TLC: needs TLA2TOOLS_JAR and java), or both (run both, fail if result, distinct states or depth differ)',
@@ -78,6 +88,7 @@ Example:
   timelock check -config spec/examples/BoundedCounter.cfg spec/examples/BoundedCounter.tla`,
     )
     .action((spec: string, flags: CheckFlags) => {
+      useLibrary(flags.library);
       if (flags.json && flags.engine !== 'ours')
         throw new Error('--json works with --engine ours only');
       if (flags.engine === 'ours') process.exitCode = runCheck(spec, flags);

@@ -3,13 +3,16 @@
  */
 import type { Command } from 'commander';
 import { runParity } from '../conformance/tla/check/parity.ts';
+import { LIBRARY_HELP, useLibrary } from './check.ts';
 
 export function registerParity(program: Command): void {
   program
     .command('parity')
     .description('run every case of DIR/manifest.json (TLC results) with our engine and compare')
     .argument('<dir>', 'a folder shaped like the shared tlc-parity suite')
-    .action((dir: string) => {
+    .option('--library <paths>', LIBRARY_HELP)
+    .action((dir: string, flags: { library?: string }) => {
+      useLibrary(flags.library);
       let passed = 0,
         failed = 0,
         unsupported = 0;

@@ -228,6 +228,7 @@ export class NamespaceBuilder {
 
   private define(inst: ModuleInstance, name: string, def: Def, loc: Loc, local: boolean): void {
     const prev = inst.defs.get(name);
+    if (prev && sameSymbol(prev, def)) return;
     if (prev && prev.kind !== 'native') {
       throw new TlaSemanticError(loc, `multiple definitions of ${name} in module ${inst.name}`);
     }
@@ -351,6 +352,25 @@ interface MergeContext {
 }
 
 /** An OpDef for a parsed definition (used for module-level and LET definitions). */
+/**
+ * Whether two definitions are one symbol reached twice, which SANY accepts: the same source
+ * definition, from instances that substitute nothing (so both mean the same). That happens when
+ * a module EXTENDS one module and another that INSTANCEs (even LOCALly) the first, as the
+ * CommunityModules' FiniteSetsExt does with Folds and Functions.
+ */
+function sameSymbol(a: Def, b: Def): boolean {
+  if (a === b) return true;
+  if ((a.kind !== 'op' && a.kind !== 'fcn') || a.kind !== b.kind) return false;
+  const same = a.loc.file === b.loc.file && a.loc.line === b.loc.line && a.loc.col === b.loc.col;
+  return same && !substitutes(a.scope.inst) && !substitutes(b.scope.inst);
+}
+
+function substitutes(inst: ModuleInstance): boolean {
+  if (inst.parameterized) return true;
+  for (const d of inst.defs.values()) if (d.kind === 'subst') return true;
+  return false;
+}
+
 export function makeOpDef(unit: Unit & { k: 'opdef' }, scope: Scope): OpDef {
   return {
     kind: 'op',

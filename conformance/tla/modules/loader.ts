@@ -1,6 +1,7 @@
 /**
  * Finding and parsing modules: a module named M is `M.tla` in the spec's folder (or one of the
- * extra search folders), else a built-in standard module. Each file is parsed once.
+ * extra search folders, or the library path), else a built-in standard module. Each file is
+ * parsed once.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { locationOf } from '../diagnostics/location.ts';
 import { STANDARD_MODULES } from './stdlib/index.ts';
+import { libraryFolders } from './library.ts';
 
 /** A semantic error in a spec (unknown name, wrong arity, missing module), with its place. */
 export class TlaSemanticError extends Error {
@@ -56,8 +58,12 @@ export class ModuleLoader {
   private readonly cache = new Map<string, LoadedModule>();
   private readonly folders: string[];
 
-  constructor(rootFile: string, extraFolders: string[] = []) {
-    this.folders = [dirname(resolve(rootFile)), ...extraFolders.map((f) => resolve(f))];
+  /**
+   * @param extraFolders searched after the spec's folder
+   * @param library searched last, before the standard modules: TLC's library path (./library.ts)
+   */
+  constructor(rootFile: string, extraFolders: string[] = [], library: string[] = libraryFolders()) {
+    this.folders = [dirname(resolve(rootFile)), ...extraFolders.map((f) => resolve(f)), ...library];
   }
 
   /** Parses the root module from its file. */
@@ -96,6 +102,7 @@ export class ModuleLoader {
       from,
       `cannot find module ${name}: looked for ${name}.tla in ${this.folders.join(', ')} and among the standard modules (${[...STANDARD_MODULES.keys()].join(', ')})`,
       'TLA203',
+      'a module of the CommunityModules or another library: give its folder or jar in TLA_LIBRARY (or --library), as TLC takes -DTLA-Library',
     );
   }
 
