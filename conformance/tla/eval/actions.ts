@@ -21,9 +21,11 @@ import {
   type Env,
   type Fn,
   OpClosure,
+  type Target,
   Thunk,
   bind,
   lookup,
+  resolveTarget,
 } from './runtime.ts';
 import { type Def, type OpDef, type Scope, definedAs } from './scope.ts';
 
@@ -77,18 +79,56 @@ function assign(
 
 /** The variable index an expression denotes as an assignment target in `mode`, or -1. */
 export function targetVar(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): number {
-  if (mode === 'next') return e.k === 'prime' ? varIndex(c, e.expr, sc) : -1;
-  return varIndex(c, e, sc);
+  const t = staticTarget(c, e, sc, mode === 'next');
+  return t !== null && 'var' in t ? t.var : -1;
 }
 
 /** The index of the variable `e` names (through instance substitutions), or -1. */
 export function varIndex(c: Compiler, e: Expr, sc: Scope): number {
-  if (e.k !== 'ident' || sc.findLocal(e.name)) return -1;
+  const t = staticTarget(c, e, sc, false);
+  return t !== null && 'var' in t ? t.var : -1;
+}
+
+/**
+ * What `e` denotes as the left side of `_ = e` or `_ \in S`, as TLC's getVar (`primed` false)
+ * and getPrimedVar (`primed` true) find it: a variable (primed, for getPrimedVar), followed
+ * through zero-arity definitions, instance substitutions and, at run time, operator parameters
+ * and LET names bound to an argument passed by name. Null when it can be no variable.
+ */
+export function staticTarget(
+  c: Compiler,
+  e: Expr,
+  sc: Scope,
+  primed: boolean,
+  depth = 0,
+): Target | null {
+  if (depth > 64) return null;
+  if (primed && e.k === 'prime') return staticTarget(c, e.expr, sc, false, depth + 1);
+  if (e.k === 'prefixed') {
+    // M!Def of a zero-arity definition of an unparameterized instance: followed to its body.
+    if (e.steps[e.steps.length - 1].args.length > 0) return null;
+    const { def, binders } = c.resolvePrefixed(e, sc);
+    if (binders.length > 0 || def.kind !== 'op' || def.params.length > 0) return null;
+    const t = staticTarget(c, def.body, c.bodyScope(def), primed, depth + 1);
+    return t !== null && 'var' in t ? t : null;
+  }
+  if (e.k !== 'ident') return null;
+  const local = sc.findLocal(e.name);
+  if (local) return local.arity === 0 ? { slot: local.slot, primed } : null;
   const d: Def | undefined = sc.inst.defs.get(e.name);
-  if (!d) return -1;
-  if (d.kind === 'var') return d.index;
-  if (d.kind === 'subst') return varIndex(c, d.expr, d.scope);
-  return -1;
+  if (!d) return null;
+  switch (d.kind) {
+    case 'var':
+      return primed ? null : { var: d.index };
+    case 'subst':
+      return d.arity === 0 ? staticTarget(c, d.expr, d.scope, primed, depth + 1) : null;
+    case 'op':
+      return d.params.length === 0
+        ? staticTarget(c, d.body, c.bodyScope(d), primed, depth + 1)
+        : null;
+    default:
+      return null;
+  }
 }
 
 function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
@@ -220,11 +260,21 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
             : k(ctx);
       }
       if (e.k === 'apply' && (e.name === '$eq' || e.name === '$in') && e.args.length === 2) {
-        const i = targetVar(c, e.args[0], sc, mode);
-        if (i >= 0)
-          return e.name === '$eq'
+        const t = staticTarget(c, e.args[0], sc, mode === 'next');
+        if (t === null) break;
+        const make = (i: number): ActFn =>
+          e.name === '$eq'
             ? assignment(c, i, e.args[1], sc, mode)
             : membership(c, i, e.args[1], sc, mode, e.loc);
+        if ('var' in t) return make(t.var);
+        // A parameter: an assignment when its argument is the (primed) variable, as TLC decides
+        // when it evaluates the call; each variable's form is compiled once, on first use.
+        const forms: ActFn[] = [];
+        const otherwise = condition(c, e, sc);
+        return (env, ctx, k) => {
+          const i = resolveTarget(t, env);
+          return i < 0 ? otherwise(env, ctx, k) : (forms[i] ??= make(i))(env, ctx, k);
+        };
       }
       break;
     }
@@ -257,7 +307,11 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
       return (env, ctx, k) => act(env, ctx, k) || keep(env, ctx, k);
     }
   }
-  // Anything else is a condition on the states built so far.
+  return condition(c, e, sc);
+}
+
+/** Anything else is a condition on the states built so far. */
+function condition(c: Compiler, e: Expr, sc: Scope): ActFn {
   const f = c.expr(e, sc);
   return (env, ctx, k) => (expectBool(f(env, ctx), () => 'An action conjunct') ? k(ctx) : false);
 }
@@ -286,7 +340,7 @@ function callAction(
     return (env, ctx, k) => {
       const op = lookup(env, slot) as OpClosure;
       const bound = binders.map((b) => b(env, ctx));
-      if (op.enumerate && mode === 'next') return op.enumerate(bound, ctx, k);
+      if (op.enumerate) return op.enumerate(bound, ctx, k, mode);
       return expectBool(op.apply(bound, ctx), () => `The action ${e.name}`) ? k(ctx) : false;
     };
   }
@@ -298,6 +352,18 @@ function callAction(
   if (d && d.kind === 'subst' && args.length === 0 && varIndex(c, d.expr, d.scope) < 0) {
     let act: ActFn | undefined;
     return (env, ctx, k) => (act ??= compileAction(c, d.expr, d.scope, mode))(env, ctx, k);
+  }
+  if (d && d.kind === 'subst' && args.length > 0 && d.arity === args.length) {
+    // An operator constant replaced by an operator (INSTANCE ... WITH Op <- Def): TLC enters
+    // the replacement's body, as for a definition.
+    const op = c.opArgument(d.expr, d.scope, args.length);
+    const binders = args.map((a) => c.binder(a, sc, 0));
+    return (env, ctx, k) => {
+      const o = op(env, ctx);
+      const bound = binders.map((b) => b(env, ctx));
+      if (o.enumerate) return o.enumerate(bound, ctx, k, mode);
+      return expectBool(o.apply(bound, ctx), () => `The action ${e.name}`) ? k(ctx) : false;
+    };
   }
   return undefined;
 }
@@ -373,19 +439,60 @@ function membership(
 function unchanged(c: Compiler, e: Expr, sc: Scope, mode: ActionMode, loc: Loc): ActFn {
   if (mode === 'init')
     throw new TlaSemanticError(loc, 'UNCHANGED cannot appear in an initial predicate');
+  return compileUnchanged(c, e, sc, loc);
+}
+
+/** Keeps variable i: `x' = x`, compared as TLC compares UNCHANGED. */
+function keep(i: number): ActFn {
+  return (_env, ctx, k) => assign(ctx, 'next', i, ctx.cur![i]!, k, true);
+}
+
+/**
+ * UNCHANGED e enumerated as TLC's processUnchanged does: a variable is kept; a tuple keeps each
+ * element in turn; a zero-arity definition, instance substitution, parameter or LET name is
+ * followed to what it stands for; anything else is the condition e' = e.
+ */
+export function compileUnchanged(c: Compiler, e: Expr, sc: Scope, loc: Loc): ActFn {
   const vars = unchangedVars(c, e, sc);
-  if (vars === null) {
-    const f = c.expr({ k: 'unchanged', expr: e, loc }, sc);
-    return (env, ctx, k) => (f(env, ctx) ? k(ctx) : false);
+  if (vars !== null) {
+    return (_env, ctx, k) => {
+      const cur = ctx.cur!;
+      const step = (j: number, cx: Ctx): boolean =>
+        j === vars.length
+          ? k(cx)
+          : assign(cx, 'next', vars[j], cur[vars[j]]!, (n) => step(j + 1, n), true);
+      return step(0, ctx);
+    };
   }
-  return (_env, ctx, k) => {
-    const cur = ctx.cur!;
-    const step = (j: number, cx: Ctx): boolean =>
-      j === vars.length
-        ? k(cx)
-        : assign(cx, 'next', vars[j], cur[vars[j]]!, (n) => step(j + 1, n), true);
-    return step(0, ctx);
-  };
+  const t = staticTarget(c, e, sc, false);
+  if (t !== null && 'var' in t) return keep(t.var);
+  if (e.k === 'tuple') {
+    const items = e.elems.map((x) => compileUnchanged(c, x, sc, x.loc));
+    return (env, ctx, k) => {
+      const step = (j: number, cx: Ctx): boolean =>
+        j === items.length ? k(cx) : items[j](env, cx, (n) => step(j + 1, n));
+      return step(0, ctx);
+    };
+  }
+  if (e.k === 'ident' && !sc.findLocal(e.name)) {
+    const d = sc.inst.defs.get(e.name);
+    if (d && d.kind === 'op' && d.params.length === 0)
+      return compileUnchanged(c, d.body, c.bodyScope(d), loc);
+    if (d && d.kind === 'subst' && d.arity === 0) return compileUnchanged(c, d.expr, d.scope, loc);
+  }
+  const f = c.expr({ k: 'unchanged', expr: e, loc }, sc);
+  const compare: ActFn = (env, ctx, k) => (f(env, ctx) ? k(ctx) : false);
+  const local = e.k === 'ident' ? sc.findLocal(e.name) : undefined;
+  if (local && local.arity === 0) {
+    // A parameter or LET name: UNCHANGED of the argument it is bound to.
+    const slot = local.slot;
+    return (env, ctx, k) => {
+      const b = lookup(env, slot);
+      if (b instanceof Thunk && b.code.unchanged) return b.code.unchanged()(b.env, ctx, k);
+      return compare(env, ctx, k);
+    };
+  }
+  return compare;
 }
 
 function unchangedVars(c: Compiler, e: Expr, sc: Scope): number[] | null {
@@ -403,6 +510,7 @@ function unchangedVars(c: Compiler, e: Expr, sc: Scope): number[] | null {
     if (i >= 0) return [i];
     const d = sc.inst.defs.get(e.name);
     if (d && d.kind === 'op' && d.params.length === 0) return unchangedVars(c, d.body, d.scope);
+    if (d && d.kind === 'subst' && d.arity === 0) return unchangedVars(c, d.expr, d.scope);
   }
   return null;
 }

@@ -59,7 +59,7 @@ import {
   finiteElements,
   union as setUnion,
 } from './builtins.ts';
-import { compileAction } from './actions.ts';
+import { compileAction, compileUnchanged, staticTarget } from './actions.ts';
 import {
   type ActFn,
   type ActionMode,
@@ -70,6 +70,7 @@ import {
   type Fn,
   OpClosure,
   type Runtime,
+  type Target,
   Thunk,
   bind,
   lookup,
@@ -163,10 +164,18 @@ export class Compiler {
   compiled(e: Expr, sc: Scope): Compiled {
     let value: Fn | undefined;
     const actions: Partial<Record<ActionMode, ActFn>> = {};
+    const targets: Array<Target | null | undefined> = [undefined, undefined];
+    let unchanged: ActFn | undefined;
     return {
       value: () => (value ??= this.expr(e, sc)),
       action: (mode) => (actions[mode] ??= compileAction(this, e, sc, mode)),
       unprimed: !this.mentions(e, sc, 'prime'),
+      target: (primed) => {
+        const i = primed ? 1 : 0;
+        if (targets[i] === undefined) targets[i] = staticTarget(this, e, sc, primed);
+        return targets[i];
+      },
+      unchanged: () => (unchanged ??= compileUnchanged(this, e, sc, e.loc)),
     };
   }
 
@@ -872,7 +881,7 @@ export class Compiler {
           'LAMBDA',
           arity,
           (args, ctx) => body.value()(bindAll(env, slots, args), ctx),
-          (args, ctx, k) => body.action('next')(bindAll(env, slots, args), ctx, k),
+          (args, ctx, k, mode) => body.action(mode)(bindAll(env, slots, args), ctx, k),
         );
     }
     if (a.k === 'opsym') {
@@ -917,7 +926,7 @@ export class Compiler {
         text,
         arity,
         (args, ctx) => code.value()(bindAll(env, slots, args), ctx),
-        (args, ctx, k) => code.action('next')(bindAll(env, slots, args), ctx, k),
+        (args, ctx, k, mode) => code.action(mode)(bindAll(env, slots, args), ctx, k),
       );
   }
 
@@ -1589,8 +1598,8 @@ export class Compiler {
                 u.name,
                 u.params.length,
                 (args, ctx) => code.value()(bindAll(envFinal, def.paramSlots, args), ctx),
-                (args, ctx, k) =>
-                  code.action('next')(bindAll(envFinal, def.paramSlots, args), ctx, k),
+                (args, ctx, k, mode) =>
+                  code.action(mode)(bindAll(envFinal, def.paramSlots, args), ctx, k),
               );
           },
         });

@@ -97,6 +97,34 @@ export interface Compiled {
   action(mode: ActionMode): ActFn;
   /** True when the expression mentions no primed variable (so a value can be cached). */
   readonly unprimed: boolean;
+  /**
+   * What the expression denotes as the left side of an assignment (TLC's getVar when `primed`
+   * is false, getPrimedVar when true), or null; see `Target`.
+   */
+  target?(primed: boolean): Target | null;
+  /** `UNCHANGED e` for this expression, enumerated as an action (TLC's processUnchanged). */
+  unchanged?(): ActFn;
+}
+
+/**
+ * An assignment target found at compile time: a variable, or a parameter (or LET name) whose
+ * binding decides at run time, since TLC follows the argument passed by name (`primed`: the
+ * argument is to be a primed variable).
+ */
+export type Target = { var: number } | { slot: number; primed: boolean };
+
+/** The variable a target denotes in `env`, following arguments passed by name, or -1. */
+export function resolveTarget(t: Target, env: Env): number {
+  for (let depth = 0; depth < 100; depth++) {
+    if ('var' in t) return t.var;
+    const b = lookup(env, t.slot);
+    if (!(b instanceof Thunk) || !b.code.target) return -1;
+    const next = b.code.target(t.primed);
+    if (next === null) return -1;
+    env = b.env;
+    t = next;
+  }
+  return -1;
 }
 
 /** Init enumerates unprimed variables; Next enumerates primed ones. */
@@ -134,7 +162,8 @@ export class OpClosure implements OpValue {
     /** Calls the operator with arguments passed by name. */
     readonly apply: (args: Binding[], ctx: Ctx) => Value,
     /** Enumerates the operator's body as an action, when it is one. */
-    readonly enumerate: ((args: Binding[], ctx: Ctx, k: (ctx: Ctx) => boolean) => boolean) | null,
+    readonly enumerate:
+      ((args: Binding[], ctx: Ctx, k: (ctx: Ctx) => boolean, mode: ActionMode) => boolean) | null,
     /** The context natives call it in (set when it is handed to a native). */
     public ctx: Ctx | null = null,
   ) {}
