@@ -54,6 +54,11 @@ export interface CfgConstant {
    * to `{ name, value, pos }`.
    */
   arity?: number;
+  /**
+   * For `Name = [Mod] value`: the module whose definition `Name` takes the value, in every
+   * instance of that module (TLC's module-scoped constant). Absent for the root module.
+   */
+  module?: CfgName;
 }
 
 /**
@@ -67,6 +72,11 @@ export interface CfgSubstitution {
   arity: number;
   target: string;
   pos: CfgPos;
+  /**
+   * For `Name <- [Mod] Target`: the module whose definition `Name` is replaced (in every
+   * instance of it) by the root module's `Target`. Absent for the root module.
+   */
+  module?: CfgName;
 }
 
 /**
@@ -369,7 +379,16 @@ class Lexer {
       this.advance();
       return make('punct', '<-');
     }
-    if (c === '=' || c === '{' || c === '}' || c === '(' || c === ')' || c === ',') {
+    if (
+      c === '=' ||
+      c === '{' ||
+      c === '}' ||
+      c === '(' ||
+      c === ')' ||
+      c === ',' ||
+      c === '[' ||
+      c === ']'
+    ) {
       this.advance();
       return make('punct', c);
     }
@@ -680,19 +699,32 @@ class Parser {
       t = this.lex.next();
     }
     if (t.kind === 'punct' && t.text === '<-') {
-      const target = this.expectName(`'<-' in the entry for '${name}'`);
-      this.cfg.substitutions.push({
+      const module = this.moduleScope('<-', name);
+      const target = this.expectName(
+        module
+          ? `'[${module.name}]' in the entry for '${name}'`
+          : `'<-' in the entry for '${name}'`,
+      );
+      const s: CfgSubstitution = {
         name,
         arity: arity ?? 0,
         target: target.text,
         pos: nameTok.pos,
-      });
+      };
+      if (module) s.module = module;
+      this.cfg.substitutions.push(s);
       return;
     }
     if (t.kind === 'punct' && t.text === '=') {
-      const value = this.value(this.lex.next(), `'=' in the entry for '${name}'`, undefined);
+      const module = this.moduleScope('=', name);
+      const value = this.value(
+        this.lex.next(),
+        module ? `'[${module.name}]' in the entry for '${name}'` : `'=' in the entry for '${name}'`,
+        undefined,
+      );
       const c: CfgConstant = { name, value, pos: nameTok.pos };
       if (arity !== undefined) c.arity = arity;
+      if (module) c.module = module;
       this.cfg.constants.push(c);
       return;
     }
@@ -706,6 +738,51 @@ class Parser {
       t.pos,
       `expected '=' or '<-' after constant name '${name}', found ${describe(t)}`,
     );
+  }
+
+  /**
+   * After `<-` or `=`: an optional `[Mod]`, which scopes the entry to module Mod (TLC's
+   * module-scoped override). Returns the module's name and position, or undefined.
+   */
+  private moduleScope(op: string, name: string): CfgName | undefined {
+    const open = this.lex.peek();
+    if (!(open.kind === 'punct' && open.text === '[')) return undefined;
+    this.lex.next();
+    const mod = this.lex.next();
+    if (mod.kind !== 'ident' || isKeyword(mod) || isBool(mod)) {
+      throw this.error(
+        mod.pos,
+        `expected a module name after '${op} [' in the entry for '${name}', found ${describe(mod)}`,
+        `a module-scoped entry reads ${name} ${op} [Module] ${op === '<-' ? 'Definition' : 'value'}`,
+      );
+    }
+    const form = `a module-scoped entry reads ${name} ${op} [${mod.text}] ${op === '<-' ? 'Definition' : 'value'}${
+      op === '='
+        ? '; a record or function cannot be written in a cfg: define it in the spec and write ' +
+          name +
+          ' <- Definition'
+        : ''
+    }`;
+    let close: Token;
+    try {
+      close = this.lex.next();
+    } catch (e) {
+      // `N = [a |-> 1]`: a stray character inside what reads as `[Mod]`.
+      if (!(e instanceof CfgError) || !/: unexpected character '/.test(e.message)) throw e;
+      throw this.error(
+        { line: e.line, col: e.col },
+        `expected ']' after the module name '${mod.text}' in the entry for '${name}', found ${e.message.replace(/^.*?: unexpected character /, '')}`,
+        form,
+      );
+    }
+    if (!(close.kind === 'punct' && close.text === ']')) {
+      throw this.error(
+        close.pos,
+        `expected ']' after the module name '${mod.text}' in the entry for '${name}', found ${describe(close)}`,
+        form,
+      );
+    }
+    return { name: mod.text, pos: mod.pos };
   }
 
   /** Parses `_, _, ...)` after the `(` of `Name(` and returns the number of placeholders. */

@@ -350,6 +350,19 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
       counters.initialGenerated++;
       consider(complete(s, -1, -1), -1, -1, 1, null);
     }
+    if (model.noNext) {
+      const message = 'No next state actions defined to generate successor states from.';
+      return result('eval-error', {
+        message,
+        diagnostic: {
+          code: 'TLA309',
+          severity: 'error',
+          summary: message,
+          location: { file: model.cfg.file, ...model.cfg.init!.pos },
+          hint: 'the cfg names INIT but no NEXT: add NEXT (or a SPECIFICATION) to explore beyond the initial states',
+        },
+      });
+    }
 
     // Breadth-first search; the queue is the tail of `states`.
     while (head < states.length) {

@@ -18,8 +18,21 @@ import { Compiler } from '../eval/compile.ts';
 import { type SubAction, compileAction, splitActions } from '../eval/actions.ts';
 import { type ActFn, Ctx, type Fn, type Runtime, type SearchStats } from '../eval/runtime.ts';
 import { EvalError } from '../values/errors.ts';
-import { type ConstDef, NamespaceBuilder, type ModuleInstance, Scope } from '../eval/scope.ts';
-import type { CfgName, CfgPos, CfgValue, ModelConfig } from './cfg.ts';
+import {
+  type ConstDef,
+  type InstanceDef,
+  NamespaceBuilder,
+  type ModuleInstance,
+  Scope,
+} from '../eval/scope.ts';
+import type {
+  CfgConstant,
+  CfgName,
+  CfgPos,
+  CfgSubstitution,
+  CfgValue,
+  ModelConfig,
+} from './cfg.ts';
 import {
   FcnLike,
   FcnValue,
@@ -107,6 +120,10 @@ export interface Model {
   assumptions: Array<{ fn: Fn; loc: Loc; range: Loc }>;
   checkDeadlock: boolean;
   runtime: Runtime;
+  /** Warnings known before exploring (TLA605: an invariant that is a constant formula). */
+  startWarnings: Diagnostic[];
+  /** The cfg names INIT but no NEXT: TLC computes the initial states, then stops with an error. */
+  noNext?: boolean;
 }
 
 /** Options a caller may set when building a model. */
@@ -140,7 +157,8 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   const loader = new ModuleLoader(tlaFile);
   const rootModule = loader.loadRoot(tlaFile);
   internLikeTlc(cfg, rootModule, loader);
-  const ns = new NamespaceBuilder(loader);
+  const scoped = moduleScopedEntries(cfg, loader);
+  const ns = scoped ? new OverridingNamespace(loader, scoped) : new NamespaceBuilder(loader);
   const root = ns.buildRoot(rootModule);
   const varNames = ns.variables.names;
   const compiler = new Compiler(ns, varNames);
@@ -184,6 +202,7 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   };
 
   bindConstants(cfg, root, ns.constants);
+  if (ns instanceof OverridingNamespace) ns.bind(root, cfg);
   // Resolve every definition now, so that an unknown name or a wrong arity anywhere in the
   // spec is reported before checking starts (as SANY does), not when a state first reaches it.
   for (const d of root.defs.values()) if (d.kind === 'op') compiler.bodyOf(d);
@@ -203,18 +222,55 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   let initExpr: Expr;
   let nextExpr: Expr;
   let fairnessExprs: Expr[] = [];
-  if (cfg.specification) {
+  // TLC checks a spec without variables whose cfg names no behaviour (no INIT, NEXT or
+  // SPECIFICATION) as a constant model: it evaluates the ASSUMEs, computes no state and reports
+  // success with 0 states and depth 0. With variables, it refuses the cfg (exit 151).
+  const constantOnly = !cfg.specification && !cfg.init && !cfg.next && varNames.length === 0;
+  if (!cfg.specification && varNames.length === 0) {
+    // Without variables an INIT or NEXT can only be a constant formula, which TLC refuses.
+    const named = cfg.init ?? cfg.next;
+    if (named)
+      throw new ModelError(
+        cfg.file,
+        named.pos,
+        `The ${named === cfg.init ? 'initial predicate' : 'next state action'} ${named.name} cannot be a constant.`,
+        {
+          hint: 'the spec declares no VARIABLES: remove INIT and NEXT from the cfg to have its ASSUMEs checked, or declare the variables the spec is about',
+        },
+      );
+  }
+  if (constantOnly) {
+    initExpr = { k: 'bool', value: false, loc: rootModule.loc };
+    nextExpr = initExpr;
+  } else if (cfg.specification) {
     const parts = specParts(named(cfg.specification, 'SPECIFICATION'), scope, cfg);
     initExpr = parts.init;
     nextExpr = parts.next;
     fairnessExprs = parts.fairness;
   } else {
     if (!cfg.init)
-      throw new ModelError(cfg.file, undefined, 'the cfg names no INIT (or SPECIFICATION)');
-    if (!cfg.next)
-      throw new ModelError(cfg.file, undefined, 'the cfg names no NEXT (or SPECIFICATION)');
+      throw new ModelError(
+        cfg.file,
+        undefined,
+        'the cfg names no INIT (or SPECIFICATION); TLC says "The configuration file did not specify the initial state predicate."',
+        {
+          hint: 'add INIT and NEXT, or SPECIFICATION, to the cfg (only a spec without VARIABLES may omit them: TLC then just evaluates its ASSUMEs)',
+        },
+      );
     initExpr = named(cfg.init, 'INIT');
-    nextExpr = named(cfg.next, 'NEXT');
+    // Without NEXT, TLC refuses a cfg that asks for invariants or properties; otherwise it
+    // computes the initial states, then stops: "No next state actions defined to generate
+    // successor states from." (exit 75).
+    if (!cfg.next && (cfg.invariants.length > 0 || cfg.properties.length > 0))
+      throw new ModelError(
+        cfg.file,
+        undefined,
+        'the cfg names no NEXT (or SPECIFICATION); TLC says "The configuration file did not specify the next state predicate."',
+        {
+          hint: 'INVARIANT and PROPERTY are checked over the states NEXT reaches: add NEXT to the cfg',
+        },
+      );
+    nextExpr = cfg.next ? named(cfg.next, 'NEXT') : { k: 'bool', value: false, loc: initExpr.loc };
   }
 
   const predicate = (n: CfgName, what: string): NamedPredicate => {
@@ -264,13 +320,15 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
       : [];
 
   const constCtx = new Ctx(null, null, runtime);
+  const startWarnings = constantOnly ? constantInvariants(cfg, invariants, constCtx) : [];
   const view = cfg.view ? predicate(cfg.view, 'VIEW') : undefined;
   const symmetry = cfg.symmetry
     ? permutations(compiler.expr(named(cfg.symmetry, 'SYMMETRY'), scope)(null, constCtx), cfg)
     : undefined;
   // Split on first use: a trace replay never enumerates Next, and splitting a \E over a large
   // constant set compiles one action per element.
-  let actions: SubAction[] | undefined;
+  const noNext = !constantOnly && !cfg.specification && !cfg.next;
+  let actions: SubAction[] | undefined = constantOnly || noNext ? [] : undefined;
   return {
     rootFile: resolve(tlaFile),
     cfg,
@@ -298,7 +356,60 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     })),
     checkDeadlock: opts.checkDeadlock ?? cfg.checkDeadlock ?? true,
     runtime,
+    startWarnings,
+    ...(noNext ? { noNext } : {}),
   };
+}
+
+/**
+ * TLC evaluates an invariant that is a constant formula once, before the ASSUMEs: FALSE refuses
+ * the model (exit 151), TRUE gives a warning. Done here for specs without variables, where every
+ * invariant is one.
+ */
+function constantInvariants(
+  cfg: ModelConfig,
+  invariants: NamedPredicate[],
+  ctx: Ctx,
+): Diagnostic[] {
+  const warnings: Diagnostic[] = [];
+  for (const inv of invariants) {
+    const pos = cfg.invariants.find((n) => n.name === inv.name)?.pos;
+    let v: Value;
+    try {
+      v = inv.fn(null, ctx);
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+      throw new ModelError(
+        cfg.file,
+        pos,
+        `evaluating the invariant ${inv.name} failed: ${e.message}`,
+        {
+          location: e.trail.at(-1) ?? inv.loc,
+        },
+      );
+    }
+    if (typeof v !== 'boolean')
+      throw new ModelError(
+        cfg.file,
+        pos,
+        `The invariant ${inv.name} must be a boolean, but it is ${printValue(v)}`,
+        { location: inv.loc },
+      );
+    if (v === false)
+      throw new ModelError(cfg.file, pos, `The invariant of ${inv.name} is equal to FALSE`, {
+        code: 'TLA501',
+        location: inv.loc,
+        hint: 'the invariant mentions no variable, so it is false of every state: a fact about the constants belongs in an ASSUME',
+      });
+    warnings.push({
+      code: 'TLA605',
+      severity: 'warning',
+      summary: `The invariant ${inv.name} is a constant-level formula (i.e., it contains no variables, primes, or temporal operators) and evaluates to TRUE.`,
+      location: locationOf(inv.loc),
+      hint: 'To assert constant-level formulas in your spec, use ASSUME ConstInv (TLC words it so).',
+    });
+  }
+  return warnings;
 }
 
 /** WF_v(A) / SF_v(A), possibly under `\A x \in S`, compiled for the liveness checker. */
@@ -383,8 +494,195 @@ function internLikeTlc(cfg: ModelConfig, root: Module, loader: ModuleLoader): vo
   finishInterning();
 }
 
+/** A cfg entry scoped to a module (`x <- [Mod] y`, `x = [Mod] v`) and the definition it replaces. */
+interface ScopedEntry {
+  entry: (CfgSubstitution & { module: CfgName }) | (CfgConstant & { module: CfgName });
+  /** Parameters of the replaced definition in Mod. */
+  arity: number;
+}
+
+/**
+ * The module-scoped entries of the cfg, keyed by the body of the definition each replaces: TLC
+ * attaches the replacement to that definition's body, so it holds wherever the body is evaluated
+ * (in every INSTANCE of Mod, and in modules extending Mod). Undefined when there are none.
+ */
+function moduleScopedEntries(
+  cfg: ModelConfig,
+  loader: ModuleLoader,
+): Map<Expr, ScopedEntry> | undefined {
+  const entries = [...cfg.substitutions, ...cfg.constants].filter(
+    (e): e is ScopedEntry['entry'] => e.module !== undefined,
+  );
+  if (entries.length === 0) return undefined;
+  const out = new Map<Expr, ScopedEntry>();
+  for (const entry of entries) {
+    const modName = entry.module.name;
+    let loaded: LoadedModule;
+    try {
+      loaded = loader.load(modName);
+    } catch (e) {
+      if (!(e instanceof TlaSemanticError || e instanceof TlaSyntaxError)) throw e;
+      throw new ModelError(
+        cfg.file,
+        entry.module.pos,
+        `the cfg names module ${modName} in [${modName}], but there is no module ${modName}`,
+        {
+          code: 'TLA304',
+          hint: 'the name in [ ] must be a module the spec EXTENDS or INSTANCEs (TLC, like this engine, ignores one that exists but is not used)',
+        },
+      );
+    }
+    if (loaded.kind !== 'user')
+      throw new ModelError(
+        cfg.file,
+        entry.module.pos,
+        `the cfg overrides ${entry.name} in the standard module ${modName}, which this engine implements natively`,
+        { hint: "override a definition of one of the spec's own modules, or run real TLC" },
+      );
+    const unit = findDefinition(loaded.module, loader, entry.name, new Set());
+    if (!unit)
+      throw new ModelError(
+        cfg.file,
+        entry.pos,
+        `the cfg replaces ${entry.name} in module ${modName}, which defines no operator ${entry.name}`,
+        {
+          code: 'TLA304',
+          hint: `TLC applies [${modName}] to definitions (Name == ...) of module ${modName} only, not to its CONSTANTs`,
+        },
+      );
+    if (unit.k === 'fcndef')
+      throw new ModelError(
+        cfg.file,
+        entry.pos,
+        `the cfg replaces the function definition ${entry.name}[...] of module ${modName}: this engine replaces only operator definitions with [${modName}] yet`,
+        { hint: 'run real TLC for this model' },
+      );
+    out.set(unit.body, { entry, arity: unit.params.length });
+  }
+  return out;
+}
+
+/** The definition `name` of module `mod` or of a module it extends. */
+function findDefinition(
+  mod: Module,
+  loader: ModuleLoader,
+  name: string,
+  seen: Set<string>,
+): (Module['units'][number] & { k: 'opdef' | 'fcndef' }) | undefined {
+  if (seen.has(mod.name)) return undefined;
+  seen.add(mod.name);
+  for (const u of mod.units) if ((u.k === 'opdef' || u.k === 'fcndef') && u.name === name) return u;
+  for (const ext of mod.extends) {
+    let loaded: LoadedModule;
+    try {
+      loaded = loader.load(ext.name);
+    } catch {
+      continue;
+    }
+    if (loaded.kind !== 'user') continue;
+    const found = findDefinition(loaded.module, loader, name, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A namespace in which module-scoped cfg entries replace the bodies of the definitions they
+ * name: in the root (for modules it extends) once bound, and in each instance as it is built.
+ */
+class OverridingNamespace extends NamespaceBuilder {
+  private rootScope: Scope | undefined;
+  /** Replacement bodies, by the original body. */
+  private readonly bodies = new Map<Expr, Expr>();
+
+  constructor(
+    loader: ModuleLoader,
+    private readonly scoped: Map<Expr, ScopedEntry>,
+  ) {
+    super(loader);
+  }
+
+  /** Checks every entry against the root module, then replaces the definitions built so far. */
+  bind(root: ModuleInstance, cfg: ModelConfig): void {
+    this.rootScope = new Scope(root);
+    for (const [body, { entry, arity }] of this.scoped) {
+      const at = entry.module.name;
+      const loc = body.loc;
+      let name: string;
+      if ('target' in entry) {
+        const target = root.defs.get(entry.target);
+        if (!target)
+          throw new ModelError(
+            cfg.file,
+            entry.pos,
+            `the cfg replaces ${entry.name} in module ${at} with ${entry.target}, which the root module does not define`,
+            { code: 'TLA304', hint: definedNameHint(entry.target, root.defs.keys()) },
+          );
+        const targetArity =
+          target.kind === 'op'
+            ? target.params.length
+            : target.kind === 'const' || target.kind === 'subst'
+              ? target.arity
+              : target.kind === 'native'
+                ? undefined
+                : 0;
+        if (targetArity !== undefined && targetArity !== arity)
+          throw new ModelError(
+            cfg.file,
+            entry.pos,
+            `the cfg replaces ${entry.name} (${arity} argument${arity === 1 ? '' : 's'}) in module ${at} with ${entry.target}, which takes ${targetArity}`,
+          );
+        name = entry.target;
+      } else {
+        // The value lives in a constant of the root namespace under a name no spec can write.
+        name = `[${at}]${entry.name}`;
+        root.defs.set(name, {
+          kind: 'const',
+          name,
+          arity: 0,
+          loc,
+          value: cfgValue(entry.value),
+        });
+      }
+      this.bodies.set(body, { k: 'ident', name, loc });
+    }
+    this.patch(root);
+  }
+
+  override instanceOf(def: InstanceDef): ModuleInstance {
+    const inst = super.instanceOf(def);
+    this.patch(inst);
+    return inst;
+  }
+
+  private patch(inst: ModuleInstance): void {
+    const rootScope = this.rootScope;
+    if (!rootScope) return;
+    for (const d of inst.defs.values()) {
+      if (d.kind !== 'op') continue;
+      const replacement = this.bodies.get(d.body);
+      if (!replacement || replacement.k !== 'ident') continue;
+      d.body =
+        d.params.length === 0 || 'value' in (rootScope.inst.defs.get(replacement.name) ?? {})
+          ? replacement
+          : {
+              k: 'apply',
+              name: replacement.name,
+              text: replacement.name,
+              args: d.params.map((p) => ({ k: 'ident', name: p.name, loc: replacement.loc })),
+              loc: replacement.loc,
+            };
+      d.scope = rootScope;
+      d.fn = undefined;
+      d.constantLevel = undefined;
+      d.cached = undefined;
+    }
+  }
+}
+
 function bindConstants(cfg: ModelConfig, root: ModuleInstance, constants: ConstDef[]): void {
   for (const c of cfg.constants) {
+    if (c.module) continue; // bound by OverridingNamespace
     const d = root.defs.get(c.name);
     if (!d)
       throw new ModelError(
@@ -412,6 +710,7 @@ function bindConstants(cfg: ModelConfig, root: ModuleInstance, constants: ConstD
       });
   }
   for (const s of cfg.substitutions) {
+    if (s.module) continue; // bound by OverridingNamespace
     const d = root.defs.get(s.name);
     if (!d)
       throw new ModelError(

@@ -39,7 +39,7 @@ export function checkModel(
     const result = explore(model, opts);
     return {
       ...result,
-      warnings: [...layoutWarnings(model), ...(result.warnings ?? [])],
+      warnings: [...layoutWarnings(model), ...model.startWarnings, ...(result.warnings ?? [])],
       unsupportedProperties: model.unsupportedProperties,
     };
   } catch (e) {

@@ -24,6 +24,7 @@ export const WARNING_CODES = {
   livenessUnderReduction: 'TLA602',
   vacuousInvariant: 'TLA603',
   vacuousLeadsTo: 'TLA604',
+  constantInvariant: 'TLA605',
 } as const satisfies Record<string, DiagnosticCode>;
 
 /** A warning as one line of text: `Warning: file:line:col: summary [TLA6xx]`. */

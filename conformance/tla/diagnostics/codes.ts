@@ -41,6 +41,7 @@ export const CODES = {
   TLA602: 'liveness checked under CONSTRAINT, SYMMETRY or VIEW',
   TLA603: 'an invariant that holds only because its premise never does',
   TLA604: 'a leads-to whose premise never holds',
+  TLA605: 'a constant-level invariant',
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;

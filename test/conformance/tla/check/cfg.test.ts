@@ -393,6 +393,102 @@ describe('parseCfg: substitutions', () => {
   });
 });
 
+describe('parseCfg: module-scoped entries (Name <- [Mod] Def, Name = [Mod] value)', () => {
+  it('parses <- [Mod] with and without spaces, as in the Paxos examples', () => {
+    const cfg = parse('CONSTANTS\n  Ballot <-[Voting] MCBallot\n  Ballot <- [ Voting ]def_ov_1');
+    expect(cfg.substitutions).toStrictEqual([
+      {
+        name: 'Ballot',
+        arity: 0,
+        target: 'MCBallot',
+        pos: pos(2, 3),
+        module: name('Voting', 2, 13),
+      },
+      {
+        name: 'Ballot',
+        arity: 0,
+        target: 'def_ov_1',
+        pos: pos(3, 3),
+        module: name('Voting', 3, 15),
+      },
+    ]);
+  });
+
+  it("parses = [Mod] value, and keeps it apart from the root module's constants", () => {
+    const cfg = parse('CONSTANTS N = 3\n  Max = [Counter] {a, 2}\n  Op(_) <- [M] MCOp');
+    expect(cfg.constants).toStrictEqual([
+      { name: 'N', value: int(3), pos: pos(1, 11) },
+      { name: 'Max', value: set(mv('a'), int(2)), pos: pos(2, 3), module: name('Counter', 2, 10) },
+    ]);
+    expect(cfg.substitutions).toStrictEqual([
+      { name: 'Op', arity: 1, target: 'MCOp', pos: pos(3, 3), module: name('M', 3, 13) },
+    ]);
+  });
+
+  it('does not add a module to entries of the root module', () => {
+    expect('module' in parse('CONSTANT N = 3').constants[0]!).toBe(false);
+    expect('module' in parse('CONSTANT N <- M').substitutions[0]!).toBe(false);
+  });
+
+  it('reports a malformed [Mod] at the offending token', () => {
+    expectError(
+      'CONSTANT\n  B <- [] X',
+      2,
+      9,
+      "expected a module name after '<- [' in the entry for 'B', found ']'",
+    );
+    expectError(
+      'CONSTANT B <- [Voting X',
+      1,
+      23,
+      "expected ']' after the module name 'Voting' in the entry for 'B', found 'X'",
+    );
+    expectError(
+      'CONSTANT B = [Voting',
+      1,
+      21,
+      "expected ']' after the module name 'Voting' in the entry for 'B', found end of file",
+    );
+    expectError(
+      'CONSTANT B = [3] 4',
+      1,
+      15,
+      "expected a module name after '= [' in the entry for 'B', found '3'",
+    );
+    expectError(
+      'CONSTANT B <- [Voting]\nINIT Init',
+      2,
+      1,
+      "expected a name after '[Voting]' in the entry for 'B', found keyword 'INIT'",
+    );
+    expectError(
+      'CONSTANT B = [Voting] }',
+      1,
+      23,
+      "expected a value after '[Voting]' in the entry for 'B', found '}'",
+    );
+    expectError('INIT [Voting] Init', 1, 6, "expected a name after 'INIT', found '['");
+  });
+
+  it('reports a record written as a value at its first foreign character', () => {
+    expectError(
+      'CONSTANT N = [a |-> 1]',
+      1,
+      17,
+      "expected ']' after the module name 'a' in the entry for 'N', found '|'",
+    );
+    expect(fail('CONSTANT N = [a |-> 1]').diagnostic.hint).toContain(
+      'a record or function cannot be written in a cfg',
+    );
+  });
+
+  it('gives the hint on the form of a module-scoped entry', () => {
+    expect(fail('CONSTANT B <- [Voting X').diagnostic.hint).toBe(
+      'a module-scoped entry reads B <- [Voting] Definition',
+    );
+  });
+});
+
 describe('parseCfg: errors', () => {
   it('throws CfgError, an Error with a located message', () => {
     const e = fail('INIT');
