@@ -93,6 +93,8 @@ export class TimelockNode {
   private wakeAt = Infinity;
   private readonly syncTimer: NodeJS.Timeout | null;
   private failed: Error | null = null;
+  /** True while the server learns again, at boot, what it had learned before. */
+  private relearning = false;
   private stopped = false;
   private readonly startedAt = Date.now();
 
@@ -139,7 +141,9 @@ export class TimelockNode {
         'restarted on an existing data folder and trace',
       );
     }
+    this.relearning = true;
     this.host.relearn(store.learnedValues());
+    this.relearning = false;
     this.batcher = new RangeBatcher((ns, count) => this.coreRequest(ns, count), MAX_RANGE);
     const gate = new PeerGate(opts.secret, new Set(opts.servers.keys()));
     const backend = this.backend();
@@ -325,7 +329,8 @@ export class TimelockNode {
       case 'Learn': {
         const { L, q, v } = action.params;
         this.state.store.learn(L, q, v);
-        if (L === LEADER_LOG) {
+        // What a restarted server learns again from its own disk is not a leadership change.
+        if (L === LEADER_LOG && !this.relearning) {
           this.metrics.leadershipChanges.inc();
           this.log.info(
             { term: q, leader: (v as { leader: ServerId }).leader },

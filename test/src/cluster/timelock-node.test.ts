@@ -77,6 +77,9 @@ describe('TimelockNode', () => {
     const second = await start();
     const c = await fresh(second, 3);
     expect(c.lower).toBeGreaterThan(b.upper);
+    // It learned its own leadership again from disk: no new term, no leadership change.
+    const after = await (await fetch(`${second.url}/metrics`)).text();
+    expect(metric(after, 'timelock_leadership_changes_total')).toBe(0);
     await second.stop();
     running.length = 0;
 
