@@ -9,19 +9,17 @@
  * file instead). fixtures/cfg-corpus holds three corpus models that need these forms, checked
  * by the parity runner against TLC's recorded results.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ParityCase, runParityCase } from '../../../../conformance/tla/check/parity.ts';
 import { InputError, checkModel } from '../../../../conformance/tla/check/run.ts';
 import { exitCode } from '../../../../conformance/tla/check/report.ts';
 import { tlcErrorMessage } from '../../../../conformance/tlc/output.ts';
-import { runTlc } from '../../../../conformance/tlc/runner.ts';
+import { describeRecordedTlcOutcomes, recordedFixtures } from '../recorded-tlc.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'cfg-modes');
 const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'cfg-corpus');
-const EXPECTED_FILE = join(FIXTURES, 'expected.json');
 
 /** What a run reported that this test compares. */
 interface Outcome {
@@ -34,11 +32,7 @@ interface Outcome {
   depth: number | null;
 }
 
-const cases = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
-const expected = JSON.parse(readFileSync(EXPECTED_FILE, 'utf8')) as Record<string, Outcome>;
+const { cases, expected } = recordedFixtures<Outcome>(FIXTURES);
 
 const files = (name: string, dir = FIXTURES) =>
   [join(dir, name, `${name}.tla`), join(dir, name, `${name}.cfg`)] as const;
@@ -147,46 +141,12 @@ describe('corpus models that need these cfg forms (parity runner)', () => {
   );
 });
 
-const jar = process.env.TLA2TOOLS_JAR;
-const temporary: string[] = [];
-afterAll(() => temporary.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** TLC's outcome for a case, run on a copy. */
-function tlcOutcome(name: string): Outcome {
-  const dir = mkdtempSync(join(tmpdir(), 'tlc-cfg-modes-'));
-  temporary.push(dir);
-  cpSync(join(FIXTURES, name), dir, { recursive: true });
-  const run = runTlc(join(dir, `${name}.tla`), join(dir, `${name}.cfg`));
-  return {
-    exitCode: run.exitCode,
-    kind: run.exitCode === 151 ? 'input-error' : run.kind,
-    message: tlcErrorMessage(run.output),
-    generated: run.generated,
-    distinct: run.distinct,
-    depth: run.depth,
-  };
-}
-
-describe.skipIf(!jar)('real TLC still gives the recorded outcomes (TLA2TOOLS_JAR)', () => {
-  const update = process.env.UPDATE_TLC_FIXTURES === '1';
-  const fresh: Record<string, Outcome> = {};
-  afterAll(() => {
-    if (update) writeFileSync(EXPECTED_FILE, JSON.stringify(fresh, null, 2) + '\n');
-  });
-
-  it.each(cases)(
-    '%s',
-    (name) => {
-      const tlc = tlcOutcome(name);
-      fresh[name] = tlc;
-      if (!update) expect(tlc).toEqual(expected[name]);
-    },
-    60_000,
-  );
-});
-
-if (!jar) {
-  describe('real TLC', () => {
-    it.skip('is not run: set TLA2TOOLS_JAR=/path/to/tla2tools.jar to check the recorded outcomes against it', () => {});
-  });
-}
+/** TLC's outcome for each case, re-checked against the record when there is a jar. */
+describeRecordedTlcOutcomes(FIXTURES, (run): Outcome => ({
+  exitCode: run.exitCode,
+  kind: run.exitCode === 151 ? 'input-error' : run.kind,
+  message: tlcErrorMessage(run.output),
+  generated: run.generated,
+  distinct: run.distinct,
+  depth: run.depth,
+}));

@@ -12,16 +12,13 @@
  * real TLC's exit code and counts for it. With TLA2TOOLS_JAR set, the cases also run through
  * TLC, which must still give the recorded outcome (UPDATE_TLC_FIXTURES=1 rewrites it instead).
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkModel } from '../../../../conformance/tla/check/run.ts';
 import { exitCode } from '../../../../conformance/tla/check/report.ts';
-import { runTlc } from '../../../../conformance/tlc/runner.ts';
+import { describeRecordedTlcOutcomes, recordedFixtures } from '../recorded-tlc.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'assign');
-const EXPECTED_FILE = join(FIXTURES, 'expected.json');
 
 /** What a run printed that this test compares. */
 interface Outcome {
@@ -31,11 +28,7 @@ interface Outcome {
   distinct: number | null;
 }
 
-const cases = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
-const expected = JSON.parse(readFileSync(EXPECTED_FILE, 'utf8')) as Record<string, Outcome>;
+const { cases, expected } = recordedFixtures<Outcome>(FIXTURES);
 
 function ours(name: string) {
   return checkModel(join(FIXTURES, name, `${name}.tla`), join(FIXTURES, name, `${name}.cfg`), {
@@ -65,39 +58,9 @@ describe('the engine finds assignments where TLC does (recorded TLC outcomes)', 
   });
 });
 
-const jar = process.env.TLA2TOOLS_JAR;
-const temporary: string[] = [];
-afterAll(() => temporary.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** TLC's outcome for a case, run on a copy (TLC writes its state files next to the spec). */
-function tlcOutcome(name: string): Outcome {
-  const dir = mkdtempSync(join(tmpdir(), 'tlc-assign-'));
-  temporary.push(dir);
-  cpSync(join(FIXTURES, name), dir, { recursive: true });
-  const run = runTlc(join(dir, `${name}.tla`), join(dir, `${name}.cfg`));
-  return { exitCode: run.exitCode, generated: run.generated, distinct: run.distinct };
-}
-
-describe.skipIf(!jar)('real TLC still gives the recorded outcomes (TLA2TOOLS_JAR)', () => {
-  const update = process.env.UPDATE_TLC_FIXTURES === '1';
-  const fresh: Record<string, Outcome> = {};
-  afterAll(() => {
-    if (update) writeFileSync(EXPECTED_FILE, JSON.stringify(fresh, null, 2) + '\n');
-  });
-
-  it.each(cases)(
-    '%s',
-    (name) => {
-      const tlc = tlcOutcome(name);
-      fresh[name] = tlc;
-      if (!update) expect(tlc).toEqual(expected[name]);
-    },
-    60_000,
-  );
-});
-
-if (!jar) {
-  describe('real TLC', () => {
-    it.skip('is not run: set TLA2TOOLS_JAR=/path/to/tla2tools.jar to check the recorded outcomes against it', () => {});
-  });
-}
+/** TLC's outcome for each case, re-checked against the record when there is a jar. */
+describeRecordedTlcOutcomes(FIXTURES, (run): Outcome => ({
+  exitCode: run.exitCode,
+  generated: run.generated,
+  distinct: run.distinct,
+}));

@@ -8,17 +8,14 @@
  * With TLA2TOOLS_JAR set, the same cases also run through real TLC, which must still print what
  * was recorded (and UPDATE_TLC_FIXTURES=1 rewrites expected.json from those runs instead).
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkModel } from '../../../../conformance/tla/check/run.ts';
 import { exitCode } from '../../../../conformance/tla/check/report.ts';
 import { tlcErrorMessage } from '../../../../conformance/tlc/output.ts';
-import { runTlc } from '../../../../conformance/tlc/runner.ts';
+import { describeRecordedTlcOutcomes, recordedFixtures } from '../recorded-tlc.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'compare');
-const EXPECTED_FILE = join(FIXTURES, 'expected.json');
 
 /** What a run printed that this test compares. */
 interface Outcome {
@@ -30,11 +27,7 @@ interface Outcome {
   distinct: number | null;
 }
 
-const cases = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
-const expected = JSON.parse(readFileSync(EXPECTED_FILE, 'utf8')) as Record<string, Outcome>;
+const { cases, expected } = recordedFixtures<Outcome>(FIXTURES);
 
 function ours(name: string): Outcome {
   const r = checkModel(join(FIXTURES, name, `${name}.tla`), join(FIXTURES, name, `${name}.cfg`), {
@@ -73,44 +66,10 @@ describe('the engine compares values as TLC does (recorded TLC outcomes)', () =>
   });
 });
 
-const jar = process.env.TLA2TOOLS_JAR;
-const temporary: string[] = [];
-afterAll(() => temporary.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** TLC's outcome for a case, run on a copy (TLC writes its state files next to the spec). */
-function tlcOutcome(name: string): Outcome {
-  const dir = mkdtempSync(join(tmpdir(), 'tlc-compare-'));
-  temporary.push(dir);
-  cpSync(join(FIXTURES, name), dir, { recursive: true });
-  const run = runTlc(join(dir, `${name}.tla`), join(dir, `${name}.cfg`));
-  return {
-    exitCode: run.exitCode,
-    message: tlcErrorMessage(run.output),
-    generated: run.generated,
-    distinct: run.distinct,
-  };
-}
-
-describe.skipIf(!jar)('real TLC still gives the recorded outcomes (TLA2TOOLS_JAR)', () => {
-  const update = process.env.UPDATE_TLC_FIXTURES === '1';
-  const fresh: Record<string, Outcome> = {};
-  afterAll(() => {
-    if (update) writeFileSync(EXPECTED_FILE, JSON.stringify(fresh, null, 2) + '\n');
-  });
-
-  it.each(cases)(
-    '%s',
-    (name) => {
-      const tlc = tlcOutcome(name);
-      fresh[name] = tlc;
-      if (!update) expect(tlc).toEqual(expected[name]);
-    },
-    60_000,
-  );
-});
-
-if (!jar) {
-  describe('real TLC', () => {
-    it.skip('is not run: set TLA2TOOLS_JAR=/path/to/tla2tools.jar to check the recorded outcomes against it', () => {});
-  });
-}
+/** TLC's outcome for each case, re-checked against the record when there is a jar. */
+describeRecordedTlcOutcomes(FIXTURES, (run): Outcome => ({
+  exitCode: run.exitCode,
+  message: tlcErrorMessage(run.output),
+  generated: run.generated,
+  distinct: run.distinct,
+}));
