@@ -38,7 +38,6 @@ import {
   FcnValue,
   ModelValue,
   SetValue,
-  StrValue,
   type Value,
   finishInterning,
   intern,
@@ -47,7 +46,7 @@ import {
   setOf,
   str,
 } from '../values/value.ts';
-import type { Permutation } from '../values/permute.ts';
+import { type Permutation, permutationGroup } from '../values/permute.ts';
 import {
   type Fairness,
   type LivenessProperty,
@@ -55,6 +54,7 @@ import {
   containsTemporal,
 } from './liveness.ts';
 import { printValue } from '../values/print.ts';
+import { type RunSettings, tlcRegisters } from './tlc-registers.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { locationOf } from '../diagnostics/location.ts';
@@ -134,6 +134,8 @@ export interface ModelOptions {
   checkDeadlock?: boolean;
   /** Compiles branch points to record the arms they take (see `eval/branches.ts`). */
   branchProbe?: BranchProbe;
+  /** How the model will be run, for `TLCGet("config")` (default: breadth-first, one worker). */
+  run?: Partial<Omit<RunSettings, 'checkDeadlock'>>;
 }
 
 /** Converts a cfg value to a TLA+ value. */
@@ -163,7 +165,6 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   const varNames = ns.variables.names;
   const compiler = new Compiler(ns, varNames);
   compiler.probe = opts.branchProbe;
-  const registers = new Map<string, Value>();
   const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const stats: SearchStats = {
     level: 1,
@@ -177,28 +178,12 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     varNames,
     print,
     stats,
-    tlcGet: (key) => {
-      if (key instanceof StrValue) {
-        // The statistics TLC exposes while model checking.
-        const stat: Record<string, () => number> = {
-          level: () => stats.level,
-          distinct: () => stats.distinct,
-          generated: () => stats.generated,
-          queue: () => stats.queue,
-          diameter: () => stats.diameter,
-          duration: () => Math.floor((Date.now() - stats.startedMs) / 1000),
-        };
-        if (key.text in stat) return stat[key.text]();
-      }
-      const k = printValue(key);
-      const v = registers.get(k);
-      if (v === undefined)
-        throw new EvalError(`TLCGet(${k}): no value was set with TLCSet(${k}, ...)`);
-      return v;
-    },
-    tlcSet: (key, v) => {
-      registers.set(printValue(key), v);
-    },
+    ...tlcRegisters(stats, () => ({
+      mode: opts.run?.mode ?? 'bfs',
+      workers: opts.run?.workers ?? 1,
+      checkDeadlock: opts.checkDeadlock ?? cfg.checkDeadlock ?? true,
+      seed: opts.run?.seed,
+    })),
   };
 
   bindConstants(cfg, root, ns.constants);
@@ -462,9 +447,9 @@ function permutations(v: Value, cfg: ModelConfig): Permutation[] {
       if (!(k instanceof ModelValue) || !(to instanceof ModelValue)) bad();
       if (k !== to) map.set(k as ModelValue, to as ModelValue);
     });
-    if (map.size > 0) out.push(map);
+    out.push(map);
   }
-  return out;
+  return permutationGroup(out);
 }
 
 /**
@@ -792,7 +777,11 @@ function specParts(
     if (e.k === 'always' || e.k === 'eventually' || e.k === 'leadsTo') return;
     if (e.k === 'ident') {
       const body = definitionBody(e, sc);
-      if (body && (body.k === 'and' || isTemporal(body))) {
+      // A definition an unnamed INSTANCE brought in is read in its own scope (its module's
+      // substitutions): kept whole when it has no temporal part, as Init usually has none.
+      const d = sc.inst.defs.get(e.name);
+      const foreign = d?.kind === 'op' && d.scope.inst !== sc.inst && !containsTemporal(d.body);
+      if (body && !foreign && (body.k === 'and' || isTemporal(body))) {
         visit(body, depth + 1);
         return;
       }

@@ -60,6 +60,7 @@ import {
   union as setUnion,
 } from './builtins.ts';
 import { compileAction, compileUnchanged, staticTarget } from './actions.ts';
+import { selectedDefinition } from './subexpression.ts';
 import {
   type ActFn,
   type ActionMode,
@@ -86,6 +87,7 @@ import {
   Scope,
   type SubstDef,
   definedAs,
+  makeInstanceDef,
   makeOpDef,
   newSlot,
 } from './scope.ts';
@@ -1117,7 +1119,8 @@ export class Compiler {
     const binders: Array<(acc: Env, env: Env, ctx: Ctx) => Env> = [];
     for (let i = 0; i < e.steps.length - 1; i++) {
       const step = e.steps[i];
-      const d = inst.defs.get(step.name);
+      const d =
+        (i === 0 ? sc.findLocal(step.name)?.instance : undefined) ?? inst.defs.get(step.name);
       if (!d || d.kind !== 'instance')
         return semantic(
           e.loc,
@@ -1141,10 +1144,16 @@ export class Compiler {
       inst = this.ns.instanceOf(d as InstanceDef);
     }
     const lastName = e.steps[e.steps.length - 1].name;
-    const def = inst.defs.get(lastName);
-    if (!def || inst.localNames.has(lastName))
+    // `Op!1` where Op is a LET definition.
+    const letDef = e.steps.length === 1 ? sc.findLocal(lastName)?.def : undefined;
+    const def = letDef ?? inst.defs.get(lastName);
+    // A module's own LOCAL definitions are visible to its subexpression names (`LocalInv!2`).
+    if (!def || (e.steps.length > 1 && inst.localNames.has(lastName)))
       return semantic(e.loc, `module ${inst.name} has no (non-LOCAL) definition ${lastName}`);
-    return { def, binders, scope: sc };
+    if (e.select === undefined) return { def, binders, scope: sc };
+    if (def.kind !== 'op')
+      return semantic(e.loc, `${lastName} is not an operator definition: nothing to select from`);
+    return { def: selectedDefinition(def, e.select, e.loc), binders, scope: sc };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1630,8 +1639,14 @@ export class Compiler {
         });
       } else if (u.k === 'recursive') {
         continue;
+      } else if (u.k === 'instance' && u.name !== undefined) {
+        // Only `M!Op` can use it: it binds no value, and its substitutions see the LET's scope.
+        scope = scope.withInstance(makeInstanceDef(u, scope));
       } else {
-        return semantic(u.loc, 'only operator and function definitions may appear in a LET');
+        return semantic(
+          u.loc,
+          'only operator, function and named INSTANCE definitions may appear in a LET',
+        );
       }
     }
     const full = scope;

@@ -120,6 +120,8 @@ export interface Local {
   arity: number;
   /** For LET definitions: the definition (so actions can be enumerated through it). */
   def?: OpDef;
+  /** For `LET M == INSTANCE T IN ...`: the instance, used as `M!Op` (M is no value). */
+  instance?: InstanceDef;
   up: Local | null;
 }
 
@@ -132,6 +134,17 @@ export class Scope {
 
   with(name: string, slot: number, arity = 0, def?: OpDef): Scope {
     return new Scope(this.inst, { name, slot, arity, def, up: this.locals });
+  }
+
+  /** `M == INSTANCE T` inside a LET. */
+  withInstance(def: InstanceDef): Scope {
+    return new Scope(this.inst, {
+      name: def.name,
+      slot: -1,
+      arity: def.params.length,
+      instance: def,
+      up: this.locals,
+    });
   }
 
   findLocal(name: string): Local | undefined {
@@ -300,16 +313,7 @@ export class NamespaceBuilder {
         return; // operators are resolved lazily, so forward references need no declaration
       case 'instance': {
         if (unit.name !== undefined) {
-          const def: InstanceDef = {
-            kind: 'instance',
-            name: unit.name,
-            params: unit.params,
-            paramSlots: unit.params.map(() => newSlot()),
-            unit,
-            outer: scope,
-            local: unit.local,
-          };
-          this.define(inst, unit.name, def, unit.loc, unit.local);
+          this.define(inst, unit.name, makeInstanceDef(unit, scope), unit.loc, unit.local);
           return;
         }
         const target = this.buildInstance(unit, scope, [], []);
@@ -380,6 +384,21 @@ export function makeOpDef(unit: Unit & { k: 'opdef' }, scope: Scope): OpDef {
     body: unit.body,
     scope,
     loc: unit.loc,
+    local: unit.local,
+  };
+}
+
+/** `M == INSTANCE T WITH ...` (or `M(p) == ...`), whose substitutions are read in `outer`. */
+export function makeInstanceDef(unit: Unit & { k: 'instance' }, outer: Scope): InstanceDef {
+  if (unit.name === undefined)
+    throw new TlaSemanticError(unit.loc, 'an unnamed INSTANCE has no name to refer to it by');
+  return {
+    kind: 'instance',
+    name: unit.name,
+    params: unit.params,
+    paramSlots: unit.params.map(() => newSlot()),
+    unit,
+    outer,
     local: unit.local,
   };
 }

@@ -43,8 +43,16 @@ export type Expr =
   | { k: 'ident'; name: string; loc: Loc }
   /** Application of a named operator (user-defined, built in or from a standard module). */
   | { k: 'apply'; name: string; text: string; args: Expr[]; loc: Loc }
-  /** `M!Op(args)` or `M(p)!N!Op`: each step names an instance (or the final operator). */
-  | { k: 'prefixed'; steps: Array<{ name: string; args: Expr[] }>; loc: Loc }
+  /**
+   * `M!Op(args)` or `M(p)!N!Op`: each step names an instance (or the final operator). With
+   * `select`, a part of the final operator's body: `Inv!2` (its second conjunct), `Thm!:`.
+   */
+  | {
+      k: 'prefixed';
+      steps: PrefixStep[];
+      select?: Selector[];
+      loc: Loc;
+    }
   /** `LAMBDA x, y : e`, only as an operator argument. */
   | { k: 'lambda'; params: string[]; body: Expr; loc: Loc; paramLocs?: Loc[] }
   /** An operator symbol passed as an argument, e.g. `SortSeq(s, <)`. */
@@ -88,6 +96,18 @@ export type Expr =
   | { k: 'eventually'; expr: Expr; loc: Loc }
   | { k: 'leadsTo'; lhs: Expr; rhs: Expr; loc: Loc }
   | { k: 'fair'; strong: boolean; sub: Expr; action: Expr; loc: Loc };
+
+/** `Name` or `Name(args)` in `M!N(args)!Op`. */
+export interface PrefixStep {
+  name: string;
+  args: Expr[];
+}
+
+/**
+ * One step of a subexpression name: `!2` (the second operand), `!<<` and `!>>` (the action and
+ * the subscript of `<<A>>_v`), `!:` (the body itself).
+ */
+export type Selector = number | '<<' | '>>' | ':';
 
 /** A formal parameter: `x` (arity 0) or `F(_, _)` (arity 2). */
 export interface Param {

@@ -13,6 +13,8 @@ import {
   type Loc,
   type Module,
   type Param,
+  type PrefixStep,
+  type Selector,
   type Unit,
   symbolName,
 } from './ast.ts';
@@ -408,6 +410,8 @@ class Converter {
           loc: this.loc(n),
         };
       }
+      case 'theorem':
+        return this.theorem(n);
       case 'recursive_declaration':
         return { k: 'recursive', decls: named(n).map((c) => this.param(c)), loc: this.loc(n) };
       case 'header_line':
@@ -415,7 +419,6 @@ class Converter {
       case 'single_line':
       case 'comment':
       case 'block_comment':
-      case 'theorem':
       case 'use_or_hide':
       case 'module':
       case 'extramodular_text':
@@ -424,6 +427,24 @@ class Converter {
         if (n.type.endsWith('proof') || n.type.endsWith('step')) return undefined;
         return this.fail(n, `unsupported module-level construct '${n.type}'`, 'TLA107');
     }
+  }
+
+  /**
+   * `THEOREM Name == P` names P, as a definition would: a model may check it (`ASSUME Name`,
+   * `Name!2`). Unnamed theorems and ASSUME/PROVE statements name nothing an expression can use.
+   */
+  theorem(n: Node): Unit | undefined {
+    const name = n.childForFieldName('name');
+    const statement = n.childForFieldName('statement');
+    if (!name || !statement || statement.type === 'assume_prove') return undefined;
+    return {
+      k: 'opdef',
+      name: name.text,
+      params: [],
+      body: this.expr(statement),
+      local: false,
+      loc: this.loc(n),
+    };
   }
 
   opdef(n: Node, local: boolean): Unit {
@@ -707,6 +728,8 @@ class Converter {
         return { k: 'at', loc };
       case 'prefixed_op':
         return this.prefixed(n, loc);
+      case 'subexpression':
+        return this.subexpression(n, loc);
       case 'step_expr_or_stutter': {
         const parts = named(n);
         return {
@@ -837,37 +860,79 @@ class Converter {
   }
 
   prefixed(n: Node, loc: Loc): Expr {
-    const steps: Array<{ name: string; args: Expr[] }> = [];
-    const addStep = (c: Node) => {
-      if (c.type === 'bound_op') {
-        steps.push({
+    const steps: PrefixStep[] = [];
+    const prefix = n.childForFieldName('prefix')!;
+    for (const comp of named(prefix)) {
+      if (comp.type !== 'subexpr_component')
+        this.fail(comp, 'subexpression selectors (M!1, M!:) are not supported here', 'TLA107');
+      steps.push(this.prefixStep(named(comp)[0]));
+    }
+    steps.push(this.prefixStep(n.childForFieldName('op')!));
+    return { k: 'prefixed', steps, loc };
+  }
+
+  /** One `Name` or `Name(args)` of `M!N!Op(args)`. */
+  prefixStep(c: Node): PrefixStep {
+    switch (c.type) {
+      case 'bound_op':
+        return {
           name: c.childForFieldName('name')!.text,
           args: c
             .childrenForFieldName('parameter')
             .filter((p) => p.isNamed && !COMMENTS.has(p.type))
             .map((p) => this.arg(p)),
-        });
-      } else if (c.type === 'identifier_ref') {
-        steps.push({ name: c.text, args: [] });
-      } else if (c.type === 'bound_nonfix_op') {
+        };
+      case 'identifier_ref':
+        return { name: c.text, args: [] };
+      case 'bound_nonfix_op': {
         const sym = c.childForFieldName('symbol')!;
-        steps.push({
+        return {
           name: this.opName(sym),
           args: this.exprs(named(c).filter((x) => x.startIndex !== sym.startIndex)),
-        });
-      } else if (c.type.endsWith('_op_symbol')) {
-        steps.push({ name: this.opName(c), args: [] });
-      } else {
-        this.fail(c, `unsupported form in M!Op: '${c.type}'`, 'TLA107');
+        };
       }
-    };
-    const prefix = n.childForFieldName('prefix')!;
-    for (const comp of named(prefix)) {
-      if (comp.type !== 'subexpr_component')
-        this.fail(comp, 'subexpression selectors (M!1, M!:) are not supported', 'TLA107');
-      addStep(named(comp)[0]);
+      default:
+        if (c.type.endsWith('_op_symbol')) return { name: this.opName(c), args: [] };
+        return this.fail(c, `unsupported form in M!Op: '${c.type}'`, 'TLA107');
     }
-    addStep(n.childForFieldName('op')!);
-    return { k: 'prefixed', steps, loc };
+  }
+
+  /**
+   * A subexpression name, `Inv!2`, `Thm!:`, `M!Op(x)!1!<<`: the names lead to a definition and
+   * the selectors that follow pick a part of its body.
+   */
+  subexpression(n: Node, loc: Loc): Expr {
+    const steps: PrefixStep[] = [];
+    const select: Selector[] = [];
+    const parts = named(n).flatMap((c) => (c.type === 'subexpr_prefix' ? named(c) : [c]));
+    for (const part of parts) {
+      if (part.type === 'subexpr_component') {
+        if (select.length > 0)
+          this.fail(part, 'labels in subexpression names (Op!1!lab) are not supported', 'TLA107');
+        steps.push(this.prefixStep(named(part)[0]));
+      } else if (part.type === 'subexpr_tree_nav') {
+        const nav = named(part)[0];
+        switch (nav.type) {
+          case 'child_id':
+            select.push(Number(nav.text));
+            break;
+          case 'colon':
+            select.push(':');
+            break;
+          case 'langle_bracket':
+            select.push('<<');
+            break;
+          case 'rangle_bracket':
+            select.push('>>');
+            break;
+          default:
+            this.fail(nav, `the subexpression selector '${nav.text}' is not supported`, 'TLA107');
+        }
+      } else {
+        this.fail(part, `unsupported subexpression name part '${part.type}'`, 'TLA107');
+      }
+    }
+    if (steps.length === 0) this.fail(n, 'a subexpression name must start with a name', 'TLA107');
+    return { k: 'prefixed', steps, select, loc };
   }
 }

@@ -35,3 +35,48 @@ export function permuteValue(v: Value, p: Permutation): Value {
   }
   return v;
 }
+
+/** `p` after `q`: x goes to p(q(x)). */
+function compose(p: Permutation, q: Permutation): Map<ModelValue, ModelValue> {
+  const out = new Map<ModelValue, ModelValue>();
+  for (const x of new Set([...q.keys(), ...p.keys()])) {
+    const y = q.get(x) ?? x;
+    const z = p.get(y) ?? y;
+    if (z !== x) out.set(x, z);
+  }
+  return out;
+}
+
+/** A key naming a permutation, whatever order its pairs were inserted in. */
+function permutationKey(p: Permutation, ids: Map<ModelValue, number>): string {
+  const id = (v: ModelValue) => ids.get(v) ?? ids.set(v, ids.size).size - 1;
+  return [...p]
+    .map(([from, to]) => [id(from), id(to)])
+    .sort((a, b) => a[0] - b[0])
+    .join(';');
+}
+
+/**
+ * The group the given permutations generate, without the identity. TLC reduces by every
+ * composition of the SYMMETRY set's permutations, not only by those listed: a symmetry written
+ * `Permutations(A) \cup Permutations(B)` also identifies states that differ in both A and B.
+ */
+export function permutationGroup(generators: readonly Permutation[]): Permutation[] {
+  const ids = new Map<ModelValue, number>();
+  const seen = new Set<string>(['']);
+  const group: Permutation[] = [];
+  const queue: Permutation[] = [];
+  const add = (p: Permutation): void => {
+    const key = permutationKey(p, ids);
+    if (seen.has(key)) return;
+    seen.add(key);
+    group.push(p);
+    queue.push(p);
+  };
+  generators.forEach(add);
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    for (const g of generators) add(compose(g, p));
+  }
+  return group;
+}

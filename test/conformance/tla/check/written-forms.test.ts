@@ -1,0 +1,93 @@
+/**
+ * Forms that public specs use and TLC checks, each in a small spec of its own:
+ * - `LET M == INSTANCE Mod WITH ... IN M!Op`, whose substitutions read the LET's scope;
+ * - subexpression names: `Inv!2` (a conjunct), `Op(3)!2`, `Spec!2!1!<<` (the action of
+ *   `[][A]_v`), `Thm!:`, and a violated invariant that is one conjunct of another;
+ * - a THEOREM's name used as its statement (`ASSUME DoubleEven`);
+ * - SYMMETRY given as `Permutations(A) \cup Permutations(V)`: TLC reduces by the group those
+ *   permutations generate, not only by the ones listed;
+ * - `TLCGet("config")` and `TLCGet("stats")`.
+ *
+ * fixtures/written-forms/expected.json records real TLC's outcome for each; with TLA2TOOLS_JAR
+ * set the cases also run through TLC, which must still give it (UPDATE_TLC_FIXTURES=1 rewrites
+ * the record instead).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkModel } from '../../../../conformance/tla/check/run.ts';
+import { exitCode } from '../../../../conformance/tla/check/report.ts';
+import { describeRecordedTlcOutcomes, recordedFixtures } from '../recorded-tlc.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'written-forms');
+
+interface Outcome {
+  exitCode: number;
+  property: string | null;
+  generated: number | null;
+  distinct: number | null;
+  depth: number | null;
+  traceLength: number | null;
+}
+
+const { cases, expected } = recordedFixtures<Outcome>(FIXTURES);
+
+function ours(name: string, run?: { workers: number }) {
+  const dir = join(FIXTURES, name);
+  return checkModel(join(dir, `${name}.tla`), join(dir, `${name}.cfg`), {
+    print: () => {},
+    run,
+  });
+}
+
+describe('forms public specs use give TLC’s results (recorded TLC outcomes)', () => {
+  it('every case has a recorded outcome, and every recorded outcome a case', () => {
+    expect(Object.keys(expected).sort()).toEqual(cases);
+  });
+
+  it.each(cases)('%s', (name) => {
+    const tlc = expected[name];
+    const r = ours(name);
+    expect({
+      exitCode: exitCode(r),
+      property: r.property ?? null,
+      generated: tlc.generated === null ? null : r.generated,
+      distinct: tlc.distinct === null ? null : r.distinct,
+      depth: tlc.depth === null ? null : r.depth,
+      traceLength: r.trace ? r.trace.length : null,
+    }).toEqual(tlc);
+  });
+
+  it('TLCGet("config") reports the workers the run was given', () => {
+    const r = ours('TlcGetConfig', { workers: 2 });
+    expect(r.kind).toBe('assume');
+  });
+
+  it('a selector past the last operand is refused, naming the selector, its place and the count', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subexpr-'));
+    try {
+      writeFileSync(
+        join(dir, 'Bad.tla'),
+        '---- MODULE Bad ----\nVARIABLE x\nInit == x = 0\nInv == /\\ x = 0\n       /\\ x # 1\nFifth == Inv!5\n====\n',
+      );
+      writeFileSync(join(dir, 'Bad.cfg'), 'INIT Init\nNEXT Init\nINVARIANT Fifth\n');
+      expect(() =>
+        checkModel(join(dir, 'Bad.tla'), join(dir, 'Bad.cfg'), { print: () => {} }),
+      ).toThrow(
+        /Bad\.tla:6:10: Inv!5: !5 selects operand 5, but the expression at line 4, column 8 has 2/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describeRecordedTlcOutcomes(FIXTURES, (run): Outcome => ({
+  exitCode: run.exitCode,
+  property: run.property,
+  generated: run.generated,
+  distinct: run.distinct,
+  depth: run.depth,
+  traceLength: run.traceLength,
+}));
