@@ -10,15 +10,30 @@
  * `<<A>>_v` is disabled; `SF_v(A)` on one that takes an `<<A>>_v` step or never visits a state
  * where it is enabled (so a strongly connected set is shrunk to its disabled states and split
  * again, as in the Emerson-Lei algorithm).
+ *
+ * Any other temporal formula TLC accepts (nested [] and <>, => between temporal formulas, \E,
+ * IF/THEN/ELSE, ...) is checked by the tableau method of `ltl/`, which shares this module's
+ * graph algorithms (`fair-cycles.ts`); the forms above stay here because they need no tableau.
  */
 import type { Expr, Loc } from '../syntax/ast.ts';
-import { Ctx, type Env, type Fn, type Runtime } from '../eval/runtime.ts';
+import { type Ctx, type Env, type Fn, type Runtime } from '../eval/runtime.ts';
 import type { Compiler } from '../eval/compile.ts';
 import { childExprs } from '../syntax/ast.ts';
 import type { Scope } from '../eval/scope.ts';
-import { expectBool } from '../eval/builtins.ts';
 import type { Value } from '../values/value.ts';
 import { TlaSemanticError } from '../modules/loader.ts';
+import {
+  type Target,
+  fairComponent,
+  fairnessTargets,
+  fairnessVerdict,
+  holdsState,
+  holdsStep,
+  reachable,
+  walkLoop,
+} from './fair-cycles.ts';
+import { Level, LtlBuilder } from './ltl/normalise.ts';
+import { type TableauProperty, compileTableau, findTableauViolation } from './ltl/check.ts';
 
 /** A predicate on a state, or on a step (for `<<A>>_v`). */
 export interface Pred {
@@ -45,6 +60,8 @@ export interface LivenessProperty {
   clauses: Atom[][];
   initial: Pred[];
   steps: Pred[];
+  /** Temporal conjuncts outside the forms of `clauses`, checked by the tableau method. */
+  general: TableauProperty[];
 }
 
 /** A fairness condition of the specification. */
@@ -72,7 +89,8 @@ export interface Lasso {
 
 /**
  * Compiles a PROPERTY's definition body into clauses, or explains what is not supported.
- * `[]P` clauses with P a state predicate are safety and come back as `invariants`.
+ * Conjuncts of the fast forms become `clauses`; other temporal conjuncts go to the tableau
+ * checker (`general`); a formula TLC refuses is refused with its place.
  */
 export function compileLiveness(
   c: Compiler,
@@ -83,31 +101,43 @@ export function compileLiveness(
   loc: Loc,
 ): LivenessProperty {
   const clauses: Atom[][] = [];
+  const general: TableauProperty[] = [];
+  const ltl = new LtlBuilder(c, constCtx, name);
   const pred = (e: Expr, s: Scope, env: Env): Pred => ({
     onStep: e.k === 'actionBox' || c.mentions(e, s, 'prime'),
     fn: c.expr(e, s),
     env,
   });
-  const unsupported = (e: Expr): never => {
-    throw new TlaSemanticError(
-      e.loc,
-      `PROPERTY ${name}: this engine checks <>P, []<>P, <>[]P, P ~> Q, [](P => <>Q), and conjunctions and disjunctions of them; not this formula`,
-    );
-  };
-  const atom = (e: Expr, s: Scope, env: Env): Atom => {
+  // A fast form whose parts are predicates (a temporal part needs the tableau); where TLC
+  // allows only a state predicate (<>P, P ~> Q), an action goes to the tableau, which refuses it.
+  const plain = (e: Expr, s: Scope) => !ltl.isTemporal(e, s);
+  const statePred = (e: Expr, s: Scope) => ltl.level(e, s) < Level.Action;
+  const atom = (e: Expr, s: Scope, env: Env): Atom | undefined => {
     if (e.k === 'eventually') {
-      if (e.expr.k === 'always') return { k: 'eventuallyAlways', p: pred(e.expr.expr, s, env) };
-      return { k: 'eventually', p: pred(e.expr, s, env) };
+      if (e.expr.k === 'always' && plain(e.expr.expr, s))
+        return { k: 'eventuallyAlways', p: pred(e.expr.expr, s, env) };
+      if (statePred(e.expr, s)) return { k: 'eventually', p: pred(e.expr, s, env) };
     }
     if (e.k === 'always') {
       const x = e.expr;
-      if (x.k === 'eventually') return { k: 'infinitelyOften', p: pred(x.expr, s, env) };
-      if (x.k === 'apply' && x.name === '$implies' && x.args[1].k === 'eventually') {
+      if (x.k === 'eventually' && plain(x.expr, s))
+        return { k: 'infinitelyOften', p: pred(x.expr, s, env) };
+      if (
+        x.k === 'apply' &&
+        x.name === '$implies' &&
+        x.args[1].k === 'eventually' &&
+        statePred(x.args[0], s) &&
+        statePred(x.args[1].expr, s)
+      ) {
         return { k: 'leadsTo', p: pred(x.args[0], s, env), q: pred(x.args[1].expr, s, env) };
       }
     }
-    if (e.k === 'leadsTo') return { k: 'leadsTo', p: pred(e.lhs, s, env), q: pred(e.rhs, s, env) };
-    return unsupported(e);
+    if (e.k === 'leadsTo' && statePred(e.lhs, s) && statePred(e.rhs, s))
+      return { k: 'leadsTo', p: pred(e.lhs, s, env), q: pred(e.rhs, s, env) };
+    return undefined;
+  };
+  const tableau = (e: Expr, s: Scope, env: Env): void => {
+    general.push(compileTableau(ltl.f, ltl.formula(e, s, env), name, e.loc));
   };
   const initial: Pred[] = [];
   const steps: Pred[] = [];
@@ -116,9 +146,9 @@ export function compileLiveness(
     if (d && d.kind === 'op' && d.params.length === 0) return clause(d.body, d.scope, env);
     if (e.k === 'prefixed') {
       const r = c.resolvePrefixed(e, s);
-      if (r.binders.length === 0 && r.def.kind === 'op' && r.def.params.length === 0)
+      if (r.binders.length === 0 && r.def.kind === 'op' && r.def.params.length === 0 && !e.select)
         return clause(r.def.body, r.def.scope, env);
-      return unsupported(e);
+      return tableau(e, s, env);
     }
     if (e.k === 'and') return e.items.forEach((x) => clause(x, s, env));
     if (e.k === 'quant' && e.q === 'A') {
@@ -155,13 +185,20 @@ export function compileLiveness(
       ]);
       return;
     }
-    if (!containsTemporal(e)) return void initial.push(pred(e, s, env));
-    clauses.push(e.k === 'or' ? e.items.map((x) => atom(x, s, env)) : [atom(e, s, env)]);
+    if (!ltl.isTemporal(e, s)) return void initial.push(pred(e, s, env));
+    const atoms = (e.k === 'or' ? e.items : [e]).map((x) => atom(x, s, env));
+    // The fast check handles one leads-to per disjunction; more need the tableau.
+    if (atoms.every((a) => a !== undefined) && atoms.filter((a) => a.k === 'leadsTo').length < 2)
+      return void clauses.push(atoms as Atom[]);
+    tableau(e, s, env);
   };
-  clause(body, sc, null);
-  if (clauses.length === 0 && steps.length === 0)
+  // The caller passes the definition's body: it is read in the definition's own scope, which
+  // differs from the root's when an INSTANCE without a name brought the definition in.
+  const def = sc.inst.defs.get(name);
+  clause(body, def?.kind === 'op' && def.body === body ? def.scope : sc, null);
+  if (clauses.length === 0 && steps.length === 0 && general.length === 0)
     throw new TlaSemanticError(loc, `PROPERTY ${name} has no temporal formula to check`);
-  return { name, clauses, initial, steps };
+  return { name, clauses, initial, steps, general };
 }
 
 function isTemporalOp(e: Expr): boolean {
@@ -184,14 +221,11 @@ export function findViolation(
     const lasso = violateClause(graph, clause, fairness, rt);
     if (lasso) return lasso;
   }
+  for (const g of prop.general) {
+    const lasso = findTableauViolation(graph, g, fairness, rt);
+    if (lasso) return lasso;
+  }
   return undefined;
-}
-
-function holdsState(p: Pred, s: Value[], rt: Runtime): boolean {
-  return expectBool(p.fn(p.env, new Ctx(s, null, rt)), () => 'A temporal formula');
-}
-function holdsStep(p: Pred, s: Value[], t: Value[], rt: Runtime): boolean {
-  return expectBool(p.fn(p.env, new Ctx(s, t, rt)), () => 'A temporal formula');
 }
 
 /**
@@ -218,10 +252,7 @@ function violateClause(
     if (a.k === 'eventually') d.never.push(a.p);
     else if (a.k === 'infinitelyOften') d.notInLoop.push(a.p);
     else if (a.k === 'eventuallyAlways') d.mustVisit.push(a.p);
-    else {
-      if (d.phase) return undefined; // two leads-to in one disjunction: not supported, treated as holding
-      d.phase = { p: a.p, q: a.q };
-    }
+    else d.phase = { p: a.p, q: a.q }; // one per clause: compileLiveness sends more to the tableau
   }
   const { states, succ } = graph;
   const n = states.length;
@@ -277,110 +308,6 @@ function violateClause(
   );
 }
 
-/** Breadth-first from `starts` through states that pass `ok`, recording each one's parent (-1 for a start). */
-function reachable(
-  starts: number[],
-  succ: number[][],
-  ok: (j: number) => boolean,
-  parent: Int32Array,
-): number[] {
-  const order: number[] = [];
-  const visit = (j: number, from: number) => {
-    if (parent[j] !== -2 || !ok(j)) return;
-    parent[j] = from;
-    order.push(j);
-  };
-  for (const i of starts) visit(i, -1);
-  for (let h = 0; h < order.length; h++) for (const j of succ[order[h]]) visit(j, order[h]);
-  return order;
-}
-
-/**
- * Strongly connected components of the candidate subgraph, refined until one is acceptable.
- * `check` returns the component (possibly shrunk) that works, undefined to reject it, or a
- * smaller set of states to split again (strong fairness).
- */
-function fairComponent(
-  nodes: number[],
-  succ: number[][],
-  edgeOk: (i: number, j: number) => boolean,
-  stutterOk: (i: number) => boolean,
-  check: (comp: number[], hasEdge: boolean) => number[] | { retry: number[] } | undefined,
-): number[] | undefined {
-  const work: number[][] = [nodes];
-  while (work.length > 0) {
-    const set = work.pop()!;
-    for (const comp of sccs(set, succ, edgeOk)) {
-      const hasEdge =
-        comp.length > 1 ||
-        succ[comp[0]].some((j) => j === comp[0] && edgeOk(comp[0], j)) ||
-        stutterOk(comp[0]);
-      if (!hasEdge) continue;
-      const r = check(comp, hasEdge);
-      if (Array.isArray(r)) return r;
-      if (r && 'retry' in r && r.retry.length > 0) work.push(r.retry);
-    }
-  }
-  return undefined;
-}
-
-/** Tarjan's algorithm over `set`, iteratively (deep graphs must not overflow the stack). */
-function sccs(
-  set: number[],
-  succ: number[][],
-  edgeOk: (i: number, j: number) => boolean,
-): number[][] {
-  const inSet = new Set(set);
-  const index = new Map<number, number>();
-  const low = new Map<number, number>();
-  const onStack = new Set<number>();
-  const stack: number[] = [];
-  const out: number[][] = [];
-  let counter = 0;
-  for (const root of set) {
-    if (index.has(root)) continue;
-    const frames: Array<{ v: number; it: number }> = [{ v: root, it: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (frames.length > 0) {
-      const f = frames[frames.length - 1];
-      const next = succ[f.v];
-      if (f.it < next.length) {
-        const w = next[f.it++];
-        if (!inSet.has(w) || !edgeOk(f.v, w)) continue;
-        if (!index.has(w)) {
-          index.set(w, counter);
-          low.set(w, counter++);
-          stack.push(w);
-          onStack.add(w);
-          frames.push({ v: w, it: 0 });
-        } else if (onStack.has(w)) {
-          low.set(f.v, Math.min(low.get(f.v)!, index.get(w)!));
-        }
-        continue;
-      }
-      frames.pop();
-      if (frames.length > 0) {
-        const p = frames[frames.length - 1].v;
-        low.set(p, Math.min(low.get(p)!, low.get(f.v)!));
-      }
-      if (low.get(f.v) === index.get(f.v)) {
-        const comp: number[] = [];
-        let w: number;
-        do {
-          w = stack.pop()!;
-          onStack.delete(w);
-          comp.push(w);
-        } while (w !== f.v);
-        out.push(comp);
-      }
-    }
-  }
-  return out;
-}
-
 function acceptable(
   comp: number[],
   _hasEdge: boolean,
@@ -402,17 +329,7 @@ function acceptable(
       : comp.some((i) => !holdsState(p, states[i], rt));
     if (!visits) return undefined;
   }
-  for (const f of fairness) {
-    if (steps((i, j) => holdsStep(f.step, states[i], states[j], rt))) continue;
-    const enabled = comp.filter((i) =>
-      expectBool(f.enabled(f.env, new Ctx(states[i], null, rt)), () => 'ENABLED'),
-    );
-    if (enabled.length < comp.length && !f.strong) continue; // WF: a disabled state is visited
-    if (enabled.length === 0) continue; // SF: never enabled in the loop
-    if (!f.strong) return undefined; // WF: enabled everywhere, never taken
-    return { retry: comp.filter((i) => !enabled.includes(i)) }; // SF: stay where disabled
-  }
-  return comp;
+  return fairnessVerdict(comp, fairness, succ, edgeOk, (i) => states[i], rt);
 }
 
 /** A path into the component and a loop through it that meets every demand and fairness. */
@@ -453,19 +370,7 @@ function buildLasso(
   prefix.reverse();
 
   // Targets the loop must pass: a step or a state for each fairness condition and demand.
-  type Target = { onStep: boolean; hit: (a: number, b: number) => boolean };
-  const targets: Target[] = [];
-  for (const f of fairness) {
-    const stepIn = (a: number, b: number) => holdsStep(f.step, states[a], states[b], rt);
-    if (comp.some((a) => succ[a].some((b) => inComp.has(b) && edgeOk(a, b) && stepIn(a, b)))) {
-      targets.push({ onStep: true, hit: stepIn });
-    } else {
-      targets.push({
-        onStep: false,
-        hit: (a) => !expectBool(f.enabled(f.env, new Ctx(states[a], null, rt)), () => 'ENABLED'),
-      });
-    }
-  }
+  const targets: Target[] = fairnessTargets(comp, fairness, succ, edgeOk, (a) => states[a], rt);
   for (const p of d.mustVisit) {
     targets.push(
       p.onStep
@@ -478,34 +383,7 @@ function buildLasso(
     return { path: prefix, loopStart: -1 };
   }
   // Walk from the entry through each target in turn (BFS inside the component), then back.
-  const loop: number[] = [];
-  let at = entry;
-  const walkTo = (goal: (a: number, b: number) => boolean): void => {
-    const prev = new Map<number, number>([[at, -1]]);
-    const q = [at];
-    for (let h = 0; h < q.length; h++) {
-      const a = q[h];
-      for (const b of succ[a]) {
-        if (!inComp.has(b) || !edgeOk(a, b)) continue;
-        if (goal(a, b)) {
-          const seg: number[] = [b];
-          for (let k = a; k !== at; k = prev.get(k)!) seg.push(k);
-          loop.push(...seg.reverse());
-          at = b;
-          return;
-        }
-        if (!prev.has(b)) {
-          prev.set(b, a);
-          q.push(b);
-        }
-      }
-    }
-  };
-  for (const t of targets) {
-    if (!t.onStep && t.hit(at, at)) continue; // already there
-    walkTo(t.onStep ? t.hit : (_a, b) => t.hit(b, b));
-  }
-  walkTo((_a, b) => b === entry);
+  const loop = walkLoop(entry, inComp, succ, edgeOk, targets);
   // The loop ends back at the entry, which the prefix already ends with.
   return { path: [...prefix, ...loop.slice(0, -1)], loopStart: prefix.length - 1 };
 }

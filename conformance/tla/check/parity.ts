@@ -21,7 +21,14 @@ export interface ParityCase {
   /** For liveness counterexamples: `back-to-state K` or `stuttering` (the shape must match). */
   lasso?: string | null;
   scope?: string;
+  /** How long TLC took, when the manifest recorded it. */
+  wallSeconds?: number;
 }
+
+/** How long a case may run before it counts as failed (a run TLC finishes in seconds). */
+export const DEFAULT_CASE_TIMEOUT_MS = 300_000;
+
+class CaseTimeout extends Error {}
 
 export type ParityStatus = 'pass' | 'fail' | 'unsupported';
 
@@ -31,6 +38,8 @@ export interface ParityRow {
   /** What differed, or why the case is unsupported. */
   detail: string;
   ms: number;
+  /** TLC's time for the case, when the manifest has it. */
+  tlcSeconds?: number;
 }
 
 /**
@@ -39,8 +48,12 @@ export interface ParityRow {
  */
 const UNSUPPORTED_MARK = 'does not check';
 
-/** Runs one case from `dir`. */
-export function runParityCase(dir: string, c: ParityCase): ParityRow {
+/** Runs one case from `dir`; after `timeoutMs` of exploring it stops and fails. */
+export function runParityCase(
+  dir: string,
+  c: ParityCase,
+  timeoutMs = DEFAULT_CASE_TIMEOUT_MS,
+): ParityRow {
   const started = Date.now();
   const folder = join(dir, c.case);
   const row = (status: ParityStatus, detail: string): ParityRow => ({
@@ -48,11 +61,16 @@ export function runParityCase(dir: string, c: ParityCase): ParityRow {
     status,
     detail,
     ms: Date.now() - started,
+    tlcSeconds: c.wallSeconds,
   });
   try {
     const r = checkModel(join(folder, c.module), join(folder, c.config), {
       print: () => {},
       checkDeadlock: c.tlcArgs.includes('-deadlock') ? false : undefined,
+      progressIntervalMs: 1000,
+      onProgress: (p) => {
+        if (p.elapsedMs > timeoutMs) throw new CaseTimeout();
+      },
     });
     const diffs: string[] = [];
     if (r.kind !== c.result) diffs.push(`result ${r.kind} (TLC: ${c.result})`);
@@ -75,6 +93,10 @@ export function runParityCase(dir: string, c: ParityCase): ParityRow {
     const counts = `${r.kind}${r.property ? ` ${r.property}` : ''}, ${r.distinct} distinct, ${r.generated} generated, depth ${r.depth}`;
     return diffs.length === 0 ? row('pass', counts) : row('fail', diffs.join('; '));
   } catch (e) {
+    if (e instanceof CaseTimeout) {
+      const tlc = c.wallSeconds === undefined ? '' : ` (TLC: ${c.wallSeconds} s)`;
+      return row('fail', `stopped after ${+(timeoutMs / 1000).toFixed(1)} s${tlc}`);
+    }
     if (e instanceof InputError) {
       return e.message.includes(UNSUPPORTED_MARK)
         ? row('unsupported', e.message.replace(/^.*: this engine /, 'this engine '))
@@ -85,10 +107,14 @@ export function runParityCase(dir: string, c: ParityCase): ParityRow {
 }
 
 /** Runs every case of `dir/manifest.json`. */
-export function runParity(dir: string, onRow?: (r: ParityRow) => void): ParityRow[] {
+export function runParity(
+  dir: string,
+  onRow?: (r: ParityRow) => void,
+  timeoutMs = DEFAULT_CASE_TIMEOUT_MS,
+): ParityRow[] {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ParityCase[];
   return manifest.map((c) => {
-    const r = runParityCase(dir, c);
+    const r = runParityCase(dir, c, timeoutMs);
     onRow?.(r);
     return r;
   });

@@ -13,7 +13,14 @@ import { closestName } from '../diagnostics/suggest.ts';
 import type { NativeOp } from '../modules/stdlib/native.ts';
 import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
-import { FilterSet, LazyFcn, FcnSet, ProductSet, RecordSet } from '../values/sets.ts';
+import {
+  FilterSet,
+  LazyFcn,
+  FcnSet,
+  ProductSet,
+  RecordSet,
+  isDescribedSet,
+} from '../values/sets.ts';
 import {
   BOOLEAN_SET,
   EMPTY_SET,
@@ -1558,7 +1565,7 @@ export class Compiler {
         const r = fast(env, ctx, s);
         if (r !== undefined) return r;
       }
-      if (!s.isFinite() && !bound.tuple && bound.names.length === 1) {
+      if ((!s.isFinite() || isDescribedSet(s)) && !bound.tuple && bound.names.length === 1) {
         return new FilterSet(s, (v) => expectBool(p(b.bindArg(env, v), ctx), what));
       }
       if (bound.names.length === 1 || bound.tuple) {

@@ -169,6 +169,21 @@ setSameInfiniteHook((a, b) => {
   return false;
 });
 
+/**
+ * Whether a set is kept as a description (`SUBSET S`, `[S -> T]`, `S \X T`, ...) rather than as
+ * its elements. A filter over such a set stays lazy too, as TLC's does: `x \in {y \in SUBSET S :
+ * P(y)}` tests `x \subseteq S /\ P(x)` and never lists the subsets of S.
+ */
+export function isDescribedSet(s: SetValue): boolean {
+  return (
+    s instanceof SubsetSet ||
+    s instanceof FcnSet ||
+    s instanceof RecordSet ||
+    s instanceof ProductSet ||
+    s instanceof FilterSet
+  );
+}
+
 /** SUBSET S. */
 export class SubsetSet extends SetValue {
   private cached: EnumSet | undefined;
@@ -471,6 +486,7 @@ export class DiffSet extends SetValue {
 
 /** {x \in S : P(x)} over an infinite S: membership only. */
 export class FilterSet extends SetValue {
+  private cached: EnumSet | undefined;
   constructor(
     readonly base: SetValue,
     readonly pred: (v: Value) => boolean,
@@ -478,13 +494,15 @@ export class FilterSet extends SetValue {
     super();
   }
   contains(v: Value): boolean {
+    if (this.cached) return this.cached.contains(v);
     return this.base.contains(v) && this.pred(v);
   }
   isFinite(): boolean {
     return this.base.isFinite();
   }
   toEnum(): EnumSet {
-    return new EnumSet(this.base.toEnum().elems.filter((e) => this.pred(e)));
+    this.cached ??= new EnumSet(this.base.toEnum().elems.filter((e) => this.pred(e)));
+    return this.cached;
   }
   describe(): string {
     return `a subset of ${this.base.describe()}`;
