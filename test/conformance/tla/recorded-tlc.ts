@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTlc, type TlcRun } from '../../../conformance/tlc/runner.ts';
+import { type ParityCase, runParityCase } from '../../../conformance/tla/check/parity.ts';
 
 /** The cases of a fixture folder, sorted, and the outcomes recorded for them. */
 export function recordedFixtures<O>(folder: string): {
@@ -58,6 +59,27 @@ export function describeRecordedTlcOutcomes<O>(folder: string, outcome: (run: Tl
         const tlc = outcome(runTlc(join(dir, `${name}.tla`), join(dir, `${name}.cfg`)));
         fresh[name] = tlc;
         if (!update) expect(tlc).toEqual(expected[name]);
+      },
+      60_000,
+    );
+  });
+}
+
+/**
+ * Runs every case of a folder shaped like the shared TLC corpus (`manifest.json` and a folder
+ * per case, copied into the fixtures) through the parity runner: each must match TLC's record.
+ */
+export function describeCorpusCases(title: string, folder: string): void {
+  describe(title, () => {
+    const manifest = JSON.parse(
+      readFileSync(join(folder, 'manifest.json'), 'utf8'),
+    ) as ParityCase[];
+    it.each(manifest)(
+      '$case',
+      (c) => {
+        const row = runParityCase(folder, c);
+        expect(row.detail).not.toMatch(/TLC:/);
+        expect(row.status).toBe('pass');
       },
       60_000,
     );

@@ -9,14 +9,16 @@
  * file instead). fixtures/cfg-corpus holds three corpus models that need these forms, checked
  * by the parity runner against TLC's recorded results.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ParityCase, runParityCase } from '../../../../conformance/tla/check/parity.ts';
 import { InputError, checkModel } from '../../../../conformance/tla/check/run.ts';
 import { exitCode } from '../../../../conformance/tla/check/report.ts';
 import { tlcErrorMessage } from '../../../../conformance/tlc/output.ts';
-import { describeRecordedTlcOutcomes, recordedFixtures } from '../recorded-tlc.ts';
+import {
+  describeCorpusCases,
+  describeRecordedTlcOutcomes,
+  recordedFixtures,
+} from '../recorded-tlc.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'cfg-modes');
 const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'cfg-corpus');
@@ -128,18 +130,7 @@ describe('cfg forms, against the outcomes TLC recorded', () => {
   });
 });
 
-describe('corpus models that need these cfg forms (parity runner)', () => {
-  const manifest = JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as ParityCase[];
-  it.each(manifest)(
-    '$case',
-    (c) => {
-      const row = runParityCase(CORPUS, c);
-      expect(row.detail).not.toMatch(/TLC:/);
-      expect(row.status).toBe('pass');
-    },
-    60_000,
-  );
-});
+describeCorpusCases('corpus models that need these cfg forms (parity runner)', CORPUS);
 
 /** TLC's outcome for each case, re-checked against the record when there is a jar. */
 describeRecordedTlcOutcomes(FIXTURES, (run): Outcome => ({

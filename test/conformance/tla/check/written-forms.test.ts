@@ -10,7 +10,8 @@
  *
  * fixtures/written-forms/expected.json records real TLC's outcome for each; with TLA2TOOLS_JAR
  * set the cases also run through TLC, which must still give it (UPDATE_TLC_FIXTURES=1 rewrites
- * the record instead).
+ * the record instead). fixtures/corpus-forms holds three corpus models that need these forms,
+ * checked by the parity runner against TLC's recorded results.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +19,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../../../../conformance/tla/check/run.ts';
 import { exitCode } from '../../../../conformance/tla/check/report.ts';
-import { describeRecordedTlcOutcomes, recordedFixtures } from '../recorded-tlc.ts';
+import {
+  describeCorpusCases,
+  describeRecordedTlcOutcomes,
+  recordedFixtures,
+} from '../recorded-tlc.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'written-forms');
+const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'corpus-forms');
 
 interface Outcome {
   exitCode: number;
@@ -82,6 +88,8 @@ describe('forms public specs use give TLC’s results (recorded TLC outcomes)', 
     }
   });
 });
+
+describeCorpusCases('corpus models that need these forms (parity runner)', CORPUS);
 
 describeRecordedTlcOutcomes(FIXTURES, (run): Outcome => ({
   exitCode: run.exitCode,
