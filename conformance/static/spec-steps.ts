@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseModule, STANDARD_MODULES, type Expr, type Loc, type Unit } from '../tla/index.ts';
+import { parseModule, NATIVE_MODULES, type Expr, type Loc, type Unit } from '../tla/index.ts';
 
 /** An operator definition of the spec, with where it is. */
 export interface SpecOperator {
@@ -66,7 +66,7 @@ export function loadSpecDefinitions(specFile: string): SpecDefinitions {
     for (const { name, loc } of module.extends) {
       const local = join(dirname(specFile), `${name}.tla`);
       if (existsSync(local)) visit(local);
-      else if (!STANDARD_MODULES.has(name))
+      else if (!NATIVE_MODULES.has(name))
         throw new Error(
           `${loc.file}:${loc.line}: EXTENDS ${name}: no ${local} and no such standard module`,
         );

@@ -7,7 +7,7 @@
 export { parseModule, TlaSyntaxError, type SyntaxErrorExtra } from './syntax/parse.ts';
 export type { Module, Expr, Unit, Bound, Loc, Param, ExceptStep } from './syntax/ast.ts';
 export { ModuleLoader, TlaSemanticError, type LoadedModule } from './modules/loader.ts';
-export { STANDARD_MODULES } from './modules/stdlib/index.ts';
+export { NATIVE_MODULES, STANDARD_MODULES } from './modules/stdlib/index.ts';
 export type { NativeOp, NativeRuntime, OpValue, StdModule } from './modules/stdlib/native.ts';
 export * from './values/value.ts';
 export * from './values/sets.ts';

@@ -40,9 +40,11 @@ import {
   type Unit,
 } from '../syntax/ast.ts';
 import { type ModuleLoader, TlaSemanticError } from '../modules/loader.ts';
-import { STANDARD_MODULES } from '../modules/stdlib/index.ts';
-import { STD_MODULE_NAMES } from '../modules/stdlib/names.ts';
-import { STD_DEFINITION_PLACES } from '../modules/stdlib/places.ts';
+import {
+  NATIVE_MODULES,
+  nativeDefinitionPlaces,
+  nativeModuleNames,
+} from '../modules/stdlib/index.ts';
 import { describeRange } from '../values/errors.ts';
 
 type DeclKind =
@@ -75,7 +77,7 @@ const NO_EXPORTS: Exports = { names: new Map(), parameterized: false };
 
 /** How each standard operator symbol is written (`$plus` is `+`). */
 const SYMBOL_TEXT = new Map<string, string>();
-for (const m of STANDARD_MODULES.values())
+for (const m of NATIVE_MODULES.values())
   for (const op of m.ops) if (op.text !== undefined) SYMBOL_TEXT.set(op.name, op.text);
 
 function shown(name: string): string {
@@ -88,10 +90,10 @@ function standardExports(name: string): Exports {
   const hit = stdExports.get(name);
   if (hit) return hit;
   const names = new Map<string, Decl>();
-  for (const ext of STD_MODULE_NAMES[name]?.extends ?? [])
+  for (const ext of nativeModuleNames(name)?.extends ?? [])
     for (const [n, d] of standardExports(ext).names) if (!names.has(n)) names.set(n, d);
-  for (const op of STANDARD_MODULES.get(name)?.ops ?? []) {
-    const at = STD_DEFINITION_PLACES[name]?.[op.name];
+  for (const op of NATIVE_MODULES.get(name)?.ops ?? []) {
+    const at = nativeDefinitionPlaces(name)?.[op.name];
     const loc = at && {
       file: `${name}.tla`,
       module: name,

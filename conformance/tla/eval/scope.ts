@@ -203,7 +203,7 @@ export class NamespaceBuilder {
     const subs = new Map(unit.subs.map((s) => [s.name, s.expr]));
     const ctx: MergeContext = { root: false, subs, subScope, unitLoc: unit.loc };
     if (loaded.kind === 'std') this.mergeStd(inst, loaded.module);
-    else this.mergeUser(inst, loaded.module, ctx);
+    else this.mergeUser(inst, loaded.module, ctx, loaded.natives);
     for (const name of subs.keys()) {
       const d = inst.defs.get(name);
       if (!d || d.kind !== 'subst') {
@@ -227,16 +227,22 @@ export class NamespaceBuilder {
       inst.defs.set(op.name, { kind: 'native', name: op.name, op, module: std.name });
   }
 
-  private mergeUser(inst: ModuleInstance, mod: Module, ctx: MergeContext): void {
+  private mergeUser(
+    inst: ModuleInstance,
+    mod: Module,
+    ctx: MergeContext,
+    natives?: StdModule,
+  ): void {
     if (inst.merged.has(mod.name)) return;
     inst.merged.add(mod.name);
     for (const ext of mod.extends) {
       const loaded = this.loader.load(ext.name, ext.loc);
       if (loaded.kind === 'std') this.mergeStd(inst, loaded.module);
-      else this.mergeUser(inst, loaded.module, ctx);
+      else this.mergeUser(inst, loaded.module, ctx, loaded.natives);
     }
     const scope = new Scope(inst);
     for (const unit of mod.units) this.addUnit(inst, scope, unit, ctx);
+    if (natives) overrideWithNatives(inst, mod, natives);
   }
 
   private define(inst: ModuleInstance, name: string, def: Def, loc: Loc, local: boolean): void {
@@ -364,9 +370,25 @@ interface MergeContext {
  */
 function sameSymbol(a: Def, b: Def): boolean {
   if (a === b) return true;
+  if (a.kind === 'native' && b.kind === 'native') return a.op === b.op;
   if ((a.kind !== 'op' && a.kind !== 'fcn') || a.kind !== b.kind) return false;
   const same = a.loc.file === b.loc.file && a.loc.line === b.loc.line && a.loc.col === b.loc.col;
   return same && !substitutes(a.scope.inst) && !substitutes(b.scope.inst);
+}
+
+/**
+ * A CommunityModule read from the library path: each operator it defines (LOCAL ones too)
+ * that `natives` implements with the same arity is replaced by the native, before anything
+ * is compiled, so that the module's other definitions call the native too. This is what TLC's
+ * Java overrides do; the module's remaining definitions stay TLA+.
+ */
+function overrideWithNatives(inst: ModuleInstance, mod: Module, natives: StdModule): void {
+  for (const op of natives.ops) {
+    const def = inst.defs.get(op.name);
+    if (def?.kind !== 'op' || def.params.length !== op.arity) continue;
+    if (def.loc.file !== mod.loc.file) continue;
+    inst.defs.set(op.name, { kind: 'native', name: op.name, op, module: natives.name });
+  }
 }
 
 function substitutes(inst: ModuleInstance): boolean {

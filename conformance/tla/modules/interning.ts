@@ -16,7 +16,7 @@
  * Strings made while checking (by ToString, or read from a trace) come after all of these.
  */
 import type { Module, Unit } from '../syntax/ast.ts';
-import { STD_MODULE_NAMES } from './stdlib/names.ts';
+import { nativeModuleNames } from './stdlib/index.ts';
 
 /** What interning needs to know of one module. */
 export interface InterningUnit {
@@ -83,9 +83,9 @@ function instancesOf(units: readonly Unit[]): string[] {
   return out;
 }
 
-/** The facts of a standard module as TLC's own copy of it reads, or undefined. */
+/** The facts of a native module as TLC's own copy of it reads, or undefined. */
 export function standardUnit(name: string): InterningUnit | undefined {
-  const s = STD_MODULE_NAMES[name];
+  const s = nativeModuleNames(name);
   return s && { name, strings: [], ...s };
 }
 

@@ -1,7 +1,11 @@
 /**
- * Finding and parsing modules: a module named M is `M.tla` in the spec's folder (or one of the
- * extra search folders, or the library path), else a built-in standard module. Each file is
- * parsed once.
+ * Finding and parsing modules. A module named M is, in this order of precedence:
+ * 1. `M.tla` in the spec's folder or one of the extra search folders, as written;
+ * 2. `M.tla` in the library path; when M is a CommunityModule we implement natively, its TLA+
+ *    definitions with our natives in place of the operators they implement (as TLC's Java
+ *    overrides replace them), so that a newer library's extra operators are still found;
+ * 3. the native module M: a standard module, or a CommunityModule without a library copy.
+ * Each file is parsed once.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +15,7 @@ import type { StdModule } from './stdlib/native.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { locationOf } from '../diagnostics/location.ts';
-import { STANDARD_MODULES } from './stdlib/index.ts';
+import { COMMUNITY_MODULES, NATIVE_MODULES } from './stdlib/index.ts';
 import { libraryFolders } from './library.ts';
 
 /** A semantic error in a spec (unknown name, wrong arity, missing module), with its place. */
@@ -50,20 +54,27 @@ function parsedModule(text: string, path: string): Module {
   return module;
 }
 
-/** A module as found: parsed user source, or a native standard module. */
-export type LoadedModule = { kind: 'user'; module: Module } | { kind: 'std'; module: StdModule };
+/**
+ * A module as found: parsed source (with `natives` replacing the operators they implement, for
+ * a CommunityModule from the library path), or a native module.
+ */
+export type LoadedModule =
+  { kind: 'user'; module: Module; natives?: StdModule } | { kind: 'std'; module: StdModule };
 
 /** Loads modules by name, caching parses. */
 export class ModuleLoader {
   private readonly cache = new Map<string, LoadedModule>();
-  private readonly folders: string[];
+  /** The spec's folder and the extra folders: what is found there is used as written. */
+  private readonly own: string[];
+  private readonly library: string[];
 
   /**
    * @param extraFolders searched after the spec's folder
-   * @param library searched last, before the standard modules: TLC's library path (./library.ts)
+   * @param library searched last, before the native modules: TLC's library path (./library.ts)
    */
   constructor(rootFile: string, extraFolders: string[] = [], library: string[] = libraryFolders()) {
-    this.folders = [dirname(resolve(rootFile)), ...extraFolders.map((f) => resolve(f)), ...library];
+    this.own = [dirname(resolve(rootFile)), ...extraFolders.map((f) => resolve(f))];
+    this.library = library;
   }
 
   /** Parses the root module from its file. */
@@ -77,33 +88,45 @@ export class ModuleLoader {
   load(name: string, from?: Loc): LoadedModule {
     const hit = this.cache.get(name);
     if (hit) return hit;
-    for (const folder of this.folders) {
-      const path = join(folder, `${name}.tla`);
-      if (existsSync(path)) {
-        const mod = this.parseFile(path);
-        if (mod.name !== name) {
-          throw new TlaSemanticError(
-            mod.loc,
-            `file ${name}.tla holds module ${mod.name}, expected module ${name}`,
-          );
-        }
-        const loaded: LoadedModule = { kind: 'user', module: mod };
-        this.cache.set(name, loaded);
-        return loaded;
-      }
-    }
-    const std = STANDARD_MODULES.get(name);
-    if (std) {
-      const loaded: LoadedModule = { kind: 'std', module: std };
-      this.cache.set(name, loaded);
-      return loaded;
-    }
+    const loaded = this.find(name, from);
+    this.cache.set(name, loaded);
+    return loaded;
+  }
+
+  private find(name: string, from?: Loc): LoadedModule {
+    const own = this.fileIn(this.own, name);
+    if (own) return { kind: 'user', module: own };
+    const natives = COMMUNITY_MODULES.get(name);
+    const fromLibrary = this.fileIn(this.library, name);
+    if (fromLibrary)
+      return natives
+        ? { kind: 'user', module: fromLibrary, natives }
+        : { kind: 'user', module: fromLibrary };
+    const std = NATIVE_MODULES.get(name);
+    if (std) return { kind: 'std', module: std };
     throw new TlaSemanticError(
       from,
-      `cannot find module ${name}: looked for ${name}.tla in ${this.folders.join(', ')} and among the standard modules (${[...STANDARD_MODULES.keys()].join(', ')})`,
+      `cannot find module ${name}: looked for ${name}.tla in ${[...this.own, ...this.library].join(', ')} and among the native modules (${[...NATIVE_MODULES.keys()].join(', ')})`,
       'TLA203',
-      'a module of the CommunityModules or another library: give its folder or jar in TLA_LIBRARY (or --library), as TLC takes -DTLA-Library',
+      'a module of a library: give its folder or jar in TLA_LIBRARY (or --library), as TLC takes -DTLA-Library',
     );
+  }
+
+  /** Module `name` parsed from the first of `folders` that holds `name.tla`. */
+  private fileIn(folders: readonly string[], name: string): Module | undefined {
+    for (const folder of folders) {
+      const path = join(folder, `${name}.tla`);
+      if (!existsSync(path)) continue;
+      const mod = this.parseFile(path);
+      if (mod.name !== name) {
+        throw new TlaSemanticError(
+          mod.loc,
+          `file ${name}.tla holds module ${mod.name}, expected module ${name}`,
+        );
+      }
+      return mod;
+    }
+    return undefined;
   }
 
   private parseFile(path: string): Module {

@@ -73,6 +73,12 @@ export function expectFcn(
   throw mismatch(op, position, expected, v);
 }
 
+/** A function argument of any domain, finite or not, for operators that only apply it. */
+export function expectFunction(op: string, position: number, v: Arg): FcnLike {
+  if (v instanceof FcnLike) return v;
+  throw mismatch(op, position, 'a function', v);
+}
+
 /** The elements of a sequence argument: any function whose domain is 1..n. */
 export function expectSeq(op: string, position: number, v: Arg): readonly Value[] {
   if (v instanceof TupleValue) return v.elems;

@@ -29,7 +29,7 @@ function notInDomain(position: string, s: Value, index: number): EvalError {
   );
 }
 
-function subSeq(s: Arg, m: Arg, n: Arg): Value {
+export function subSeq(s: Arg, m: Arg, n: Arg): Value {
   const seq = s instanceof StrValue ? s.text : expectSeq('SubSeq', 0, s);
   const lo = expectInt('SubSeq', 1, m, 'a natural number');
   const hi = expectInt('SubSeq', 2, n, 'a natural number');
@@ -41,7 +41,7 @@ function subSeq(s: Arg, m: Arg, n: Arg): Value {
     : new TupleValue(seq.slice(lo - 1, hi));
 }
 
-function concat(s: Arg, t: Arg): Value {
+export function concat(s: Arg, t: Arg): Value {
   if (s instanceof StrValue) {
     if (t instanceof StrValue) return str(s.text + t.text);
     throw mismatch('\\o', 1, 'a string', t);

@@ -100,7 +100,7 @@ function permutations(elems: readonly Value[]): Value {
  * `Op(elem, previous)` holds. Replaying it exactly keeps results (and which calls of a
  * non-strict or ill-behaved operator are made) identical to TLC's.
  */
-function sortSeq(s: Value, opArg: Arg): Value {
+export function sortSeq(s: Value, opArg: Arg): Value {
   const elems = expectSeq('SortSeq', 0, s);
   if (elems.length === 0) return s instanceof TupleValue ? s : new TupleValue(elems);
   const less = expectOp('SortSeq', 1, opArg, 2);
