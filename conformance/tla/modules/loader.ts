@@ -15,7 +15,7 @@ import type { StdModule } from './stdlib/native.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { locationOf } from '../diagnostics/location.ts';
-import { COMMUNITY_MODULES, NATIVE_MODULES } from './stdlib/index.ts';
+import { COMMUNITY_MODULES, LIBRARY_OVERRIDES, NATIVE_MODULES } from './stdlib/index.ts';
 import { libraryFolders } from './library.ts';
 
 /** A semantic error in a spec (unknown name, wrong arity, missing module), with its place. */
@@ -96,7 +96,7 @@ export class ModuleLoader {
   private find(name: string, from?: Loc): LoadedModule {
     const own = this.fileIn(this.own, name);
     if (own) return { kind: 'user', module: own };
-    const natives = COMMUNITY_MODULES.get(name);
+    const natives = COMMUNITY_MODULES.get(name) ?? LIBRARY_OVERRIDES.get(name);
     const fromLibrary = this.fileIn(this.library, name);
     if (fromLibrary)
       return natives

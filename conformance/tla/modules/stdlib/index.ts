@@ -10,6 +10,7 @@ import { FINITE_SETS } from './finitesets.ts';
 import { FOLDS } from './folds.ts';
 import { FUNCTIONS } from './functions.ts';
 import { INTEGERS } from './integers.ts';
+import { IO_UTILS_OVERRIDES } from './ioutils.ts';
 import type { StdModule } from './native.ts';
 import { STD_MODULE_NAMES } from './names.ts';
 import { STD_DEFINITION_PLACES } from './places.ts';
@@ -42,6 +43,12 @@ export const COMMUNITY_MODULES = byName([
   BITWISE,
   UNDIRECTED_GRAPHS,
 ]);
+
+/**
+ * Natives for some operators of a library module that has no native implementation of its own:
+ * they replace those operators' definitions in the library's copy, as TLC's Java overrides do.
+ */
+export const LIBRARY_OVERRIDES = byName([IO_UTILS_OVERRIDES]);
 
 /** Both: every module with a native implementation. */
 export const NATIVE_MODULES: ReadonlyMap<string, StdModule> = new Map([

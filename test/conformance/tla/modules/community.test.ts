@@ -286,6 +286,47 @@ describe('the native CommunityModules', () => {
   });
 });
 
+describe('IOUtils from a library copy', () => {
+  const spec = (dir: string) => {
+    writeFileSync(join(dir, 'M.cfg'), '');
+    writeFileSync(
+      join(dir, 'M.tla'),
+      [
+        '---- MODULE M ----',
+        'EXTENDS Integers, TLC, IOUtils',
+        'ASSUME PrintT(IOEnv.TIMELOCK_IOUTILS_TEST)',
+        'ASSUME PrintT(atoi(IOEnv.TIMELOCK_IOUTILS_TEST) + 1)',
+        '====',
+      ].join('\n'),
+    );
+    return () => {
+      const lines: string[] = [];
+      checkModel(join(dir, 'M.tla'), join(dir, 'M.cfg'), { print: (l) => lines.push(l) });
+      return lines;
+    };
+  };
+
+  it('has IOEnv (the environment) and atoi in place of the definitions TLC overrides', () => {
+    const dir = writeSpec({});
+    const lib = join(dir, 'lib');
+    mkdirSync(lib);
+    copyFileSync(join(FIXTURES, 'IOUtils.tla'), join(lib, 'IOUtils.tla'));
+    process.env.TLA_LIBRARY = lib;
+    process.env.TIMELOCK_IOUTILS_TEST = '-41';
+    try {
+      expect(spec(dir)()).toEqual(['"-41"', '-40']);
+    } finally {
+      delete process.env.TIMELOCK_IOUTILS_TEST;
+    }
+  });
+
+  it('is not found without a library', () => {
+    const dir = writeSpec({});
+    process.env.TLA_LIBRARY = '';
+    expect(spec(dir)).toThrow(/cannot find module IOUtils/);
+  });
+});
+
 describe('the tables of what SANY reads in the CommunityModules', () => {
   it.each(MODULES)('%s', (name) => {
     const path = join(FIXTURES, `${name}.tla`);
