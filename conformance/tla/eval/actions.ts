@@ -12,8 +12,8 @@ import { TlaSemanticError } from '../modules/loader.ts';
 import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
 import { type Value, equals, TupleValue } from '../values/value.ts';
-import { expectBool, finiteElements } from './builtins.ts';
-import type { Compiler } from './compile.ts';
+import { expectBool, finiteElements, setValue } from './builtins.ts';
+import type { ExprCompiler } from './compile/api.ts';
 import {
   type ActFn,
   type ActionMode,
@@ -30,7 +30,7 @@ import {
 import { type Def, type OpDef, type Scope, definedAs } from './scope.ts';
 
 /** Compiles `e` as an action in `mode`. */
-export function compileAction(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
+export function compileAction(c: ExprCompiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
   return tracedAction(compile(c, e, sc, mode), e.loc);
 }
 
@@ -78,13 +78,13 @@ function assign(
 }
 
 /** The variable index an expression denotes as an assignment target in `mode`, or -1. */
-export function targetVar(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): number {
+export function targetVar(c: ExprCompiler, e: Expr, sc: Scope, mode: ActionMode): number {
   const t = staticTarget(c, e, sc, mode === 'next');
   return t !== null && 'var' in t ? t.var : -1;
 }
 
 /** The index of the variable `e` names (through instance substitutions), or -1. */
-export function varIndex(c: Compiler, e: Expr, sc: Scope): number {
+export function varIndex(c: ExprCompiler, e: Expr, sc: Scope): number {
   const t = staticTarget(c, e, sc, false);
   return t !== null && 'var' in t ? t.var : -1;
 }
@@ -96,7 +96,7 @@ export function varIndex(c: Compiler, e: Expr, sc: Scope): number {
  * and LET names bound to an argument passed by name. Null when it can be no variable.
  */
 export function staticTarget(
-  c: Compiler,
+  c: ExprCompiler,
   e: Expr,
   sc: Scope,
   primed: boolean,
@@ -131,7 +131,7 @@ export function staticTarget(
   }
 }
 
-function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
+function compile(c: ExprCompiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
   switch (e.k) {
     case 'and': {
       const items = e.items.map((x) => compileAction(c, x, sc, mode));
@@ -311,14 +311,14 @@ function compile(c: Compiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
 }
 
 /** Anything else is a condition on the states built so far. */
-function condition(c: Compiler, e: Expr, sc: Scope): ActFn {
+function condition(c: ExprCompiler, e: Expr, sc: Scope): ActFn {
   const f = c.expr(e, sc);
   return (env, ctx, k) => (expectBool(f(env, ctx), () => 'An action conjunct') ? k(ctx) : false);
 }
 
 /** An action that is a call of a user operator (or a LET or parameter operator), entered. */
 function callAction(
-  c: Compiler,
+  c: ExprCompiler,
   e: Expr & { k: 'ident' | 'apply' },
   sc: Scope,
   mode: ActionMode,
@@ -373,7 +373,7 @@ function callAction(
  * parameters live in (`instEnv`) and the caller's environment (for the arguments).
  */
 export function enterDef(
-  c: Compiler,
+  c: ExprCompiler,
   d: OpDef,
   args: Expr[],
   sc: Scope,
@@ -402,13 +402,13 @@ export function enterDef(
   };
 }
 
-function assignment(c: Compiler, i: number, rhs: Expr, sc: Scope, mode: ActionMode): ActFn {
+function assignment(c: ExprCompiler, i: number, rhs: Expr, sc: Scope, mode: ActionMode): ActFn {
   const f = c.expr(rhs, sc);
   return (env, ctx, k) => assign(ctx, mode, i, f(env, ctx), k);
 }
 
 function membership(
-  c: Compiler,
+  c: ExprCompiler,
   i: number,
   rhs: Expr,
   sc: Scope,
@@ -421,7 +421,7 @@ function membership(
     const s = f(env, ctx);
     const old = target(ctx, mode)[i];
     if (old !== undefined) {
-      const set = c.setValue(s, `The right side of ${name}${mode === 'next' ? "'" : ''} \\in S`);
+      const set = setValue(s, `The right side of ${name}${mode === 'next' ? "'" : ''} \\in S`);
       return set.contains(old) ? k(ctx) : false;
     }
     for (const v of finiteElements(
@@ -436,7 +436,7 @@ function membership(
 }
 
 /** UNCHANGED e: `x' = x` for every variable in e (a variable, a tuple, or a definition of one). */
-function unchanged(c: Compiler, e: Expr, sc: Scope, mode: ActionMode, loc: Loc): ActFn {
+function unchanged(c: ExprCompiler, e: Expr, sc: Scope, mode: ActionMode, loc: Loc): ActFn {
   if (mode === 'init')
     throw new TlaSemanticError(loc, 'UNCHANGED cannot appear in an initial predicate');
   return compileUnchanged(c, e, sc, loc);
@@ -452,7 +452,7 @@ function keep(i: number): ActFn {
  * element in turn; a zero-arity definition, instance substitution, parameter or LET name is
  * followed to what it stands for; anything else is the condition e' = e.
  */
-export function compileUnchanged(c: Compiler, e: Expr, sc: Scope, loc: Loc): ActFn {
+export function compileUnchanged(c: ExprCompiler, e: Expr, sc: Scope, loc: Loc): ActFn {
   const vars = unchangedVars(c, e, sc);
   if (vars !== null) {
     return (_env, ctx, k) => {
@@ -495,7 +495,7 @@ export function compileUnchanged(c: Compiler, e: Expr, sc: Scope, loc: Loc): Act
   return compare;
 }
 
-function unchangedVars(c: Compiler, e: Expr, sc: Scope): number[] | null {
+function unchangedVars(c: ExprCompiler, e: Expr, sc: Scope): number[] | null {
   if (e.k === 'tuple') {
     const out: number[] = [];
     for (const x of e.elems) {
@@ -535,7 +535,7 @@ export interface SubAction {
  * action per value, and calls of user operators entered (named after the innermost operator).
  */
 export function splitActions(
-  c: Compiler,
+  c: ExprCompiler,
   e: Expr,
   sc: Scope,
   env: Env,

@@ -29,6 +29,12 @@ export function expectSet(v: Value, op: string, position: number): SetValue {
   throw argTypeError(op, position, 'a set', v);
 }
 
+/** The value `v` as a set, or TLC's type error naming `what`. */
+export function setValue(v: Value, what: string): SetValue {
+  if (v instanceof SetValue) return v;
+  throw new EvalError(`${what} should be a set, but instead it is:\n${printValue(v)}`, 'type');
+}
+
 export function expectBool(v: Value, what: () => string): boolean {
   if (typeof v === 'boolean') return v;
   throw new EvalError(

@@ -81,6 +81,13 @@ export function bind(env: Env, slot: number, v: Binding): Env {
   return { slot, v, up: env };
 }
 
+/** Extends an environment by `args`, bound to `slots` in order. */
+export function bindAll(env: Env, slots: readonly number[], args: readonly Binding[]): Env {
+  let e = env;
+  for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], args[i]);
+  return e;
+}
+
 /** Looks a slot up; the compiler guarantees it is present. */
 export function lookup(env: Env, slot: number): Binding {
   let e = env;
