@@ -5,12 +5,16 @@
  * answer is not a result.
  *
  *   npm run bench -- [--runs 3] [--only NAME] [--skip-large] [--perf-dir ../shared/tlc-perf]
+ *
+ * The TLC yardsticks also run with `-workers 2`, beside real TLC with `-workers 2` when
+ * TLA2TOOLS_JAR is set (`workers.ts`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchExplain } from './explain.ts';
+import { benchWorkers } from './workers.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -20,7 +24,7 @@ interface Expected {
   generated: number;
   depth: number;
 }
-interface BenchModel {
+export interface BenchModel {
   name: string;
   spec: string;
   cfg: string;
@@ -99,7 +103,7 @@ function models(): BenchModel[] {
   );
 }
 
-interface Run {
+export interface Run {
   seconds: number;
   peakMiB: number;
   result: string;
@@ -108,7 +112,7 @@ interface Run {
   depth: number;
 }
 
-function runOnce(m: BenchModel): Run {
+function runOnce(m: BenchModel, workers = 1): Run {
   const started = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
@@ -117,6 +121,7 @@ function runOnce(m: BenchModel): Run {
       'check',
       '--json',
       ...(m.maxDepth === undefined ? [] : ['--depth', String(m.maxDepth)]),
+      ...(workers === 1 ? [] : ['--workers', String(workers)]),
       '--config',
       m.cfg,
       m.spec,
@@ -168,7 +173,10 @@ process.stdout.write(
   header.map((h, i) => (i === 0 ? h.padEnd(24) : h.padStart(11))).join('') + '\n',
 );
 let allCorrect = true;
-for (const m of models()) {
+/** Median seconds with one worker, by model. */
+const oneWorker = new Map<string, number>();
+const chosen = models();
+for (const m of chosen) {
   const results: Run[] = [];
   for (let i = 0; i < runs; i++) results.push(runOnce(m));
   const last = results[results.length - 1];
@@ -179,6 +187,7 @@ for (const m of models()) {
     last.depth === m.expected.depth;
   allCorrect &&= correct;
   const secs = median(results.map((r) => r.seconds));
+  oneWorker.set(m.name, secs);
   const row = [
     m.name.padEnd(24),
     String(last.distinct).padStart(11),
@@ -191,6 +200,11 @@ for (const m of models()) {
     (m.tlcSeconds !== undefined ? (secs / m.tlcSeconds).toFixed(2) : '-').padStart(11),
   ];
   process.stdout.write(row.join('') + '\n');
+}
+const yardsticks = chosen.filter((m) => m.tlcSeconds !== undefined);
+if (yardsticks.length > 0) {
+  process.stdout.write('\n');
+  allCorrect = benchWorkers(yardsticks, oneWorker, runs, runOnce, median) && allCorrect;
 }
 if (!allCorrect) {
   process.stdout.write('\nSome counts differ from the expected ones: see the WRONG rows.\n');

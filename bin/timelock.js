@@ -14,9 +14,11 @@ const entries = {
   timelock: join(root, 'cli', 'main.ts'),
   // The worker threads of `validate --workers` run this bundle (conformance/replay/parallel.ts).
   'replay-worker': join(root, 'conformance', 'replay', 'worker.ts'),
+  // The worker threads of `check -workers N` run this one (conformance/tla/check/parallel/).
+  'check-worker': join(root, 'conformance', 'tla', 'check', 'parallel', 'worker.ts'),
 };
 const bundle = join(root, '.cache', 'timelock.mjs');
-const workerBundle = join(root, '.cache', 'replay-worker.mjs');
+const bundles = Object.keys(entries).map((name) => join(root, '.cache', `${name}.mjs`));
 
 function newestSource(dir) {
   let newest = 0;
@@ -30,7 +32,7 @@ function newestSource(dir) {
 
 function bundleTime() {
   try {
-    return Math.min(statSync(bundle).mtimeMs, statSync(workerBundle).mtimeMs);
+    return Math.min(...bundles.map((b) => statSync(b).mtimeMs));
   } catch {
     return -1;
   }

@@ -5,7 +5,13 @@
 import { existsSync } from 'node:fs';
 import { basename, delimiter } from 'node:path';
 import type { Command } from 'commander';
-import { checkModel, InputError, simulateModel } from '../conformance/tla/check/run.ts';
+import { availableParallelism } from 'node:os';
+import {
+  checkModel,
+  checkModelWithWorkers,
+  InputError,
+  simulateModel,
+} from '../conformance/tla/check/run.ts';
 import { TlcUnavailable, runTlc } from '../conformance/tlc/runner.ts';
 import {
   EXIT,
@@ -17,8 +23,16 @@ import {
 import { CheckStream, type RunRequest } from '../conformance/tla/check/json-stream.ts';
 import { formatCoverage } from '../conformance/tla/check/coverage-text.ts';
 import { renderDiagnostic } from '../conformance/tla/diagnostics/render.ts';
+import {
+  FPMEM_HELP,
+  type FpmemFlags,
+  SPILL_DIR_HELP,
+  fpmemOptions,
+  spillProgress,
+  spillSummary,
+} from './fpmem.ts';
 
-interface CheckFlags {
+interface CheckFlags extends FpmemFlags {
   config?: string;
   deadlock?: boolean;
   workers?: string;
@@ -50,7 +64,10 @@ export function registerCheck(program: Command): void {
       'the model configuration (default: the spec name with .cfg); TLC spelling -config works too',
     )
     .option('--deadlock', "do not report deadlocks (as TLC's -deadlock)")
-    .option('--workers <n>', 'accepted for TLC compatibility; the engine explores with one thread')
+    .option(
+      '--workers <n>',
+      'breadth-first search on n worker threads, or auto for one per core (default 1); TLC spelling -workers',
+    )
     .option('--depth <n>', 'stop exploring below this BFS level')
     .option(
       '--json',
@@ -70,6 +87,8 @@ export function registerCheck(program: Command): void {
     )
     .option('--seed <n>', 'seed for --simulate (same seed, same behaviours)', '0')
     .option('--library <paths>', LIBRARY_HELP)
+    .option('--fpmem <limit>', FPMEM_HELP)
+    .option('--spill-dir <dir>', SPILL_DIR_HELP)
     .option(
       '--engine <name>',
       'ours (default), tlc (real TLC: needs TLA2TOOLS_JAR and java), or both (run both, fail if result, distinct states or depth differ)',
@@ -87,11 +106,11 @@ exits 0.
 Example:
   timelock check -config spec/examples/BoundedCounter.cfg spec/examples/BoundedCounter.tla`,
     )
-    .action((spec: string, flags: CheckFlags) => {
+    .action(async (spec: string, flags: CheckFlags) => {
       useLibrary(flags.library);
       if (flags.json && flags.engine !== 'ours')
         throw new Error('--json works with --engine ours only');
-      if (flags.engine === 'ours') process.exitCode = runCheck(spec, flags);
+      if (flags.engine === 'ours') process.exitCode = await runCheck(spec, flags);
       else if (flags.engine === 'tlc' || flags.engine === 'both')
         process.exitCode = runWithTlc(spec, flags, flags.engine);
       else throw new Error(`--engine must be ours, tlc or both, not '${flags.engine}'`);
@@ -144,7 +163,7 @@ function runWithTlc(specArg: string, flags: CheckFlags, engine: 'tlc' | 'both'):
   return differ ? EXIT.failure : exitCode(ours);
 }
 
-function runCheck(specArg: string, flags: CheckFlags): number {
+async function runCheck(specArg: string, flags: CheckFlags): Promise<number> {
   const { spec, config } = files(specArg, flags);
   const say = (line: string) => {
     if (!flags.json) process.stdout.write(line + '\n');
@@ -155,27 +174,37 @@ function runCheck(specArg: string, flags: CheckFlags): number {
   stream?.start();
   const progress = {
     onProgress: (p: Parameters<typeof formatProgress>[0]) =>
-      stream ? stream.progress(p) : say(formatProgress(p)),
+      stream ? stream.progress(p) : say(formatProgress(p) + spillProgress(p.spilled)),
     progressIntervalMs: 3000,
   };
-  say(
-    `Timelock TLA+ engine: checking ${basename(spec)} with ${basename(config)} (${flags.simulate === undefined ? 'breadth-first' : 'random behaviours'}, 1 worker)`,
-  );
-  if (flags.workers && flags.workers !== '1' && flags.workers !== 'auto') {
-    say(`Note: -workers ${flags.workers} accepted; this engine explores with one thread.`);
-  }
   try {
+    // Simulation runs on one thread (as TLC's -simulate with one worker).
+    const workers = flags.simulate === undefined ? workerCount(flags.workers) : 1;
+    say(
+      `Timelock TLA+ engine: checking ${basename(spec)} with ${basename(config)} (${flags.simulate === undefined ? 'breadth-first' : 'random behaviours'}, ${workers} worker${workers === 1 ? '' : 's'})`,
+    );
+    const seed = Number.parseInt(flags.seed ?? '0', 10) || 0;
     const common = {
       checkDeadlock: flags.deadlock ? false : undefined,
       print: (line: string) => say(line),
     };
+    const bfs = {
+      ...common,
+      run: { mode: 'bfs' as const, workers },
+      ...progress,
+      maxDepth: flags.depth ? positive(flags.depth, '--depth') : undefined,
+      ...fpmemOptions(flags, say),
+    };
+    if (flags.fpmem !== undefined && workers > 1)
+      say('Note: -fpmem applies to one worker; with several, everything stays in memory.');
     const result =
       flags.simulate === undefined
-        ? checkModel(spec, config, {
-            ...common,
-            ...progress,
-            maxDepth: flags.depth ? positive(flags.depth, '--depth') : undefined,
-          })
+        ? workers === 1
+          ? checkModel(spec, config, bfs)
+          : await checkModelWithWorkers(spec, config, workers, {
+              ...bfs,
+              onNote: (note) => say(`Note: ${note}.`),
+            })
         : simulateModel(spec, config, {
             ...common,
             ...progress,
@@ -184,7 +213,8 @@ function runCheck(specArg: string, flags: CheckFlags): number {
                 ? 1000
                 : positive(String(flags.simulate).replace(/^num=/, ''), '--simulate'),
             depth: flags.depth ? positive(flags.depth, '--depth') : 100,
-            seed: Number.parseInt(flags.seed ?? '0', 10) || 0,
+            seed,
+            run: { mode: 'simulate', workers: 1, seed },
           });
     if (stream) stream.result(result);
     else {
@@ -192,6 +222,8 @@ function runCheck(specArg: string, flags: CheckFlags): number {
       if (result.diagnostic) say('\n' + renderDiagnostic(result.diagnostic));
       if (flags.coverage !== undefined && result.actionStats)
         say(formatCoverage(result.actionStats));
+      const spilled = spillSummary(result);
+      if (spilled) say(spilled);
     }
     return exitCode(result);
   } catch (e) {
@@ -232,6 +264,12 @@ function runRequest(spec: string, config: string, flags: CheckFlags): RunRequest
       coverage: flags.coverage !== undefined,
     },
   };
+}
+
+/** `-workers`: a positive number, or `auto` for one per core. */
+function workerCount(text: string | undefined): number {
+  if (text === undefined) return 1;
+  return text === 'auto' ? availableParallelism() : positive(text, '--workers');
 }
 
 function positive(text: string, option: string): number {

@@ -22,6 +22,7 @@ export function normaliseTlcFlags(argv: string[]): string[] {
     '-simulate',
     '-seed',
     '-coverage',
+    '-fpmem',
   ]);
   return argv.map((a) => (tlcFlags.has(a) ? `-${a}` : a));
 }

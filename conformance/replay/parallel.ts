@@ -3,14 +3,11 @@
  * independent, so runs are handed to the next free worker and their reports come back in the
  * order of the runs. One run never spans workers: its events must be replayed in order.
  *
- * Workers run the same code as the caller: from the CLI's bundle, the bundled worker next to
- * it; from the TypeScript sources (tests, tsx), the worker's source through tsx.
+ * Workers run the same code as the caller (see `../threads.ts`).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads.ts';
 import { CoverageTally, type ActionCoverage, type TallyCounts } from './coverage.ts';
 import type { ValidateOptions } from './index.ts';
 import type { RunReport, ValidationReport } from './report.ts';
@@ -36,16 +33,8 @@ export function defaultWorkers(): number {
 }
 
 /** A new worker thread running the worker's code. */
-function startWorker(): Worker {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const bundled = join(here, 'replay-worker.mjs');
-  if (existsSync(bundled)) return new Worker(bundled);
-  // From the sources: register tsx's loader in the thread, then load the worker's source.
-  const source = new URL('./worker.ts', import.meta.url).href;
-  return new Worker(
-    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`,
-    { eval: true },
-  );
+function startReplayWorker(): Worker {
+  return startWorker(import.meta.url, 'replay-worker.mjs', new URL('./worker.ts', import.meta.url));
 }
 
 /**
@@ -59,7 +48,10 @@ export async function validateInParallel(
   workers = defaultWorkers(),
   coverage = false,
 ): Promise<{ report: ValidationReport; coverage?: ActionCoverage }> {
-  const pool = Array.from({ length: Math.max(1, Math.min(workers, runs.length)) }, startWorker);
+  const pool = Array.from(
+    { length: Math.max(1, Math.min(workers, runs.length)) },
+    startReplayWorker,
+  );
   const answers: WorkerAnswer[] = new Array(runs.length);
   try {
     let next = 0;

@@ -73,7 +73,7 @@ export function classPath(jar: string): string {
 export const TLC_JVM_OPTIONS = ['-Xss1g', '-XX:+UseParallelGC'];
 
 /**
- * Runs TLC on a spec and cfg with one worker, as the parity suite was recorded. TLC's state
+ * Runs TLC on a spec and cfg with one worker (as the parity suite was recorded), or `workers`. TLC's state
  * files go to a temporary folder that is removed afterwards, and it writes no trace-explorer
  * module: the spec's folder is left as it was (-noGenerateSpecTE also keeps the names that
  * module's writer interns out of TLC's order of strings).
@@ -81,7 +81,7 @@ export const TLC_JVM_OPTIONS = ['-Xss1g', '-XX:+UseParallelGC'];
 export function runTlc(
   spec: string,
   cfg: string,
-  opts: { deadlock?: boolean; env?: NodeJS.ProcessEnv } = {},
+  opts: { deadlock?: boolean; env?: NodeJS.ProcessEnv; workers?: number } = {},
 ): TlcRun {
   const { jar, java } = locateTlc(opts.env);
   const metadir = mkdtempSync(join(tmpdir(), 'tlc-states-'));
@@ -91,7 +91,7 @@ export function runTlc(
     classPath(jar),
     'tlc2.TLC',
     '-workers',
-    '1',
+    String(opts.workers ?? 1),
     '-metadir',
     metadir,
     '-noGenerateSpecTE',

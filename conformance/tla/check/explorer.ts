@@ -6,27 +6,30 @@
  *   state is checked against the invariants as soon as it is produced;
  * - a state is deadlocked when no sub-action produces any successor for it;
  * - depth is the BFS level of the deepest state found, initial states being level 1.
+ * What happens to each state is `state-checker.ts`'s; this module stores the states, in one
+ * thread (`parallel/` explores with several).
  */
-import { EvalError, describeRange } from '../values/errors.ts';
+import { EvalError } from '../values/errors.ts';
 import type { Loc } from '../syntax/ast.ts';
-import { type Value, fingerprint } from '../values/value.ts';
-import { permuteValue } from '../values/permute.ts';
-import { Ctx, type PartialState } from '../eval/runtime.ts';
-import { actionLabel } from '../eval/actions.ts';
-import { expectBool } from '../eval/builtins.ts';
-import { FingerprintSet } from './fpset.ts';
+import type { Value } from '../values/value.ts';
+import { type SpillOptions, type SpillStats, type Storage, openStorage } from './spill/storage.ts';
+import { MemoryStateStore } from './spill/state-store.ts';
 import { type Lasso, findViolation } from './liveness.ts';
-import type { Model, NamedPredicate } from './model.ts';
-import { ActionCounters, type ActionStats, ProgressMeter, summariseActions } from './stats.ts';
+import type { Model } from './model.ts';
+import { type ActionStats, ProgressMeter, summariseActions } from './stats.ts';
 import { neverEnabledWarnings, reductionWarnings, vacuityWarnings } from './warnings.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { evalErrorDiagnostic } from '../diagnostics/eval-diagnostic.ts';
+import { outcomeDiagnostic } from '../diagnostics/violation.ts';
 import {
-  type Outcome,
-  assumptionDiagnostic,
-  outcomeDiagnostic,
-  unassignedDetails,
-} from '../diagnostics/violation.ts';
+  type ResultBase,
+  StateChecker,
+  Violation,
+  checkAssumptions,
+  evalErrorResult,
+  noNextResult,
+  traceStep,
+  violationResult,
+} from './state-checker.ts';
 
 /** How a run ended. */
 export type ResultKind = 'ok' | 'invariant' | 'temporal' | 'deadlock' | 'assume' | 'eval-error';
@@ -78,6 +81,8 @@ export interface CheckResult {
   actionStats?: ActionStats;
   /** Reasons to doubt a success: actions never enabled, properties that hold trivially, ... */
   warnings?: Diagnostic[];
+  /** Under a memory limit (-fpmem): what went to disk. */
+  spilled?: SpillStats;
 }
 
 /** Periodic progress report. */
@@ -89,9 +94,12 @@ export interface Progress {
   elapsedMs: number;
   /** States generated per second since the previous report. */
   statesPerSecond: number;
+  /** Under a memory limit (-fpmem): what went to disk so far. */
+  spilled?: SpillStats;
 }
 
-export interface ExploreOptions {
+/** Also `memoryLimit` (-fpmem): see spill/storage.ts. */
+export interface ExploreOptions extends SpillOptions {
   /** Called every `progressIntervalMs` while exploring. */
   onProgress?: (p: Progress) => void;
   progressIntervalMs?: number;
@@ -99,365 +107,142 @@ export interface ExploreOptions {
   maxDepth?: number;
 }
 
-class Violation extends Error {
-  constructor(
-    readonly kind: ResultKind,
-    readonly property: string | undefined,
-    readonly at: number, // index of the last stored state of the trace
-    readonly extra: PartialState | undefined, // a final state that was not stored
-    readonly extraAction: number,
-    override readonly cause?: EvalError,
-    readonly phase?: CheckResult['errorPhase'],
-  ) {
-    super(kind);
+/** Explores `model` breadth-first and reports the first violation, or success. */
+export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
+  // The state graph's edges, kept only when liveness needs the complete graph.
+  const keepEdges = model.liveness.length > 0;
+  const storage = openStorage(model.varNames.length, opts, keepEdges);
+  try {
+    const r = exploreWith(model, opts, storage, keepEdges);
+    const spilled = storage.spilled();
+    return spilled ? { ...r, spilled } : r;
+  } finally {
+    storage.close();
   }
 }
 
-/** Explores `model` breadth-first and reports the first violation, or success. */
-export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
+function exploreWith(
+  model: Model,
+  opts: ExploreOptions,
+  storage: Storage,
+  keepEdges: boolean,
+): CheckResult {
   const started = Date.now();
-  const n = model.varNames.length;
   const rt = model.runtime;
-  const states: Value[][] = [];
-  const parent: number[] = [];
-  const viaAction: number[] = [];
-  const level: number[] = [];
-  const seen = new FingerprintSet();
-  // The state graph's edges, kept only when liveness needs the complete graph.
-  const keepEdges = model.liveness.length > 0;
+  const { seen, store } = storage;
   const succ: number[][] = [];
   const succAction: number[][] = [];
   const initial: number[] = [];
-  const fp = new Int32Array(2);
-  let generated = 0;
   let head = 0;
   let maxLevel = 0;
-  const counters = new ActionCounters(model.actions.length);
-  const generatedBy = counters.generated;
-  const foundBy = counters.distinct;
+  /** The level of the states being generated. */
+  let nextLevel = 1;
   // Warnings about actions never taken or premises never true need the complete graph.
   let cutByDepth = false;
 
-  const result = (kind: ResultKind, extra: Partial<CheckResult> = {}): CheckResult => ({
-    kind,
-    generated,
+  /** Stores a state not seen before; with edges, also records the step that reached it. */
+  const admit = (s: Value[], from: number, actionIdx: number, h1: number, h2: number): number => {
+    const existing = seen.putIfAbsent(h1, h2, store.count);
+    const isNew = existing === -1;
+    if (isNew) {
+      if (keepEdges) {
+        succ.push([]);
+        succAction.push([]);
+      }
+      store.add(s, from, actionIdx, nextLevel);
+      if (nextLevel > maxLevel) maxLevel = nextLevel;
+    }
+    if (keepEdges) {
+      const target = isNew ? store.count - 1 : existing;
+      if (from >= 0) {
+        succ[from].push(target);
+        succAction[from].push(actionIdx);
+      } else if (!initial.includes(target)) initial.push(target);
+    }
+    return isNew ? store.count - 1 : -1;
+  };
+  const checker = new StateChecker(model, admit);
+  const counters = checker.counters;
+
+  const base = (): ResultBase => ({
+    generated: checker.generated,
     distinct: seen.size,
-    queueLeft: states.length - head,
+    queueLeft: store.count - head,
     depth: maxLevel,
     varNames: model.varNames,
     elapsedMs: Date.now() - started,
     actionStats: summariseActions(model.actions, counters),
     warnings: reductionWarnings(model),
+  });
+  const result = (kind: ResultKind, extra: Partial<CheckResult> = {}): CheckResult => ({
+    kind,
+    ...base(),
     ...extra,
   });
 
-  /** An evaluation error outside any state's exploration (no trace to show). */
-  const evalErrorResult = (e: EvalError, assumption?: Loc): CheckResult =>
-    result('eval-error', {
-      message: assumption
-        ? `Evaluating assumption ${describeRange(assumption)} failed.\n${e.message}`
-        : e.message,
-      errorTrail: e.trail.map(describeRange).reverse(),
-      errorKind: e.kind,
-      ...(assumption ? { errorPhase: 'assume' as const } : {}),
-      diagnostic: evalErrorDiagnostic(e),
-    });
-
-  // ASSUME statements are checked before any state is computed.
-  for (const a of model.assumptions) {
-    let ok: boolean;
-    try {
-      ok = expectBool(a.fn(null, new Ctx(null, null, rt)), () => 'An ASSUME');
-    } catch (e) {
-      if (!(e instanceof EvalError)) throw e;
-      return evalErrorResult(e, a.range);
-    }
-    if (!ok)
-      return result('assume', {
-        message: `Assumption ${describeRange(a.range)} is false.`,
-        diagnostic: assumptionDiagnostic(a.loc),
-      });
-  }
-
-  const complete = (s: PartialState, from: number, actionIdx: number): Value[] => {
-    for (let i = 0; i < n; i++) {
-      if (s[i] === undefined) {
-        const where =
-          actionIdx < 0
-            ? 'the initial predicate'
-            : `action ${actionLabel(model.actions[actionIdx])}`;
-        const e = new EvalError(
-          `Successor state is not completely specified by ${where}: variable ${model.varNames[i]} is not assigned a value.`,
-          'unspecified',
-        ).explain(unassignedDetails(where, model.varNames, s));
-        throw new Violation('eval-error', undefined, from, undefined, actionIdx, e);
-      }
-    }
-    return s as Value[];
-  };
-
-  const satisfies = (preds: NamedPredicate[], cur: Value[], nxt: Value[] | null): boolean => {
-    if (preds.length === 0) return true;
-    const ctx = nxt ? new Ctx(cur, nxt, rt) : new Ctx(cur, null, rt);
-    for (const p of preds)
-      if (!expectBool(p.fn(null, ctx), () => `The constraint ${p.name}`)) return false;
-    return true;
-  };
-
-  const violated = (s: Value[]): string | undefined => {
-    const ctx = new Ctx(s, null, rt);
-    for (const inv of model.invariants) {
-      if (!expectBool(inv.fn(null, ctx), () => `The invariant ${inv.name}`)) return inv.name;
-    }
-    return undefined;
-  };
-
-  const store = (s: Value[], from: number, actionIdx: number, lvl: number): void => {
-    if (keepEdges) {
-      succ.push([]);
-      succAction.push([]);
-    }
-    states.push(s);
-    parent.push(from);
-    viaAction.push(actionIdx);
-    level.push(lvl);
-    if (lvl > maxLevel) maxLevel = lvl;
-  };
-
-  /**
-   * The fingerprint that decides whether a state was seen: of the state, of its VIEW, and under
-   * SYMMETRY the least over all its permutations (so symmetric states count once).
-   */
-  const candidate = new Int32Array(2);
-  const stateFingerprint = (s: Value[]): void => {
-    const view = model.view;
-    const print = (c: Value[], out: Int32Array) =>
-      fingerprint(view ? [view.fn(null, new Ctx(c, null, rt))] : c, out);
-    print(s, fp);
-    for (const p of model.symmetry ?? []) {
-      print(
-        s.map((v) => permuteValue(v, p)),
-        candidate,
-      );
-      const a = candidate[0] >>> 0,
-        b = fp[0] >>> 0;
-      if (a < b || (a === b && candidate[1] >>> 0 < fp[1] >>> 0)) fp.set(candidate);
-    }
-  };
-
-  /** Handles one generated state: constraint, dedupe, invariants, action properties. */
-  const consider = (
-    s: Value[],
-    from: number,
-    actionIdx: number,
-    lvl: number,
-    prev: Value[] | null,
-  ): void => {
-    let isNew = true;
-    let inModel: boolean;
-    try {
-      inModel =
-        satisfies(model.constraints, s, null) &&
-        (prev === null || satisfies(model.actionConstraints, prev, s));
-    } catch (e) {
-      if (e instanceof EvalError)
-        throw new Violation('eval-error', undefined, from, s, actionIdx, e);
-      throw e;
-    }
-    if (inModel) {
-      try {
-        stateFingerprint(s);
-      } catch (e) {
-        // TLC shows the behaviour up to the state before, and no evaluation context.
-        if (e instanceof EvalError)
-          throw new Violation(
-            'eval-error',
-            undefined,
-            from,
-            undefined,
-            actionIdx,
-            e,
-            'fingerprint',
-          );
-        throw e;
-      }
-    }
-    if (inModel) {
-      const existing = seen.putIfAbsent(fp[0], fp[1], states.length);
-      isNew = existing === -1;
-      if (isNew) {
-        store(s, from, actionIdx, lvl);
-        if (actionIdx >= 0) foundBy[actionIdx]++;
-        else counters.initialDistinct++;
-      }
-      if (keepEdges) {
-        const target = isNew ? states.length - 1 : existing;
-        if (from >= 0) {
-          succ[from].push(target);
-          succAction[from].push(actionIdx);
-        } else if (!initial.includes(target)) initial.push(target);
-      }
-    }
-    // A state outside the constraints is not stored: the trace then ends with it explicitly.
-    const at = inModel && isNew ? states.length - 1 : from;
-    const extra = inModel && isNew ? undefined : s;
-    try {
-      const bad = isNew ? violated(s) : undefined;
-      if (bad !== undefined) throw new Violation('invariant', bad, at, extra, actionIdx);
-      // A temporal property's initial-state part (a refinement's Init) holds of each initial state.
-      if (prev === null) {
-        const ctx = new Ctx(s, null, rt);
-        for (const prop of model.liveness) {
-          for (const p of prop.initial) {
-            if (!expectBool(p.fn(p.env, ctx), () => `The initial condition of ${prop.name}`)) {
-              throw new Violation('temporal', prop.name, at, extra, actionIdx);
-            }
-          }
-        }
-      }
-      // Action properties hold of every step, also one that reaches a state seen before.
-      if (prev !== null) {
-        const ctx = new Ctx(prev, s, rt);
-        for (const p of model.actionProperties) {
-          if (!expectBool(p.fn(null, ctx), () => `The action property ${p.name}`)) {
-            throw new Violation('temporal', p.name, from, s, actionIdx);
-          }
-        }
-      }
-    } catch (e) {
-      if (e instanceof EvalError)
-        throw new Violation('eval-error', undefined, at, extra, actionIdx, e);
-      throw e;
-    }
-  };
+  const failedAssumption = checkAssumptions(model, base);
+  if (failedAssumption) return failedAssumption;
 
   const meter = new ProgressMeter(started, opts.progressIntervalMs ?? 5000);
   try {
-    // Initial states.
-    const inits: PartialState[] = [];
-    try {
-      model.init(null, new Ctx(new Array(n).fill(undefined), null, rt), (ctx) => {
-        inits.push(ctx.cur!);
-        return false;
-      });
-    } catch (e) {
-      if (e instanceof EvalError)
-        throw new Violation('eval-error', undefined, -1, undefined, -1, e);
-      throw e;
-    }
-    for (const s of inits) {
-      generated++;
-      counters.initialGenerated++;
-      consider(complete(s, -1, -1), -1, -1, 1, null);
-    }
-    if (model.noNext) {
-      const message = 'No next state actions defined to generate successor states from.';
-      return result('eval-error', {
-        message,
-        diagnostic: {
-          code: 'TLA309',
-          severity: 'error',
-          summary: message,
-          location: { file: model.cfg.file, ...model.cfg.init!.pos },
-          hint: 'the cfg names INIT but no NEXT: add NEXT (or a SPECIFICATION) to explore beyond the initial states',
-        },
-      });
-    }
+    for (const s of checker.initialStates()) checker.considerInitial(s);
+    if (model.noNext) return noNextResult(model, base());
 
-    // Breadth-first search; the queue is the tail of `states`.
-    while (head < states.length) {
+    // Breadth-first search; the queue is the tail of the stored states.
+    while (head < store.count) {
       const idx = head++;
-      const cur = states[idx];
+      const cur = store.state(idx);
+      const level = store.level(idx);
       const stats = rt.stats;
-      stats.level = level[idx];
+      stats.level = level;
       stats.distinct = seen.size;
-      stats.generated = generated;
-      stats.queue = states.length - head;
+      stats.generated = checker.generated;
+      stats.queue = store.count - head;
       stats.diameter = maxLevel;
-      if (opts.maxDepth !== undefined && level[idx] >= opts.maxDepth) {
+      if (opts.maxDepth !== undefined && level >= opts.maxDepth) {
         cutByDepth = true;
         continue;
       }
-      let anySuccessor = false;
-      for (let a = 0; a < model.actions.length; a++) {
-        const action = model.actions[a];
-        // Each successor is counted and checked as soon as the action produces it, as TLC's
-        // Worker.addElement does: a violation stops the action's enumeration there, so
-        // successors it would have produced afterwards are not counted as generated.
-        try {
-          action.act(action.env, new Ctx(cur, new Array(n).fill(undefined), rt), (ctx) => {
-            generated++;
-            generatedBy[a]++;
-            anySuccessor = true;
-            consider(complete(ctx.nxt!, idx, a), idx, a, level[idx] + 1, cur);
-            return false;
-          });
-        } catch (e) {
-          if (e instanceof EvalError)
-            throw new Violation('eval-error', undefined, idx, undefined, a, e);
-          throw e;
-        }
-      }
-      if (!anySuccessor && model.checkDeadlock)
-        throw new Violation('deadlock', undefined, idx, undefined, -1);
+      nextLevel = level + 1;
+      checker.expand(cur, idx);
       if (opts.onProgress && (idx & 1023) === 0) {
         const now = Date.now();
         if (meter.due(now)) {
           opts.onProgress({
             depth: maxLevel,
-            generated,
+            generated: checker.generated,
             distinct: seen.size,
-            queue: states.length - head,
+            queue: store.count - head,
             elapsedMs: now - started,
-            statesPerSecond: meter.perSecond(generated, now),
+            statesPerSecond: meter.perSecond(checker.generated, now),
+            spilled: storage.spilled(),
           });
         }
       }
     }
   } catch (e) {
     if (!(e instanceof Violation)) throw e;
-    const trace = buildTrace(e.at);
-    if (e.extra) trace.push(step(e.extra as Value[], e.extraAction));
-    const initialState = e.kind === 'invariant' && trace.length === 1;
-    return result(e.kind, {
-      property: e.property,
-      message:
-        e.cause?.message ??
-        (e.kind === 'deadlock'
-          ? 'Deadlock reached.'
-          : e.kind === 'temporal'
-            ? trace.length === 1
-              ? `Temporal property ${e.property} is violated by the initial state.`
-              : `Action property ${e.property} is violated.`
-            : undefined),
-      errorTrail: e.cause?.trail.map(describeRange).reverse(),
-      errorKind: e.cause?.kind,
-      ...(e.phase ? { errorPhase: e.phase } : {}),
-      trace,
-      initialState,
-      diagnostic: outcomeDiagnostic(model, {
-        kind: e.kind as Outcome['kind'],
-        property: e.property,
-        cause: e.cause,
-        state: trace[trace.length - 1]?.state,
-        actionIdx: e.extraAction,
-      }),
-    });
+    const trace: TraceStep[] = [];
+    for (let i = e.at; i >= 0; i = store.parent(i))
+      trace.push(traceStep(model, store.state(i), store.action(i)));
+    return violationResult(model, e, trace.reverse(), base());
   }
+  // A run with liveness keeps every state in memory (spill/storage.ts), so this is never [].
+  const states = store instanceof MemoryStateStore ? store.states : [];
   for (const prop of model.liveness) {
     let lasso: Lasso | undefined;
     try {
       lasso = findViolation({ states, succ, initial }, prop, model.fairness, rt);
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
-      return evalErrorResult(e);
+      return evalErrorResult(base(), e);
     }
     if (lasso) {
       const trace = lasso.path.map((idx, k) => {
-        if (k === 0) return step(states[idx], -1);
+        if (k === 0) return traceStep(model, states[idx], -1);
         const from = lasso!.path[k - 1];
         const edge = succ[from].indexOf(idx);
-        return step(states[idx], edge >= 0 ? succAction[from][edge] : -1);
+        return traceStep(model, states[idx], edge >= 0 ? succAction[from][edge] : -1);
       });
       return result('temporal', {
         property: prop.name,
@@ -476,20 +261,8 @@ export function explore(model: Model, opts: ExploreOptions = {}): CheckResult {
   if (!cutByDepth) {
     ok.warnings!.push(
       ...neverEnabledWarnings(ok.actionStats!, ok.distinct),
-      ...vacuityWarnings(model, states),
+      ...vacuityWarnings(model, store.all()),
     );
   }
   return ok;
-
-  function step(s: Value[], actionIdx: number): TraceStep {
-    if (actionIdx < 0) return { state: s, action: 'Initial predicate' };
-    const a = model.actions[actionIdx];
-    return { state: s, action: actionLabel(a), loc: a.loc };
-  }
-
-  function buildTrace(at: number): TraceStep[] {
-    const out: TraceStep[] = [];
-    for (let i = at; i >= 0; i = parent[i]) out.push(step(states[i], viaAction[i]));
-    return out.reverse();
-  }
 }

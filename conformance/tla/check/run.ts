@@ -6,6 +6,7 @@ import { CfgError, parseCfg, readCfg } from './cfg.ts';
 import { type Model, ModelError, buildModel, type ModelOptions } from './model.ts';
 import { type SimulateOptions, simulate } from './simulate.ts';
 import { type CheckResult, type ExploreOptions, explore } from './explorer.ts';
+import { exploreInParallel } from './parallel/explorer.ts';
 import { TlaSyntaxError } from '../syntax/parse.ts';
 import { TlaSemanticError } from '../modules/loader.ts';
 import { EXIT } from './report.ts';
@@ -36,15 +37,51 @@ export function checkModel(
 ): CheckResult & { unsupportedProperties: string[] } {
   const model = loadModel(tlaFile, cfgFile, opts);
   try {
-    const result = explore(model, opts);
-    return {
-      ...result,
-      warnings: [...layoutWarnings(model), ...model.startWarnings, ...(result.warnings ?? [])],
-      unsupportedProperties: model.unsupportedProperties,
-    };
+    return withModelWarnings(model, explore(model, opts));
   } catch (e) {
     throw asInputError(e); // a name in an instantiated module is resolved on first use
   }
+}
+
+/**
+ * {@link checkModel} on `workers` threads (`parallel/explorer.ts`). A model with temporal
+ * properties is checked on one thread, since liveness needs the whole state graph in one place;
+ * `note` (also passed to `onNote` before exploring) then says so. One worker is exactly
+ * {@link checkModel}.
+ */
+export async function checkModelWithWorkers(
+  tlaFile: string,
+  cfgFile: string,
+  workers: number,
+  opts: CheckOptions & { onNote?: (note: string) => void } = {},
+): Promise<CheckResult & { unsupportedProperties: string[]; workers: number; note?: string }> {
+  const model = loadModel(tlaFile, cfgFile, opts);
+  const note =
+    workers > 1 && model.liveness.length > 0
+      ? `temporal properties (${model.liveness.map((p) => p.name).join(', ')}) are checked on the whole state graph, so this run explores with one worker`
+      : undefined;
+  if (note !== undefined) opts.onNote?.(note);
+  // A model with no next-state relation or no variables has nothing to share out.
+  const one = workers <= 1 || note !== undefined || model.noNext || model.varNames.length === 0;
+  try {
+    const result = one
+      ? explore(model, opts)
+      : await exploreInParallel(model, { ...opts, workers, tlaFile, cfgFile });
+    return { ...withModelWarnings(model, result), workers: one ? 1 : workers, note };
+  } catch (e) {
+    throw asInputError(e);
+  }
+}
+
+function withModelWarnings(
+  model: Model,
+  result: CheckResult,
+): CheckResult & { unsupportedProperties: string[] } {
+  return {
+    ...result,
+    warnings: [...layoutWarnings(model), ...model.startWarnings, ...(result.warnings ?? [])],
+    unsupportedProperties: model.unsupportedProperties,
+  };
 }
 
 /** Generates random behaviours of the model (TLC's -simulate). Throws {@link InputError} for bad input. */

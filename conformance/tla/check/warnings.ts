@@ -81,7 +81,7 @@ interface Premise {
 }
 
 /** TLA603 and TLA604: properties whose premise is false in every reachable state. */
-export function vacuityWarnings(model: Model, states: readonly Value[][]): Diagnostic[] {
+export function vacuityWarnings(model: Model, states: Iterable<Value[]>): Diagnostic[] {
   const premises = [...invariantPremises(model), ...leadsToPremises(model)];
   const out: Diagnostic[] = [];
   for (const p of premises) {
@@ -91,7 +91,7 @@ export function vacuityWarnings(model: Model, states: readonly Value[][]): Diagn
 }
 
 /** Whether the premise fails to hold in every state (an evaluation error counts as holding). */
-function falseEverywhere(model: Model, p: Premise, states: readonly Value[][]): boolean {
+function falseEverywhere(model: Model, p: Premise, states: Iterable<Value[]>): boolean {
   try {
     for (const s of states) {
       if (p.holds(p.env, new Ctx(s, null, model.runtime)) !== false) return false;
