@@ -15,25 +15,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchExplain } from './explain.ts';
 import { benchWorkers } from './workers.ts';
+import type { BenchModel, Expected, Run } from './model-runs.ts';
 
 const root = resolve(import.meta.dirname, '..');
-
-interface Expected {
-  result: string;
-  distinct: number;
-  generated: number;
-  depth: number;
-}
-export interface BenchModel {
-  name: string;
-  spec: string;
-  cfg: string;
-  large: boolean;
-  maxDepth?: number;
-  expected: Expected;
-  tlcSeconds?: number;
-  tlcPeakMiB?: number;
-}
 
 const { values: opts } = parseArgs({
   options: {
@@ -101,15 +85,6 @@ function models(): BenchModel[] {
   return out.filter(
     (m) => (!opts.only || m.name.includes(opts.only)) && !(opts['skip-large'] && m.large),
   );
-}
-
-export interface Run {
-  seconds: number;
-  peakMiB: number;
-  result: string;
-  distinct: number;
-  generated: number;
-  depth: number;
 }
 
 function runOnce(m: BenchModel, workers = 1): Run {

@@ -5,7 +5,7 @@
  * of `runs` runs; counts must still be exact.
  */
 import { runTlc } from '../conformance/tlc/runner.ts';
-import type { BenchModel, Run } from './run.ts';
+import type { BenchModel, Run } from './model-runs.ts';
 
 const WORKERS = 2;
 

@@ -10,16 +10,15 @@
  * thread (`parallel/` explores with several).
  */
 import { EvalError } from '../values/errors.ts';
-import type { Loc } from '../syntax/ast.ts';
 import type { Value } from '../values/value.ts';
 import { type SpillOptions, type SpillStats, type Storage, openStorage } from './spill/storage.ts';
 import { MemoryStateStore } from './spill/state-store.ts';
 import { type Lasso, findViolation } from './liveness.ts';
 import type { Model } from './model.ts';
-import { type ActionStats, ProgressMeter, summariseActions } from './stats.ts';
+import { ProgressMeter, summariseActions } from './stats.ts';
 import { neverEnabledWarnings, reductionWarnings, vacuityWarnings } from './warnings.ts';
-import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { outcomeDiagnostic } from '../diagnostics/violation.ts';
+import type { CheckResult, ResultKind, TraceStep } from './result.ts';
 import {
   type ResultBase,
   StateChecker,
@@ -31,59 +30,7 @@ import {
   violationResult,
 } from './state-checker.ts';
 
-/** How a run ended. */
-export type ResultKind = 'ok' | 'invariant' | 'temporal' | 'deadlock' | 'assume' | 'eval-error';
-
-/** One state of an error trace and the step that led to it. */
-export interface TraceStep {
-  state: Value[];
-  /** `<Initial predicate>` for the first state; else the action's label, e.g. `Press(0)`. */
-  action: string;
-  /** Where the action is, as TLC prints it; absent for the initial state. */
-  loc?: Loc;
-}
-
-export interface CheckResult {
-  kind: ResultKind;
-  /** How the states were visited: breadth-first (complete) or random behaviours (-simulate). */
-  mode?: 'bfs' | 'simulate';
-  /** For simulation: how many behaviours were generated, with which seed. */
-  behaviours?: number;
-  seed?: number;
-  /** The violated invariant's name. */
-  property?: string;
-  /** Error message for eval-error and assume. */
-  message?: string;
-  /** Expressions being evaluated when an eval-error happened, innermost last (TLC order). */
-  errorTrail?: string[];
-  /** The error's TLC category (assert, overflow, ...) for exit codes. */
-  errorKind?: EvalError['kind'];
-  /**
-   * When an eval-error happened outside evaluating an action or a predicate: in an ASSUME (TLC
-   * reports it as a failed assumption, exit 10) or while fingerprinting a state, which sorts
-   * its sets (TLC reports an unexpected exception, exit 255).
-   */
-  errorPhase?: 'assume' | 'fingerprint';
-  /** For a violation or an error: its cause, place and values, for people (docs/diagnostics.md). */
-  diagnostic?: Diagnostic;
-  /** An invariant violated by an initial state (TLC prints no counts then). */
-  initialState?: boolean;
-  generated: number;
-  distinct: number;
-  queueLeft: number;
-  depth: number;
-  trace?: TraceStep[];
-  /** For a liveness counterexample: the trace loops back to state `backTo` (1-based), or stutters. */
-  lasso?: { backTo?: number; stuttering?: boolean };
-  varNames: string[];
-  elapsedMs: number;
-  /** Per sub-action of Next: successors produced and distinct states found first. */
-  actionStats?: ActionStats;
-  /** Reasons to doubt a success: actions never enabled, properties that hold trivially, ... */
-  warnings?: Diagnostic[];
-  /** Under a memory limit (-fpmem): what went to disk. */
-  spilled?: SpillStats;
-}
+export type { CheckResult, ResultKind, TraceStep } from './result.ts';
 
 /** Periodic progress report. */
 export interface Progress {

@@ -10,7 +10,7 @@
 import { Ctx, type Runtime } from '../eval/runtime.ts';
 import { expectBool } from '../eval/builtins.ts';
 import type { Value } from '../values/value.ts';
-import type { Fairness, Pred } from './liveness.ts';
+import type { Fairness, Pred } from './temporal-types.ts';
 
 export type EdgeOk = (i: number, j: number) => boolean;
 export type StateAt = (node: number) => Value[];

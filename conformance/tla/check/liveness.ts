@@ -16,7 +16,7 @@
  * graph algorithms (`fair-cycles.ts`); the forms above stay here because they need no tableau.
  */
 import type { Expr, Loc } from '../syntax/ast.ts';
-import { type Ctx, type Env, type Fn, type Runtime } from '../eval/runtime.ts';
+import { type Ctx, type Env, type Runtime } from '../eval/runtime.ts';
 import type { Compiler } from '../eval/compile.ts';
 import { childExprs } from '../syntax/ast.ts';
 import type { Scope } from '../eval/scope.ts';
@@ -34,14 +34,9 @@ import {
 } from './fair-cycles.ts';
 import { Level, LtlBuilder } from './ltl/normalise.ts';
 import { type TableauProperty, compileTableau, findTableauViolation } from './ltl/check.ts';
+import type { Fairness, Lasso, Pred, StateGraph } from './temporal-types.ts';
 
-/** A predicate on a state, or on a step (for `<<A>>_v`). */
-export interface Pred {
-  /** True for an action: evaluated on (state, next state). */
-  onStep: boolean;
-  fn: Fn;
-  env: Env;
-}
+export type { Fairness, Lasso, Pred, StateGraph } from './temporal-types.ts';
 
 /** One way a clause can hold; a clause is violated when a behaviour violates all of them. */
 export type Atom =
@@ -62,29 +57,6 @@ export interface LivenessProperty {
   steps: Pred[];
   /** Temporal conjuncts outside the forms of `clauses`, checked by the tableau method. */
   general: TableauProperty[];
-}
-
-/** A fairness condition of the specification. */
-export interface Fairness {
-  strong: boolean;
-  /** `<<A>>_v` on a step. */
-  step: Pred;
-  /** `ENABLED <<A>>_v` in a state. */
-  enabled: Fn;
-  env: Env;
-}
-
-/** The explored graph: states and, per state, the indices of its successors. */
-export interface StateGraph {
-  states: Value[][];
-  succ: number[][];
-  initial: number[];
-}
-
-/** A lasso: a path of state indices, and where its loop starts (or -1: stuttering at the end). */
-export interface Lasso {
-  path: number[];
-  loopStart: number;
 }
 
 /**

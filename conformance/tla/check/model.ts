@@ -28,7 +28,6 @@ import {
 import type {
   CfgConstant,
   CfgName,
-  CfgPos,
   CfgSubstitution,
   CfgValue,
   ModelConfig,
@@ -56,33 +55,11 @@ import {
 import { printValue } from '../values/print.ts';
 import { type RunSettings, tlcRegisters } from './tlc-registers.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { locationOf } from '../diagnostics/location.ts';
 import { closestName } from '../diagnostics/suggest.ts';
+import { ModelError } from './model-error.ts';
 
-/** An error in binding a cfg file to a spec, reported at the cfg line. */
-export class ModelError extends Error {
-  readonly diagnostic: Diagnostic;
-
-  constructor(
-    readonly file: string,
-    readonly pos: CfgPos | undefined,
-    detail: string,
-    /** The diagnostic's code, and its place when that is in the spec rather than the cfg. */
-    more: { code?: DiagnosticCode; location?: Loc; hint?: string } = {},
-  ) {
-    super(pos ? `${file}:${pos.line}:${pos.col}: ${detail}` : `${file}: ${detail}`);
-    this.name = 'ModelError';
-    const location = more.location ?? (pos ? { file, ...pos } : undefined);
-    this.diagnostic = {
-      code: more.code ?? 'TLA309',
-      severity: 'error',
-      summary: detail,
-      ...(location ? { location: locationOf(location) } : {}),
-      ...(more.hint ? { hint: more.hint } : {}),
-    };
-  }
-}
+export { ModelError } from './model-error.ts';
 
 /** A named state predicate (invariant or constraint) or action predicate. */
 export interface NamedPredicate {

@@ -27,7 +27,7 @@ import {
   outcomeDiagnostic,
   unassignedDetails,
 } from '../diagnostics/violation.ts';
-import type { CheckResult, ResultKind, TraceStep } from './explorer.ts';
+import type { CheckResult, ResultKind, TraceStep } from './result.ts';
 
 /** Why exploration stopped early: the trace ends at state `at`, then `extra` if given. */
 export class Violation extends Error {

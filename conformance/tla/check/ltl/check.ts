@@ -12,7 +12,7 @@
  */
 import type { Loc } from '../../syntax/ast.ts';
 import type { Runtime } from '../../eval/runtime.ts';
-import type { Fairness, Lasso, StateGraph } from '../liveness.ts';
+import type { Fairness, Lasso, StateGraph } from '../temporal-types.ts';
 import { type Ltl, type LtlFactory, dnf, subformulas } from './formula.ts';
 import { refuse } from './normalise.ts';
 import { buildTableau } from './tableau.ts';

@@ -11,7 +11,7 @@
  * with A an action are found where TLC finds them.
  */
 import type { Loc } from '../../syntax/ast.ts';
-import type { Pred } from '../liveness.ts';
+import type { Pred } from '../temporal-types.ts';
 
 /** A predicate of the property: its compiled form, and whether it reads the next state. */
 export interface LtlAtom {

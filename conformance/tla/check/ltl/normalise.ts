@@ -15,7 +15,7 @@ import type { Compiler } from '../../eval/compile.ts';
 import type { Def, OpDef, Scope } from '../../eval/scope.ts';
 import { bind, type Ctx, type Env } from '../../eval/runtime.ts';
 import { EvalError } from '../../values/errors.ts';
-import { ModelError } from '../model.ts';
+import { ModelError } from '../model-error.ts';
 import { type Ltl, LtlFactory } from './formula.ts';
 
 /** How far up TLA+'s levels an expression goes. */

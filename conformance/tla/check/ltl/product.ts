@@ -11,7 +11,7 @@
  */
 import type { Runtime } from '../../eval/runtime.ts';
 import type { Value } from '../../values/value.ts';
-import type { Fairness, Lasso, StateGraph } from '../liveness.ts';
+import type { Fairness, Lasso, StateGraph } from '../temporal-types.ts';
 import {
   type EdgeOk,
   type Target,

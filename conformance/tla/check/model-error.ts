@@ -1,0 +1,30 @@
+/** The error for a cfg that cannot be bound to its spec, with its place and diagnostic. */
+import type { Loc } from '../syntax/ast.ts';
+import type { CfgPos } from './cfg.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { DiagnosticCode } from '../diagnostics/codes.ts';
+import { locationOf } from '../diagnostics/location.ts';
+
+/** An error in binding a cfg file to a spec, reported at the cfg line. */
+export class ModelError extends Error {
+  readonly diagnostic: Diagnostic;
+
+  constructor(
+    readonly file: string,
+    readonly pos: CfgPos | undefined,
+    detail: string,
+    /** The diagnostic's code, and its place when that is in the spec rather than the cfg. */
+    more: { code?: DiagnosticCode; location?: Loc; hint?: string } = {},
+  ) {
+    super(pos ? `${file}:${pos.line}:${pos.col}: ${detail}` : `${file}: ${detail}`);
+    this.name = 'ModelError';
+    const location = more.location ?? (pos ? { file, ...pos } : undefined);
+    this.diagnostic = {
+      code: more.code ?? 'TLA309',
+      severity: 'error',
+      summary: detail,
+      ...(location ? { location: locationOf(location) } : {}),
+      ...(more.hint ? { hint: more.hint } : {}),
+    };
+  }
+}
