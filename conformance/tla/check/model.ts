@@ -25,13 +25,7 @@ import {
   type ModuleInstance,
   Scope,
 } from '../eval/scope.ts';
-import type {
-  CfgConstant,
-  CfgName,
-  CfgSubstitution,
-  CfgValue,
-  ModelConfig,
-} from './cfg.ts';
+import type { CfgConstant, CfgName, CfgSubstitution, CfgValue, ModelConfig } from './cfg.ts';
 import {
   FcnLike,
   FcnValue,
