@@ -112,8 +112,7 @@ export function loadModel(
     const model = buildModel(tlaFile, cfg, opts);
     const unsupported = [
       ...model.unsupportedProperties.map(
-        (p) =>
-          `PROPERTY ${p} (a temporal formula outside the forms it checks: <>P, []<>P, <>[]P, P ~> Q, WF/SF, and conjunctions and disjunctions of them)`,
+        (p) => `PROPERTY ${p} (a temporal formula this engine does not check)`,
       ),
     ];
     if (unsupported.length > 0) {

@@ -138,8 +138,7 @@ export class LtlBuilder {
         let env2 = env;
         for (const b of r.binders) env2 = b(env2, env, this.constCtx);
         const last = e.steps[e.steps.length - 1];
-        if (r.def.kind !== 'op' || e.select)
-          return refuse(e.loc, `PROPERTY ${this.name}: cannot check this temporal formula`);
+        if (r.def.kind !== 'op') return this.unsupported(e);
         return this.expand(r.def, last.args, r.scope, env2, env);
       }
       case 'uquant':
@@ -148,8 +147,16 @@ export class LtlBuilder {
           `PROPERTY ${this.name}: TLC does not check temporal quantification (\\AA, \\EE, or \\A, \\E over no set)`,
         );
       default:
-        return refuse(e.loc, `PROPERTY ${this.name}: cannot check this temporal formula`);
+        return this.unsupported(e);
     }
+  }
+
+  /** A form the tableau does not take yet (the parity runner counts it as unsupported). */
+  private unsupported(e: Expr): never {
+    return refuse(
+      e.loc,
+      `PROPERTY ${this.name}: this engine does not check this temporal formula yet`,
+    );
   }
 
   /** `Op` or `Op(args)` whose body is temporal: its body, with the arguments bound. */
@@ -160,12 +167,12 @@ export class LtlBuilder {
       const arg = this.args.get(local.slot);
       if (arg && args.length === 0) return this.formula(arg.e, arg.sc, arg.env);
       if (local.def) return this.expand(local.def, args, sc, env, env);
-      return refuse(e.loc, `PROPERTY ${this.name}: cannot check this temporal formula`);
+      return this.unsupported(e);
     }
     const d = sc.inst.defs.get(name);
     if (d && d.kind === 'op') return this.expand(d, args, sc, env, env);
     if (d && d.kind === 'subst') return this.formula(d.expr, d.scope, env);
-    return refuse(e.loc, `PROPERTY ${this.name}: cannot check this temporal formula`);
+    return this.unsupported(e);
   }
 
   /**
