@@ -24,10 +24,11 @@ import {
   type Target,
   Thunk,
   bind,
+  enabledBindings,
   lookup,
   resolveTarget,
 } from './runtime.ts';
-import { type Def, type OpDef, type Scope, definedAs } from './scope.ts';
+import { type Def, type OpDef, type Scope, type SubstDef, definedAs } from './scope.ts';
 
 /** Compiles `e` as an action in `mode`. */
 export function compileAction(c: ExprCompiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
@@ -47,11 +48,11 @@ function tracedAction(fn: ActFn, loc: Loc): ActFn {
 
 /** The state an action assigns: the next state, or the initial state for Init. */
 function target(ctx: Ctx, mode: ActionMode): Array<Value | undefined> {
-  return (mode === 'next' ? ctx.nxt : ctx.cur)!;
+  return (mode === 'init' ? ctx.cur : ctx.nxt)!;
 }
 
 function withTarget(ctx: Ctx, mode: ActionMode, t: Array<Value | undefined>): Ctx {
-  return mode === 'next' ? new Ctx(ctx.cur, t, ctx.rt) : new Ctx(t, null, ctx.rt);
+  return mode === 'init' ? new Ctx(t, null, ctx.rt) : new Ctx(ctx.cur, t, ctx.rt);
 }
 
 /**
@@ -72,6 +73,8 @@ function assign(
   if (old === undefined) {
     const copy = t.slice();
     copy[i] = v;
+    const bound = enabledBindings.get(t);
+    if (bound) enabledBindings.set(copy, bound);
     return k(withTarget(ctx, mode, copy));
   }
   return (kept ? equals(v, old) : equals(old, v)) ? k(ctx) : false;
@@ -79,7 +82,7 @@ function assign(
 
 /** The variable index an expression denotes as an assignment target in `mode`, or -1. */
 export function targetVar(c: ExprCompiler, e: Expr, sc: Scope, mode: ActionMode): number {
-  const t = staticTarget(c, e, sc, mode === 'next');
+  const t = staticTarget(c, e, sc, mode !== 'init');
   return t !== null && 'var' in t ? t.var : -1;
 }
 
@@ -260,8 +263,12 @@ function compile(c: ExprCompiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
             : k(ctx);
       }
       if (e.k === 'apply' && (e.name === '$eq' || e.name === '$in') && e.args.length === 2) {
-        const t = staticTarget(c, e.args[0], sc, mode === 'next');
-        if (t === null) break;
+        const t = staticTarget(c, e.args[0], sc, mode !== 'init');
+        if (t === null) {
+          const sub = mode === 'enabled' ? primedInstanceVariable(e.args[0], sc) : undefined;
+          if (sub) return bindInEnabled(c, sub, e.name === '$in', e.args[1], sc, e.loc);
+          break;
+        }
         const make = (i: number): ActFn =>
           e.name === '$eq'
             ? assignment(c, i, e.args[1], sc, mode)
@@ -402,6 +409,44 @@ export function enterDef(
   };
 }
 
+/** The substitution behind `x'` when x is a VARIABLE of an instantiated module replaced by an expression. */
+function primedInstanceVariable(e: Expr, sc: Scope): SubstDef | undefined {
+  if (e.k !== 'prime' || e.expr.k !== 'ident' || sc.findLocal(e.expr.name)) return undefined;
+  const d = sc.inst.defs.get(e.expr.name);
+  return d?.kind === 'subst' && d.variable === true ? d : undefined;
+}
+
+/** `x' = e` or `x' \in S` for such an x inside ENABLED: binds x' (see `enabledBindings`). */
+function bindInEnabled(
+  c: ExprCompiler,
+  sub: SubstDef,
+  member: boolean,
+  rhs: Expr,
+  sc: Scope,
+  loc: Loc,
+): ActFn {
+  const f = c.expr(rhs, sc);
+  if (!member) return (env, ctx, k) => bindInstanceVariable(ctx, sub, f(env, ctx), k);
+  return (env, ctx, k) => {
+    for (const v of finiteElements(
+      f(env, ctx),
+      () => `The set ${sub.name}' ranges over (line ${loc.line}, col ${loc.col})`,
+    ))
+      if (bindInstanceVariable(ctx, sub, v, k)) return true;
+    return false;
+  };
+}
+
+/** Binds `sub'` to `v` in the partial next state (compares, when it is bound already). */
+function bindInstanceVariable(ctx: Ctx, sub: SubstDef, v: Value, k: (ctx: Ctx) => boolean) {
+  const t = ctx.nxt!;
+  const before = enabledBindings.get(t)?.get(sub);
+  if (before !== undefined) return equals(before, v) ? k(ctx) : false;
+  const copy = t.slice();
+  enabledBindings.set(copy, new Map(enabledBindings.get(t)).set(sub, v));
+  return k(new Ctx(ctx.cur, copy, ctx.rt));
+}
+
 function assignment(c: ExprCompiler, i: number, rhs: Expr, sc: Scope, mode: ActionMode): ActFn {
   const f = c.expr(rhs, sc);
   return (env, ctx, k) => assign(ctx, mode, i, f(env, ctx), k);
@@ -421,13 +466,13 @@ function membership(
     const s = f(env, ctx);
     const old = target(ctx, mode)[i];
     if (old !== undefined) {
-      const set = setValue(s, `The right side of ${name}${mode === 'next' ? "'" : ''} \\in S`);
+      const set = setValue(s, `The right side of ${name}${mode === 'init' ? '' : "'"} \\in S`);
       return set.contains(old) ? k(ctx) : false;
     }
     for (const v of finiteElements(
       s,
       () =>
-        `The set ${name}${mode === 'next' ? "'" : ''} ranges over (line ${loc.line}, col ${loc.col})`,
+        `The set ${name}${mode === 'init' ? '' : "'"} ranges over (line ${loc.line}, col ${loc.col})`,
     )) {
       if (assign(ctx, mode, i, v, k)) return true;
     }
@@ -439,7 +484,7 @@ function membership(
 function unchanged(c: ExprCompiler, e: Expr, sc: Scope, mode: ActionMode, loc: Loc): ActFn {
   if (mode === 'init')
     throw new TlaSemanticError(loc, 'UNCHANGED cannot appear in an initial predicate');
-  return compileUnchanged(c, e, sc, loc);
+  return compileUnchanged(c, e, sc, loc, mode === 'enabled');
 }
 
 /** Keeps variable i: `x' = x`, compared as TLC compares UNCHANGED. */
@@ -452,7 +497,14 @@ function keep(i: number): ActFn {
  * element in turn; a zero-arity definition, instance substitution, parameter or LET name is
  * followed to what it stands for; anything else is the condition e' = e.
  */
-export function compileUnchanged(c: ExprCompiler, e: Expr, sc: Scope, loc: Loc): ActFn {
+export function compileUnchanged(
+  c: ExprCompiler,
+  e: Expr,
+  sc: Scope,
+  loc: Loc,
+  /** Inside ENABLED: an instance variable replaced by an expression is bound, as TLC does. */
+  enabled = false,
+): ActFn {
   const vars = unchangedVars(c, e, sc);
   if (vars !== null) {
     return (_env, ctx, k) => {
@@ -467,7 +519,7 @@ export function compileUnchanged(c: ExprCompiler, e: Expr, sc: Scope, loc: Loc):
   const t = staticTarget(c, e, sc, false);
   if (t !== null && 'var' in t) return keep(t.var);
   if (e.k === 'tuple') {
-    const items = e.elems.map((x) => compileUnchanged(c, x, sc, x.loc));
+    const items = e.elems.map((x) => compileUnchanged(c, x, sc, x.loc, enabled));
     return (env, ctx, k) => {
       const step = (j: number, cx: Ctx): boolean =>
         j === items.length ? k(cx) : items[j](env, cx, (n) => step(j + 1, n));
@@ -477,8 +529,14 @@ export function compileUnchanged(c: ExprCompiler, e: Expr, sc: Scope, loc: Loc):
   if (e.k === 'ident' && !sc.findLocal(e.name)) {
     const d = sc.inst.defs.get(e.name);
     if (d && d.kind === 'op' && d.params.length === 0)
-      return compileUnchanged(c, d.body, c.bodyScope(d), loc);
-    if (d && d.kind === 'subst' && d.arity === 0) return compileUnchanged(c, d.expr, d.scope, loc);
+      return compileUnchanged(c, d.body, c.bodyScope(d), loc, enabled);
+    if (d && d.kind === 'subst' && d.arity === 0) {
+      if (enabled && d.variable) {
+        const now = c.expr(e, sc);
+        return (env, ctx, k) => bindInstanceVariable(ctx, d, now(env, ctx), k);
+      }
+      return compileUnchanged(c, d.expr, d.scope, loc, enabled);
+    }
   }
   const f = c.expr({ k: 'unchanged', expr: e, loc }, sc);
   const compare: ActFn = (env, ctx, k) => (f(env, ctx) ? k(ctx) : false);

@@ -134,8 +134,20 @@ export function resolveTarget(t: Target, env: Env): number {
   return -1;
 }
 
-/** Init enumerates unprimed variables; Next enumerates primed ones. */
-export type ActionMode = 'init' | 'next';
+/**
+ * Init enumerates unprimed variables; Next enumerates primed ones; `enabled` is Next as TLC
+ * evaluates it inside ENABLED (see {@link enabledBindings}).
+ */
+export type ActionMode = 'init' | 'next' | 'enabled';
+
+/**
+ * Inside ENABLED, TLC takes `x' = e` for x a VARIABLE of an instantiated module that the
+ * instance replaces by an expression as binding the instance's own variable x': it does not test
+ * the replacing expression (which may read a primed variable the action assigns only later), and
+ * later reads of x' in the action see the bound value. These bindings ride with the partial next
+ * state they were made in, keyed by the substitution.
+ */
+export const enabledBindings = new WeakMap<PartialState, ReadonlyMap<object, Value>>();
 
 /**
  * An operator argument passed by name (TLA+ substitutes arguments into operator bodies): it is

@@ -10,7 +10,7 @@ import { ModuleLoader, TlaSemanticError } from '../modules/loader.ts';
 import { checkDeclarations } from './declarations.ts';
 import type { NativeOp, StdModule } from '../modules/stdlib/native.ts';
 import type { Value } from '../values/value.ts';
-import type { ActFn, Fn } from './runtime.ts';
+import type { ActFn, ActionMode, Fn } from './runtime.ts';
 
 let nextSlot = 1;
 /** A fresh slot number for a binder. */
@@ -31,7 +31,7 @@ export interface OpDef {
   local: boolean;
   /** Compiled forms, filled on first use. */
   fn?: Fn;
-  actions?: { init?: ActFn; next?: ActFn };
+  actions?: Partial<Record<ActionMode, ActFn>>;
   /** Constant-level zero-arity definitions are evaluated once and remembered here. */
   cached?: { value: Value };
   constantLevel?: boolean;
@@ -82,6 +82,8 @@ export interface SubstDef {
   scope: Scope;
   /** Arity, when an operator constant is replaced by an operator. */
   arity: number;
+  /** True when it replaces a VARIABLE of the instantiated module. */
+  variable?: boolean;
 }
 
 /** `M == INSTANCE T WITH ...` or `M(p) == INSTANCE T WITH ...`: used as `M!Op` or `M(a)!Op`. */
@@ -308,7 +310,8 @@ export class NamespaceBuilder {
               false,
             );
           } else {
-            this.define(inst, d.name, this.substitution(d.name, 0, d.loc, ctx), d.loc, false);
+            const sub = { ...this.substitution(d.name, 0, d.loc, ctx), variable: true };
+            this.define(inst, d.name, sub, d.loc, false);
           }
         }
         return;

@@ -7,7 +7,7 @@ import type { Expr, Loc } from '../../syntax/ast.ts';
 import { EvalError } from '../../values/errors.ts';
 import { type Value, memoKey } from '../../values/value.ts';
 import { ApplicationMemo, applicationMemoOptions } from '../memo.ts';
-import { type Binding, type Ctx, type Env, type Fn, bind } from '../runtime.ts';
+import { type Binding, type Ctx, type Env, type Fn, bind, enabledBindings } from '../runtime.ts';
 import { type Def, type OpDef, type Scope, type SubstDef, definedAs } from '../scope.ts';
 import type { ExprCompiler } from './api.ts';
 import { arityMessage, semantic, traced } from './errors.ts';
@@ -77,7 +77,13 @@ export function defValue(c: ExprCompiler, d: Def, args: Expr[], sc: Scope, loc: 
 function substValue(c: ExprCompiler, d: SubstDef, args: Expr[], sc: Scope, _loc: Loc): Fn {
   if (args.length === 0) {
     let fn: Fn | undefined;
-    return (env, ctx) => (fn ??= c.expr(d.expr, d.scope))(env, ctx);
+    const replaced: Fn = (env, ctx) => (fn ??= c.expr(d.expr, d.scope))(env, ctx);
+    if (!d.variable) return replaced;
+    // Read in a next state that ENABLED bound it in: the bound value (runtime.ts).
+    return (env, ctx) => {
+      const bound = ctx.cur && enabledBindings.get(ctx.cur)?.get(d);
+      return bound !== undefined && bound !== null ? bound : replaced(env, ctx);
+    };
   }
   // An operator constant replaced by an operator: call the replacement.
   const op = c.opArgument(d.expr, d.scope, args.length);

@@ -162,7 +162,7 @@ function compound(c: ExprCompiler, e: Expr, sc: Scope): Fn {
       const nvars = c.varNames.length;
       let act: ActFn | undefined;
       return (env, ctx) => {
-        act ??= c.compileAction(e.expr, sc, 'next');
+        act ??= c.compileAction(e.expr, sc, 'enabled');
         if (!ctx.cur) throw new EvalError('ENABLED evaluated without a state').addFrame(e.loc);
         const probe = new Ctx(ctx.cur, new Array(nvars).fill(undefined), ctx.rt);
         return act(env, probe, () => true);

@@ -7,6 +7,8 @@
  * - SYMMETRY given as `Permutations(A) \cup Permutations(V)`: TLC reduces by the group those
  *   permutations generate, not only by the ones listed;
  * - `TLCGet("config")` and `TLCGet("stats")`.
+ * - ENABLED (for fairness of a refinement) of an action that primes an instance variable
+ *   replaced by an expression before the variables it reads are assigned: TLC binds it.
  *
  * fixtures/written-forms/expected.json records real TLC's outcome for each; with TLA2TOOLS_JAR
  * set the cases also run through TLC, which must still give it (UPDATE_TLC_FIXTURES=1 rewrites
