@@ -60,23 +60,26 @@ function permutationKey(p: Permutation, ids: Map<ModelValue, number>): string {
  * The group the given permutations generate, without the identity. TLC reduces by every
  * composition of the SYMMETRY set's permutations, not only by those listed: a symmetry written
  * `Permutations(A) \cup Permutations(B)` also identifies states that differ in both A and B.
+ * The closure multiplies only by the permutations it could not yet reach, a handful even when
+ * the set lists all n! permutations of n values (which is already a group).
  */
-export function permutationGroup(generators: readonly Permutation[]): Permutation[] {
+export function permutationGroup(listed: readonly Permutation[]): Permutation[] {
   const ids = new Map<ModelValue, number>();
   const seen = new Set<string>(['']);
   const group: Permutation[] = [];
-  const queue: Permutation[] = [];
+  const generators: Permutation[] = [];
   const add = (p: Permutation): void => {
     const key = permutationKey(p, ids);
     if (seen.has(key)) return;
     seen.add(key);
     group.push(p);
-    queue.push(p);
   };
-  generators.forEach(add);
-  while (queue.length > 0) {
-    const p = queue.shift()!;
-    for (const g of generators) add(compose(g, p));
+  for (const g of listed) {
+    if (seen.has(permutationKey(g, ids))) continue;
+    generators.push(g);
+    add(g);
+    // Close again under the generators so far: every element times every generator.
+    for (let i = 0; i < group.length; i++) for (const h of generators) add(compose(h, group[i]));
   }
   return group;
 }
