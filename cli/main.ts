@@ -2,6 +2,7 @@
  * The `timelock` command. Thin by design: it parses arguments and calls the libraries.
  */
 import { Command, Option } from 'commander';
+import { registerChaos } from './chaos.ts';
 import { registerCheck } from './check.ts';
 import { registerCluster } from './cluster.ts';
 import { registerExplain } from './explain.ts';
@@ -34,6 +35,7 @@ const program = new Command('timelock')
   .showHelpAfterError()
   .addOption(new Option('--no-color', 'plain output').hideHelp());
 
+registerChaos(program);
 registerCheck(program);
 registerCluster(program);
 registerExplain(program);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { BootError } from '../src/cluster/boot.ts';
 import { DEFAULT_BOUND_STEP, TimelockNode } from '../src/cluster/timelock-node.ts';
+import type { ServerRules } from '../src/server/server.ts';
 import { DataFolderError } from '../src/storage/sqlite-store.ts';
 import { TraceFileError } from '../src/trace/trace-file.ts';
 import { wholeNumber } from './simulate.ts';
@@ -26,25 +27,27 @@ interface ServeSettings {
   trace?: string;
   boundStep?: number;
   logLevel?: string;
+  peerRoutes?: string;
+  faultControl?: string;
 }
 
 class SettingsError extends Error {}
 
 /** `1=http://127.0.0.1:7001,2=...` as a map from server number to base URL. */
-export function parsePeers(text: string): Map<number, string> {
+export function parsePeers(text: string, flag = '--peers'): Map<number, string> {
   const peers = new Map<number, string>();
   for (const part of text.split(',').filter((p) => p.trim() !== '')) {
     const m = /^\s*(\d+)\s*=\s*(http:\/\/[^\s,]+?)\/?\s*$/.exec(part);
     if (!m)
-      throw new SettingsError(`--peers: expected N=http://host:port, got ${JSON.stringify(part)}`);
+      throw new SettingsError(`${flag}: expected N=http://host:port, got ${JSON.stringify(part)}`);
     const id = Number(m[1]);
-    if (peers.has(id)) throw new SettingsError(`--peers: server ${id} is listed twice`);
+    if (peers.has(id)) throw new SettingsError(`${flag}: server ${id} is listed twice`);
     peers.set(id, m[2]);
   }
   const ids = [...peers.keys()].sort((a, b) => a - b);
   if (ids.length === 0 || ids.some((id, i) => id !== i + 1))
     throw new SettingsError(
-      `--peers must list servers 1..N, each once (got ${ids.join(', ') || 'none'})`,
+      `${flag} must list servers 1..N, each once (got ${ids.join(', ') || 'none'})`,
     );
   return peers;
 }
@@ -66,7 +69,18 @@ function readConfig(file: string): ServeSettings {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new SettingsError(`--config ${file}: expected a JSON object`);
-  const known = ['id', 'data', 'listen', 'peers', 'secretFile', 'trace', 'boundStep', 'logLevel'];
+  const known = [
+    'id',
+    'data',
+    'listen',
+    'peers',
+    'secretFile',
+    'trace',
+    'boundStep',
+    'logLevel',
+    'peerRoutes',
+    'faultControl',
+  ];
   for (const key of Object.keys(parsed))
     if (!known.includes(key))
       throw new SettingsError(
@@ -95,10 +109,24 @@ function readSecret(file: string): Buffer {
   return secret;
 }
 
-async function serve(flags: ServeSettings & { config?: string }): Promise<void> {
+/**
+ * What a test may build into a server beyond its settings: faulty protocol rules, to see a
+ * campaign catch them. Never reachable from the command line.
+ */
+export interface ServeInjection {
+  readonly rules?: ServerRules;
+}
+
+async function serve(
+  flags: ServeSettings & { config?: string },
+  injection: ServeInjection,
+): Promise<void> {
   const fromFile = flags.config ? readConfig(flags.config) : {};
   const s: ServeSettings = { ...fromFile, ...stripUndefined(flags) };
   const servers = parsePeers(required(s.peers, '--peers'));
+  const peerRoutes = s.peerRoutes ? parsePeers(s.peerRoutes, '--peer-routes') : undefined;
+  if (peerRoutes && [...servers.keys()].some((id) => !peerRoutes.has(id)))
+    throw new SettingsError('--peer-routes must list the same servers as --peers');
   const self = required(s.id, '--id');
   if (!servers.has(self))
     throw new SettingsError(`--id ${self} is not one of the servers in --peers`);
@@ -110,6 +138,9 @@ async function serve(flags: ServeSettings & { config?: string }): Promise<void> 
     dataDir: required(s.data, '--data'),
     secret: readSecret(required(s.secretFile, '--secret-file')),
     ...(s.trace ? { tracePath: s.trace } : {}),
+    ...(peerRoutes ? { peerRoutes } : {}),
+    ...(s.faultControl ? { faultControlPath: s.faultControl } : {}),
+    ...(injection.rules ? { rules: injection.rules } : {}),
     boundStep: s.boundStep ?? DEFAULT_BOUND_STEP,
     logger,
     onFatal: () => process.exit(SERVE_EXIT.failed),
@@ -129,7 +160,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function registerServe(program: Command): void {
+export function registerServe(program: Command, injection: ServeInjection = {}): void {
   program
     .command('serve')
     .description(
@@ -145,6 +176,14 @@ export function registerServe(program: Command): void {
     )
     .option('--secret-file <file>', `the cluster secret (at least ${MIN_SECRET_BYTES} bytes)`)
     .option('--trace <file>', 'write this server’s NDJSON trace here (continued across restarts)')
+    .option(
+      '--peer-routes <list>',
+      'send peer messages here instead of to --peers (e.g. through proxies): 1=http://...,2=...',
+    )
+    .option(
+      '--fault-control <file>',
+      'for fault campaigns: a JSON file read while running; {"diskDelayMs": N} makes every durable acceptor write N ms slower',
+    )
     .option(
       '--bound-step <n>',
       `how far a timestamp bound is extended at a time (default ${DEFAULT_BOUND_STEP})`,
@@ -171,7 +210,7 @@ cannot be used (in use, corrupt, foreign, or not matching), ${SERVE_EXIT.failed}
     )
     .action(async (flags: ServeSettings & { config?: string }) => {
       try {
-        await serve(flags);
+        await serve(flags, injection);
       } catch (e) {
         process.stderr.write(`timelock serve: ${(e as Error).message}\n`);
         const state =

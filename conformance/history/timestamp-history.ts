@@ -18,6 +18,14 @@
  * - CallerOrder: the special case of RealTimeOrder within one caller. It is implied, but a
  *   client seeing its own timestamps go backwards is the clearest report of a broken order, so it
  *   is checked and reported on its own, before RealTimeOrder.
+ * - OneLeaderPerTerm: every answer carrying the election term it was served under (a real
+ *   server's answers do) names, for one term, one server. Two servers serving under one term
+ *   would mean the leader election itself disagreed.
+ * - LeaderChangeOrder: an answer served under a later election term is above every answer
+ *   served under an earlier one, whatever the timing. A new leader starts from a bound agreed
+ *   above everything the old one could hand out, so this holds even for calls that overlap in
+ *   time, where RealTimeOrder says nothing; it is what a leader that lost and regained
+ *   leadership breaks when it serves from the window it had before (TiKV PD #4885).
  * - WellFormed: each record makes sense (integer ranges with lower <= upper, a completion not
  *   before its invocation). A malformed record is a bug in the recording, not the cluster, and
  *   is left out of the other checks, whose conclusions it would make meaningless.
@@ -49,13 +57,30 @@ export interface TimestampOperation {
   readonly invokedAt: number;
   readonly completedAt: number;
   readonly outcome:
-    | { readonly kind: 'ok'; readonly lower: number; readonly upper: number }
-    | { readonly kind: 'failed'; readonly error: string };
+    | {
+        readonly kind: 'ok';
+        readonly lower: number;
+        readonly upper: number;
+        /** The server that answered, when known. */
+        readonly server?: number;
+        /** The election term the server served under, when known. */
+        readonly term?: number;
+      }
+    /** Certainly took no effect: refused. */
+    | { readonly kind: 'failed'; readonly error: string }
+    /** May or may not have taken effect: timed out, or the connection was lost. */
+    | { readonly kind: 'unknown'; readonly error: string };
 }
 
 /** A property the history breaks, with the operations that break it. */
 export interface HistoryViolation {
-  readonly property: 'UniqueTimestamps' | 'CallerOrder' | 'RealTimeOrder' | 'WellFormed';
+  readonly property:
+    | 'UniqueTimestamps'
+    | 'CallerOrder'
+    | 'RealTimeOrder'
+    | 'OneLeaderPerTerm'
+    | 'LeaderChangeOrder'
+    | 'WellFormed';
   readonly message: string;
   /**
    * The operations involved: one for WellFormed; for the others the earlier operation (the one
@@ -71,15 +96,17 @@ export interface HistoryCheck {
   ok: boolean;
   /**
    * Violations, grouped by property in the order WellFormed, UniqueTimestamps, CallerOrder,
-   * RealTimeOrder. At most `maxPerProperty` of each are listed; when there are more, one last
+   * RealTimeOrder, OneLeaderPerTerm, LeaderChangeOrder. At most `maxPerProperty` of each are listed; when there are more, one last
    * entry for the property (with no operations) says how many were left out.
    */
   violations: HistoryViolation[];
   stats: {
     /** Operations that got a range. */
     ok: number;
-    /** Operations that failed. */
+    /** Operations that were refused. */
     failed: number;
+    /** Operations whose outcome is unknown. */
+    unknown: number;
     /** Timestamps handed out: the sizes of the well-formed ok ranges, summed. */
     timestamps: number;
     /** Distinct namespaces among all operations. */
@@ -101,12 +128,17 @@ export const MAX_VIOLATIONS_PER_PROPERTY = 20;
 
 type Property = HistoryViolation['property'];
 
-/** The order violations are reported in: the record first, then the clearest message first. */
-const PROPERTIES: readonly Property[] = [
+/**
+ * Every property the checker judges, in the order violations are reported in: the record first,
+ * then the clearest message first.
+ */
+export const HISTORY_PROPERTIES: readonly Property[] = [
   'WellFormed',
   'UniqueTimestamps',
   'CallerOrder',
   'RealTimeOrder',
+  'OneLeaderPerTerm',
+  'LeaderChangeOrder',
 ];
 
 /** An operation that got a range (narrowed, so the checks read its bounds directly). */
@@ -114,6 +146,7 @@ interface OkOperation {
   readonly op: TimestampOperation;
   readonly lower: number;
   readonly upper: number;
+  readonly term: number | undefined;
 }
 
 /**
@@ -125,27 +158,27 @@ export function checkTimestampHistory(
   options: HistoryCheckOptions = {},
 ): HistoryCheck {
   const found = new Findings(options.maxPerProperty ?? MAX_VIOLATIONS_PER_PROPERTY);
-  const stats = { ok: 0, failed: 0, timestamps: 0, namespaces: 0 };
+  const stats = { ok: 0, failed: 0, unknown: 0, timestamps: 0, namespaces: 0 };
   /** The well-formed ok operations, per namespace, in the order the namespaces first appear. */
   const byNamespace = new Map<string, OkOperation[]>();
   const namespaces = new Set<string>();
 
   for (const op of ops) {
     namespaces.add(op.namespace);
-    if (op.outcome.kind === 'ok') stats.ok++;
-    else stats.failed++;
+    stats[op.outcome.kind]++;
     const problem = malformation(op);
     if (problem !== null) {
       found.add('WellFormed', `namespace ${show(op.namespace)}: ${describe(op)}: ${problem}`, [op]);
       continue;
     }
     if (op.outcome.kind !== 'ok') continue;
-    const { lower, upper } = op.outcome;
+    const { lower, upper, term } = op.outcome;
     stats.timestamps += upper - lower + 1;
     let list = byNamespace.get(op.namespace);
     if (!list) byNamespace.set(op.namespace, (list = []));
-    list.push({ op, lower, upper });
+    list.push({ op, lower, upper, term });
   }
+  checkOneLeaderPerTerm(byNamespace, found);
   stats.namespaces = namespaces.size;
 
   for (const [namespace, list] of byNamespace) {
@@ -175,6 +208,7 @@ export function checkTimestampHistory(
         [earlier.op, later.op],
       ),
     );
+    checkLeaderChangeOrder(namespace, list, found);
   }
 
   const violations = found.list();
@@ -248,6 +282,71 @@ function checkOrder(
   }
 }
 
+/**
+ * OneLeaderPerTerm, over every namespace (the term belongs to the cluster, not a namespace): the
+ * first answer seen for each term, against any later answer of that term from another server.
+ */
+function checkOneLeaderPerTerm(
+  byNamespace: ReadonlyMap<string, readonly OkOperation[]>,
+  found: Findings,
+): void {
+  const firstOfTerm = new Map<number, OkOperation>();
+  const reported = new Set<string>();
+  for (const list of byNamespace.values()) {
+    for (const o of list) {
+      const server = o.op.outcome.kind === 'ok' ? o.op.outcome.server : undefined;
+      if (o.term === undefined || server === undefined) continue;
+      const first = firstOfTerm.get(o.term);
+      if (first === undefined) {
+        firstOfTerm.set(o.term, o);
+        continue;
+      }
+      const firstServer = first.op.outcome.kind === 'ok' ? first.op.outcome.server : undefined;
+      const pair = `${o.term}:${server}`;
+      if (firstServer === server || reported.has(pair)) continue;
+      reported.add(pair);
+      found.add(
+        'OneLeaderPerTerm',
+        `election term ${o.term} was served by server ${firstServer} (${describe(first.op)}) ` +
+          `and by server ${server} (${describe(o.op)})`,
+        [first.op, o.op],
+      );
+    }
+  }
+}
+
+/**
+ * LeaderChangeOrder within one namespace: with the answers sorted by term, each answer must be
+ * above the highest answer of every earlier term. Answers without a term are left out.
+ */
+function checkLeaderChangeOrder(
+  namespace: string,
+  list: readonly OkOperation[],
+  found: Findings,
+): void {
+  const withTerm = list.filter((o) => o.term !== undefined);
+  withTerm.sort((a, b) => a.term! - b.term! || a.lower - b.lower);
+  let highestBefore: OkOperation | undefined;
+  let highestOfTerm: OkOperation | undefined;
+  let term: number | undefined;
+  for (const o of withTerm) {
+    if (o.term !== term) {
+      if (highestOfTerm && (!highestBefore || highestOfTerm.upper > highestBefore.upper))
+        highestBefore = highestOfTerm;
+      term = o.term;
+      highestOfTerm = undefined;
+    }
+    if (highestBefore && o.lower <= highestBefore.upper)
+      found.add(
+        'LeaderChangeOrder',
+        `namespace ${show(namespace)}: ${describe(o.op)} under election term ${o.term} is not ` +
+          `above ${describe(highestBefore.op)} under the earlier term ${highestBefore.term}`,
+        [highestBefore.op, o.op],
+      );
+    if (!highestOfTerm || o.upper > highestOfTerm.upper) highestOfTerm = o;
+  }
+}
+
 /** Violations, listed up to a limit per property and counted beyond it. */
 class Findings {
   private readonly listed = new Map<Property, HistoryViolation[]>();
@@ -266,7 +365,7 @@ class Findings {
 
   list(): HistoryViolation[] {
     const out: HistoryViolation[] = [];
-    for (const property of PROPERTIES) {
+    for (const property of HISTORY_PROPERTIES) {
       out.push(...(this.listed.get(property) ?? []));
       const more = (this.counts.get(property) ?? 0) - this.limit;
       if (more > 0) {
@@ -282,10 +381,11 @@ class Findings {
 }
 
 function describe(op: TimestampOperation): string {
+  const o = op.outcome;
   const got =
-    op.outcome.kind === 'ok'
-      ? `got ${op.outcome.lower}..${op.outcome.upper}`
-      : `failed (${op.outcome.error})`;
+    o.kind === 'ok'
+      ? `got ${o.lower}..${o.upper}` + (o.server !== undefined ? ` from server ${o.server}` : '')
+      : `${o.kind === 'failed' ? 'failed' : 'ended unknown'} (${o.error})`;
   return `caller ${show(op.caller)} ${got} ${times(op)}`;
 }
 

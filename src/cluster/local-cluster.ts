@@ -6,12 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ServerId } from '../paxos/types.ts';
+import { faultControlText } from './fault-control.ts';
 
 /** How a local cluster is laid out and started. */
 export interface LocalClusterOptions {
@@ -28,6 +29,20 @@ export interface LocalClusterOptions {
   readonly onExit?: (server: ServerId, code: number | null, signal: string | null) => void;
   /** How long to wait for a server to listen. */
   readonly startTimeoutMs?: number;
+  /**
+   * Given each server's address, where its peers should send it messages (e.g. proxies in
+   * front of it); by default straight to the address.
+   */
+  readonly routePeers?: (
+    urls: ReadonlyMap<ServerId, string>,
+  ) => Promise<ReadonlyMap<ServerId, string>>;
+  /** Whether each server reads a fault-control file (see {@link LocalCluster.setDiskDelay}). */
+  readonly faultControl?: boolean;
+  /**
+   * The program and leading arguments that run `timelock` (default: this Node and
+   * `bin/timelock.js`); a test may run a server built differently.
+   */
+  readonly command?: readonly string[];
 }
 
 /** The folder of the package (where `bin/timelock.js` is), from this module or its bundle. */
@@ -70,6 +85,8 @@ export class LocalCluster {
     private readonly opts: LocalClusterOptions,
     /** Base URL of each server. */
     readonly urls: ReadonlyMap<ServerId, string>,
+    /** Where peers send each server messages. */
+    private readonly routes: ReadonlyMap<ServerId, string> | undefined,
   ) {
     mkdirSync(opts.dir, { recursive: true });
     this.secretFile = join(opts.dir, 'secret');
@@ -81,7 +98,8 @@ export class LocalCluster {
   static async start(opts: LocalClusterOptions): Promise<LocalCluster> {
     const ports = await freePorts(opts.servers);
     const urls = new Map(ports.map((port, i) => [i + 1, `http://127.0.0.1:${port}`] as const));
-    const cluster = new LocalCluster(opts, urls);
+    const routes = opts.routePeers ? await opts.routePeers(urls) : undefined;
+    const cluster = new LocalCluster(opts, urls, routes);
     try {
       for (const id of urls.keys()) await cluster.startServer(id);
     } catch (e) {
@@ -101,6 +119,23 @@ export class LocalCluster {
     return [...this.urls.keys()].map((id) => this.tracePath(id));
   }
 
+  /** The fault-control file of server `id`. */
+  private faultControlPath(id: ServerId): string {
+    return join(this.opts.dir, `faults-s${id}.json`);
+  }
+
+  /**
+   * Makes every durable acceptor write of server `id` take `ms` longer (0: back to normal);
+   * needs `faultControl`. The server notices within about 50 ms.
+   */
+  setDiskDelay(id: ServerId, ms: number): void {
+    if (!this.opts.faultControl) throw new Error('the cluster was started without faultControl');
+    const path = this.faultControlPath(id);
+    // Written aside and renamed, so that the server never reads half a file.
+    writeFileSync(path + '.tmp', faultControlText({ diskDelayMs: ms }));
+    renameSync(path + '.tmp', path);
+  }
+
   /** The process id of server `id`, if it runs. */
   pid(id: ServerId): number | undefined {
     return this.processes.get(id)?.pid;
@@ -109,9 +144,15 @@ export class LocalCluster {
   /** Starts server `id` (again, after {@link kill}) and waits until it listens. */
   async startServer(id: ServerId): Promise<void> {
     const { opts } = this;
-    const peers = [...this.urls].map(([n, url]) => `${n}=${url}`).join(',');
-    const args = [
+    const list = (m: ReadonlyMap<ServerId, string>) =>
+      [...m].map(([n, url]) => `${n}=${url}`).join(',');
+    const peers = list(this.urls);
+    const [program, ...leading] = opts.command ?? [
+      process.execPath,
       join(packageRoot(), 'bin', 'timelock.js'),
+    ];
+    const args = [
+      ...leading,
       'serve',
       '--id',
       String(id),
@@ -124,8 +165,10 @@ export class LocalCluster {
       ...(opts.trace ? ['--trace', this.tracePath(id)] : []),
       ...(opts.boundStep ? ['--bound-step', String(opts.boundStep)] : []),
       ...(opts.logLevel ? ['--log-level', opts.logLevel] : []),
+      ...(this.routes ? ['--peer-routes', list(this.routes)] : []),
+      ...(opts.faultControl ? ['--fault-control', this.faultControlPath(id)] : []),
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.processes.set(id, child);
     this.expectedExit.delete(id);
     for (const stream of [child.stdout, child.stderr])

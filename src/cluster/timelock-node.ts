@@ -24,7 +24,9 @@ import { PeerGate } from '../net/peer-auth.ts';
 import { handlePeerRequest, PEER_PATH, PeerSender } from '../net/peer-http.ts';
 import { ServerHost } from '../server/host.ts';
 import type { TimestampReply } from '../server/messages.ts';
-import { SPEC_RULES } from '../server/server.ts';
+import { SPEC_RULES, type ServerRules } from '../server/server.ts';
+import { delayingDurableWrites } from '../storage/slow-storage.ts';
+import { FaultControl } from './fault-control.ts';
 import type { Timings } from '../server/timings.ts';
 import { RangeBatcher, type TimestampRange } from '../timestamp/range-batcher.ts';
 import type { SpecAction } from '../trace/events.ts';
@@ -54,6 +56,15 @@ export interface NodeOptions {
   readonly servers: ReadonlyMap<ServerId, string>;
   /** Where to listen; port 0 picks a free port. */
   readonly listen: { readonly host: string; readonly port: number };
+  /**
+   * Where peer messages to each server are sent, when not to its address in `servers` (a
+   * campaign routes them through proxies it controls). Clients are still told `servers`.
+   */
+  readonly peerRoutes?: ReadonlyMap<ServerId, string>;
+  /** A fault campaign's control file (./fault-control.ts), read while the server runs. */
+  readonly faultControlPath?: string;
+  /** The protocol rules; a test may pass faulty ones to see a campaign catch them. */
+  readonly rules?: ServerRules;
   readonly dataDir: string;
   /** The cluster secret that authenticates peer messages. */
   readonly secret: Buffer;
@@ -97,6 +108,7 @@ export class TimelockNode {
   private relearning = false;
   private stopped = false;
   private readonly startedAt = Date.now();
+  private readonly faultControl: FaultControl | null;
 
   private constructor(private readonly opts: NodeOptions) {
     this.log = opts.logger ?? pino({ level: 'silent' });
@@ -105,9 +117,11 @@ export class TimelockNode {
     this.sender = new PeerSender({
       self: opts.self,
       secret: opts.secret,
-      peers: opts.servers,
+      peers: opts.peerRoutes ?? opts.servers,
       boot: Date.now(),
     });
+    const control = opts.faultControlPath ? new FaultControl(opts.faultControlPath) : null;
+    this.faultControl = control;
     this.host = new ServerHost(
       {
         self: opts.self,
@@ -115,9 +129,9 @@ export class TimelockNode {
         boundStep: opts.boundStep ?? DEFAULT_BOUND_STEP,
         timings: opts.timings ?? NODE_TIMINGS,
       },
-      SPEC_RULES,
+      opts.rules ?? SPEC_RULES,
       {
-        storage: store,
+        storage: control ? delayingDurableWrites(store, () => control.faults.diskDelayMs) : store,
         ids: store,
         clock: { now: () => Date.now() },
         random: { next: () => Math.random() },
@@ -215,6 +229,7 @@ export class TimelockNode {
   }
 
   private closeState(): void {
+    this.faultControl?.close();
     this.state.trace?.close();
     this.state.store.close();
   }
@@ -263,7 +278,7 @@ export class TimelockNode {
       this.replies.set(key, (reply) => {
         this.replies.delete(key);
         const o = reply.outcome;
-        if (o.kind === 'served') resolve({ lower: o.first, upper: o.last });
+        if (o.kind === 'served') resolve({ lower: o.first, upper: o.last, term: o.term });
         else reject(new RefusedError(o.leader, o.reason));
       });
       this.drive(() => this.host.request({ client: namespace, id, count }, this.host.clock));
@@ -282,8 +297,8 @@ export class TimelockNode {
         const { leader, acting } = this.host.leadership();
         if (!acting) return this.notLeader(leader);
         try {
-          const range = await this.batcher.take(namespace, count);
-          return { kind: 'served', ...range };
+          const { lower, upper, term } = await this.batcher.take(namespace, count);
+          return { kind: 'served', lower, upper, server: this.opts.self, term: term ?? 0 };
         } catch (e) {
           if (e instanceof RefusedError && e.leader !== 0 && e.leader !== this.opts.self)
             return this.notLeader(e.leader);

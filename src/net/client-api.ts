@@ -2,8 +2,11 @@
  * The client API a server offers, modelled on AtlasDB Timelock's: per namespace, one fresh
  * timestamp or a fresh range of up to 10,000; and the leader, status and health of the server.
  *
- *   POST /ts/{namespace}/fresh-timestamp              -> 200 {"lower": t, "upper": t}
- *   POST /ts/{namespace}/fresh-timestamps {"n": N}    -> 200 {"lower": a, "upper": b}, 1 <= b - a + 1 <= N
+ *   POST /ts/{namespace}/fresh-timestamp              -> 200 {"lower": t, "upper": t, ...}
+ *   POST /ts/{namespace}/fresh-timestamps {"n": N}    -> 200 {"lower": a, "upper": b, ...}, 1 <= b - a + 1 <= N
+ *
+ * An answer also names the server that served it and the election term it served under
+ * (`"server": 2, "term": 7`): what a history checker needs to tell leaderships apart.
  *   GET  /leader   GET /status   GET /health
  *
  * A server that is not the leader answers at once with 503 and the leader it knows (as AtlasDB
@@ -34,7 +37,14 @@ export interface ClientRefusal {
 
 /** What answering a fresh-timestamp request gave. */
 export type FreshOutcome =
-  | { readonly kind: 'served'; readonly lower: number; readonly upper: number }
+  | {
+      readonly kind: 'served';
+      readonly lower: number;
+      readonly upper: number;
+      /** The server that served, and the election term it served under. */
+      readonly server: ServerId;
+      readonly term: number;
+    }
   | { readonly kind: 'not-leader'; readonly leader: ServerId | null; readonly leaderUrl?: string }
   | { readonly kind: 'unavailable'; readonly reason: string };
 
@@ -149,7 +159,12 @@ export function handleClientRequest(
         backend.fresh(request.namespace, request.count).then(
           (outcome) => {
             if (outcome.kind === 'served')
-              return answer(200, { lower: outcome.lower, upper: outcome.upper });
+              return answer(200, {
+                lower: outcome.lower,
+                upper: outcome.upper,
+                server: outcome.server,
+                term: outcome.term,
+              });
             if (outcome.kind === 'not-leader')
               return answer(503, {
                 error: 'not the leader',

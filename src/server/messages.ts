@@ -33,7 +33,13 @@ export interface TimestampRequest {
 
 /** How a request ended: a contiguous range of timestamps, or a refusal with a leader hint. */
 export type TimestampOutcome =
-  | { readonly kind: 'served'; readonly first: number; readonly last: number }
+  | {
+      readonly kind: 'served';
+      readonly first: number;
+      readonly last: number;
+      /** The election term (the leader log's sequence) the range was served under. */
+      readonly term: number;
+    }
   | { readonly kind: 'refused'; readonly leader: ServerId; readonly reason: string };
 
 /** A server's answer to request `id` of `client`. */

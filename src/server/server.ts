@@ -184,7 +184,12 @@ export class Server {
           {
             client: r.client,
             id: r.id,
-            outcome: { kind: 'served', first: served[0], last: served[1] },
+            outcome: {
+              kind: 'served',
+              first: served[0],
+              last: served[1],
+              term: this.learner.greatest(LEADER_LOG),
+            },
           },
         ],
         served,

@@ -25,6 +25,8 @@ import { batchSize, divideRange } from './coalescing.ts';
 export interface TimestampRange {
   readonly lower: number;
   readonly upper: number;
+  /** The election term the range was served under, when the server said; each share keeps it. */
+  readonly term?: number;
 }
 
 interface Waiter {
@@ -94,7 +96,10 @@ export class RangeBatcher {
     this.fetchRange(key, total).then(
       (range) => {
         const shares = divideRange(range.lower, range.upper, batch, 'share');
-        shares.forEach((share, i) => batch[i].resolve(share));
+        const term = range.term;
+        shares.forEach((share, i) =>
+          batch[i].resolve(term === undefined ? share : { ...share, term }),
+        );
         queue.waiting.unshift(...batch.slice(shares.length));
         done();
       },

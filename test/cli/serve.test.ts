@@ -46,6 +46,17 @@ describe('timelock serve refuses bad settings and unusable state', () => {
       code: SERVE_EXIT.badSettings,
       err: expect.stringMatching(/expected N=http:\/\/host:port, got "1=ftp:\/\/x"/),
     });
+    const two = ['--peers', '1=http://127.0.0.1:1,2=http://127.0.0.1:2'];
+    expect(serve([...base, ...two, '--peer-routes', '1=http://127.0.0.1:5'])).toMatchObject({
+      code: SERVE_EXIT.badSettings,
+      err: expect.stringMatching(/--peer-routes must list the same servers as --peers/),
+    });
+    expect(
+      serve([...base, ...two, '--peer-routes', '1=http://127.0.0.1:5,2=tcp://x']),
+    ).toMatchObject({
+      code: SERVE_EXIT.badSettings,
+      err: expect.stringMatching(/--peer-routes: expected N=http:\/\/host:port/),
+    });
     const short = join(dir, 'short');
     writeFileSync(short, 'tiny');
     expect(

@@ -72,7 +72,7 @@ describe('timelock ts', () => {
         backend(async (_namespace, count) => {
           const lower = next;
           next += count;
-          return { kind: 'served', lower, upper: next - 1 };
+          return { kind: 'served', lower, upper: next - 1, server: 1, term: 1 };
         }),
       ),
     );

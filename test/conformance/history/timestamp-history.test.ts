@@ -6,32 +6,19 @@ import {
   type HistoryViolation,
   type TimestampOperation,
 } from '../../../conformance/history/index.ts';
+import { answered, unanswered } from '../../support/operations.ts';
 
-function ok(
+const ok = (
   caller: string,
   invokedAt: number,
   completedAt: number,
   lower: number,
   upper = lower,
   namespace = 'ns',
-): TimestampOperation {
-  return { caller, namespace, invokedAt, completedAt, outcome: { kind: 'ok', lower, upper } };
-}
+) => answered(caller, invokedAt, completedAt, lower, upper, { namespace });
 
-function failed(
-  caller: string,
-  invokedAt: number,
-  completedAt: number,
-  namespace = 'ns',
-): TimestampOperation {
-  return {
-    caller,
-    namespace,
-    invokedAt,
-    completedAt,
-    outcome: { kind: 'failed', error: 'timeout' },
-  };
-}
+const failed = (caller: string, invokedAt: number, completedAt: number, namespace = 'ns') =>
+  unanswered(caller, invokedAt, completedAt, 'failed', 'timeout', namespace);
 
 function of(violations: readonly HistoryViolation[], property: HistoryViolation['property']) {
   return violations.filter((v) => v.property === property);
@@ -42,7 +29,7 @@ describe('checkTimestampHistory: valid histories', () => {
     expect(checkTimestampHistory([])).toEqual({
       ok: true,
       violations: [],
-      stats: { ok: 0, failed: 0, timestamps: 0, namespaces: 0 },
+      stats: { ok: 0, failed: 0, unknown: 0, timestamps: 0, namespaces: 0 },
     });
   });
 
@@ -62,6 +49,7 @@ describe('checkTimestampHistory: valid histories', () => {
     expect(result.stats).toEqual({
       ok: 6,
       failed: 1,
+      unknown: 0,
       timestamps: 3 + 5 + 1 + 10 + 2 + 1,
       namespaces: 2,
     });
@@ -176,7 +164,7 @@ describe('checkTimestampHistory: violations', () => {
     expect(result.violations.map((v) => v.operations)).toEqual(bad.map((op) => [op]));
     expect(result.violations[0]!.message).toContain('lower above upper');
     expect(result.violations[2]!.message).toContain('completed before it was invoked');
-    expect(result.stats).toEqual({ ok: 5, failed: 1, timestamps: 10, namespaces: 1 });
+    expect(result.stats).toEqual({ ok: 5, failed: 1, unknown: 0, timestamps: 10, namespaces: 1 });
   });
 
   it('lists at most a limit per property and says how many more there were', () => {

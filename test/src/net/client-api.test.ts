@@ -27,7 +27,7 @@ describe('client API', () => {
       if (outcome.kind !== 'served') return outcome;
       const lower = next;
       next += count;
-      return { kind: 'served', lower, upper: next - 1 };
+      return { kind: 'served', lower, upper: next - 1, server: 1, term: 3 };
     },
     leader: () => ({ leader: 2, leaderUrl: 'http://127.0.0.1:7002' }),
     status: () => ({ server: 1, role: 'follower' }),
@@ -42,7 +42,7 @@ describe('client API', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => {
     calls.length = 0;
-    outcome = { kind: 'served', lower: 0, upper: 0 };
+    outcome = { kind: 'served', lower: 0, upper: 0, server: 1, term: 3 };
   });
 
   const call = async (method: string, path: string, body?: string) => {
@@ -59,6 +59,8 @@ describe('client API', () => {
     const one = await call('POST', '/ts/orders/fresh-timestamp');
     expect(one.status).toBe(200);
     expect(one.json.upper).toBe(one.json.lower);
+    // Who served it, and under which election term: what a history checker tells leaders by.
+    expect(one.json).toMatchObject({ server: 1, term: 3 });
     const range = await call(
       'POST',
       '/ts/orders/fresh-timestamps',

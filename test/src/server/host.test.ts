@@ -147,8 +147,8 @@ describe('ServerHost', () => {
     host.request({ client: 'c1', id: 2, count: 4 }, [0]);
     runUntil(1200);
     expect(replies.map((r) => r.outcome)).toEqual([
-      { kind: 'served', first: 1, last: 4 },
-      { kind: 'served', first: 5, last: 8 },
+      { kind: 'served', first: 1, last: 4, term: 1 },
+      { kind: 'served', first: 5, last: 8, term: 1 },
     ]);
     const served = events.filter((e) => e.action === 'Serve');
     const checks = events.filter((e) => e.action === 'CheckLeadership').length;
