@@ -39,7 +39,9 @@ function bundleTime() {
 }
 
 const sources = Math.max(
-  ...['cli', 'src', 'conformance'].map((dir) => newestSource(join(root, dir))),
+  ...['cli', 'src', 'conformance', 'campaign', 'report'].map((dir) =>
+    newestSource(join(root, dir)),
+  ),
 );
 if (bundleTime() < sources) {
   mkdirSync(dirname(bundle), { recursive: true });

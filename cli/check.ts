@@ -229,14 +229,23 @@ async function runCheck(specArg: string, flags: CheckFlags): Promise<number> {
   } catch (e) {
     if (e instanceof InputError) {
       if (stream) stream.inputError(e);
-      else {
-        process.stderr.write(`Error: ${e.message}\n`);
-        if (e.diagnostic) process.stderr.write(`\n${renderDiagnostic(e.diagnostic)}\n`);
-      }
+      else process.stderr.write(formatInputError(e, config));
       return e.exitCode;
     }
     throw e;
   }
+}
+
+/**
+ * An input error as text: for each error (a cfg may have several), the one-line `Error:` and the
+ * rendered diagnostic; then, when there are several, how many (`3 errors in M.cfg`).
+ */
+export function formatInputError(e: InputError, config: string): string {
+  const blocks = e.errors.map(
+    (x) => `Error: ${x.message}\n${x.diagnostic ? `\n${renderDiagnostic(x.diagnostic)}\n` : ''}`,
+  );
+  const count = e.errors.length > 1 ? `\n${e.errors.length} errors in ${config}\n` : '';
+  return blocks.join('\n') + count;
 }
 
 /** The run as the JSON stream's start record describes it (flags not yet validated). */

@@ -78,7 +78,9 @@ function runExplain(traceFile: string, flags: ExplainFlags): number {
     return EXPLAIN_EXIT.ok;
   } catch (e) {
     if (e instanceof ExplainError || e instanceof SavedTraceError || e instanceof InputError) {
-      process.stderr.write(`Error: ${e.message}\n`);
+      // A cfg with several mistakes: one line for each.
+      for (const { message } of e instanceof InputError ? e.errors : [e])
+        process.stderr.write(`Error: ${message}\n`);
       return EXPLAIN_EXIT.badInput;
     }
     throw e;

@@ -15,6 +15,7 @@ import {
 } from '../src/sim/faults.ts';
 import { DEFAULT_SIMULATION, runSimulation, type SimulationConfig } from '../src/sim/simulation.ts';
 import { formatSummary } from '../src/sim/summary.ts';
+import { DEFAULT_TIMINGS } from '../src/server/timings.ts';
 import { traceFiles } from '../src/trace/ndjson.ts';
 
 /** The exit code of a run whose checker found a violation (TLC's "invariant violated"). */
@@ -22,6 +23,8 @@ export const VIOLATION_EXIT_CODE = 12;
 
 const MAX_SERVERS = 9;
 const MAX_CLIENTS = 1000;
+/** The longest `--backoff`, in virtual ms: a minute. */
+const MAX_BACKOFF_MS = 60_000;
 
 interface SimulateFlags {
   seed: number;
@@ -32,6 +35,7 @@ interface SimulateFlags {
   schedule?: string;
   batch: number;
   boundStep: number;
+  backoff: number;
   traceDir?: string;
 }
 
@@ -91,6 +95,12 @@ export function registerSimulate(program: Command): void {
       wholeNumber('--bound-step', 1, 1e12),
       d.boundStep,
     )
+    .option(
+      '--backoff <ms>',
+      `the longest random delay, in virtual ms, before a server proposes itself as leader or retries a proposal, 0..${MAX_BACKOFF_MS} (0: at once)`,
+      wholeNumber('--backoff', 0, MAX_BACKOFF_MS),
+      DEFAULT_TIMINGS.backoffMs,
+    )
     .option('--trace-dir <dir>', 'write one NDJSON trace per server there (server-1.ndjson, ...)')
     .addHelpText(
       'after',
@@ -104,6 +114,11 @@ Fault kinds (each a probability from 0 to 1):
   partition  at each step without a partition, the servers split in two for 50-500 ms
 Every message also takes 1-5 ms, so messages are reordered even with --faults none.
 
+Timings: a follower suspects the leader after ${DEFAULT_TIMINGS.suspicionMs} ms without a heartbeat, then waits a random
+backoff in [0, --backoff) before it proposes itself; a proposer whose round is not decided
+within ${DEFAULT_TIMINGS.roundMs} ms retries after another backoff. The backoff spreads competing proposers apart
+(see docs/duel.md).
+
 The summary counts requests served, timestamps handed out, elections and faults, and gives
 the checker's verdict on Agreement, LearnedIsChosen, BoundsIncrease, UniqueTimestamps,
 RealTimeOrder and WithinAgreedBound. Exit code: 0 when every property held, ${VIOLATION_EXIT_CODE} on a
@@ -116,7 +131,8 @@ a Serve hands out several timestamps at once, which the spec's Serve does not.
 Examples:
   timelock simulate --seed 7 --faults loss=0.1,dup=0.05,crash=0.002,partition=0.002
   timelock simulate --faults none --batch 1000 --bound-step 100000 --steps 50000
-  timelock simulate --seed 3 --schedule 'crash:1@500+200;partition:1/2,3@1000+300' --trace-dir traces`,
+  timelock simulate --seed 3 --schedule 'crash:1@500+200;partition:1/2,3@1000+300' --trace-dir traces
+  timelock simulate --seed 3 --backoff 0 --trace-dir traces`,
     )
     .action((flags: SimulateFlags) => {
       process.exitCode = runSimulate(flags);
@@ -143,6 +159,7 @@ function runSimulate(flags: SimulateFlags): number {
     schedule,
     batch: flags.batch,
     boundStep: flags.boundStep,
+    timings: { ...DEFAULT_TIMINGS, backoffMs: flags.backoff },
     trace: flags.traceDir !== undefined,
   };
   const started = performance.now();

@@ -6,10 +6,9 @@
  * The charts are drawn by Apache ECharts, inlined from the installed package, from a small JSON
  * block of numbers; the page never embeds the whole result.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { CampaignResult, InjectedFault } from '../campaign/result.ts';
 import type { TimestampOperation } from '../conformance/history/index.ts';
+import { ENTITIES, escapeHtml, htmlPage, scriptJson } from './html.ts';
 import {
   duration,
   failedParts,
@@ -36,29 +35,20 @@ const THROUGHPUT_ID = 'throughput-chart';
 /** The report of `result` as one HTML page. */
 export function campaignHtml(result: CampaignResult): string {
   const verdict = result.ok ? 'PASS' : 'FAIL';
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>Fault campaign: ${verdict}, seed ${escapeHtml(String(result.settings.seed))}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    header(result),
-    chartsSection(),
-    checkersSection(result),
-    availabilitySection(result),
-    faultsSection(result.faults),
-    replaySection(result),
-    `<script type="application/json" id="${DATA_ID}">${scriptJson(chartData(result))}</script>`,
-    `<script id="echarts-library">${echartsSource()}</script>`,
-    `<script id="campaign-charts">${CHART_SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlPage({
+    title: `Fault campaign: ${verdict}, seed ${result.settings.seed}`,
+    style: STYLE,
+    body: [
+      header(result),
+      chartsSection(),
+      checkersSection(result),
+      availabilitySection(result),
+      faultsSection(result.faults),
+      replaySection(result),
+      `<script type="application/json" id="${DATA_ID}">${scriptJson(chartData(result))}</script>`,
+    ],
+    script: CHART_SCRIPT,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,19 +67,6 @@ type Cell = string | number | Markup;
 function markup(html: string): Markup {
   return { html };
 }
-
-/** `s` escaped for element content and quoted attribute values. */
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
 
 function cell(c: Cell): string {
   if (typeof c === 'number') return escapeHtml(thousands(c));
@@ -411,36 +388,6 @@ const MAX_BINS = 86_400;
 function roundTo(n: number, decimals: number): number {
   const f = 10 ** decimals;
   return Math.round(n * f) / f;
-}
-
-/**
- * `value` as JSON that is safe inside a `<script>` element: `<` (so a `</script>` or `<!--` in
- * a string cannot end or confuse the element), `>` and `&` become \u escapes, which JSON.parse
- * reads back as the same characters. U+2028/9 too, in case the block is ever read as JS.
- */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-let echartsCache: string | undefined;
-
-/**
- * The minified ECharts library, read once. It is inlined as it is, so it must not hold what would
- * end its `<script>` element early; a release that did would break the page silently otherwise.
- */
-function echartsSource(): string {
-  if (echartsCache === undefined) {
-    const path = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
-    const source = readFileSync(path, 'utf8');
-    if (/<\/script|<!--/i.test(source)) {
-      throw new Error(`${path} contains "</script" or "<!--" and cannot be inlined as it is`);
-    }
-    echartsCache = source;
-  }
-  return echartsCache;
 }
 
 /**

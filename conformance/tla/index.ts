@@ -34,8 +34,17 @@ export {
   type EvalErrorDetails,
   type SourceRange,
 } from './values/errors.ts';
-export { parseCfg, readCfg, CfgError } from './check/cfg.ts';
+export {
+  parseCfg,
+  parseCfgWithErrors,
+  readCfg,
+  readCfgWithErrors,
+  allCfgErrors,
+  CfgError,
+} from './check/cfg.ts';
 export type {
+  CfgParse,
+  CfgProblem,
   ModelConfig,
   CfgValue,
   CfgName,
@@ -59,7 +68,7 @@ export {
   type ResultKind,
   type TraceStep,
 } from './check/explorer.ts';
-export { checkModel, InputError, type CheckOptions } from './check/run.ts';
+export { checkModel, InputError, type InputProblem, type CheckOptions } from './check/run.ts';
 export {
   EXIT,
   exitCode,

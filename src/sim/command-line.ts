@@ -2,12 +2,13 @@
  * The `timelock simulate` command line that replays a configuration exactly: what a failing
  * property test prints, and what `simulate` prints after a violation.
  */
+import { DEFAULT_TIMINGS } from '../server/timings.ts';
 import { formatFaults, formatSchedule } from './faults.ts';
 import type { SimulationConfig } from './simulation.ts';
 
 /**
- * The command line for `config`. Protocol rules and timings are not part of it: a run with
- * substituted rules (a test double) replays only from its test.
+ * The command line for `config`. Protocol rules and timings other than the backoff are not part
+ * of it: a run with substituted rules (a test double) or timings replays only from its test.
  */
 export function simulateCommand(config: SimulationConfig): string {
   const args = [
@@ -20,6 +21,8 @@ export function simulateCommand(config: SimulationConfig): string {
     `--batch ${config.batch}`,
     `--bound-step ${config.boundStep}`,
   ];
+  const backoffMs = config.timings?.backoffMs ?? DEFAULT_TIMINGS.backoffMs;
+  if (backoffMs !== DEFAULT_TIMINGS.backoffMs) args.push(`--backoff ${backoffMs}`);
   if (config.schedule.length > 0) args.push(`--schedule '${formatSchedule(config.schedule)}'`);
   return args.join(' ');
 }

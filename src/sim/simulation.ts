@@ -38,7 +38,15 @@ export interface SimulationConfig {
   readonly trace?: boolean;
   /** The protocol rules; tests substitute faulty ones. */
   readonly rules?: ServerRules;
+  /** The servers' timeouts and intervals (`timelock simulate --backoff` sets `backoffMs`). */
   readonly timings?: Timings;
+  /** Ends the run before the first event later than this virtual time, in ms; none: no limit. */
+  readonly untilTime?: number;
+  /**
+   * Ends the run after the first event for which this returns true: for experiments that wait
+   * for one outcome (see ./duel.ts). It must be deterministic for the run to replay.
+   */
+  readonly stopWhen?: () => boolean;
 }
 
 /** The defaults of `timelock simulate`. */
@@ -223,10 +231,12 @@ class Simulation {
       const next = this.queue.pop();
       if (next === null) break;
       if (next.event.kind === 'wake' && !this.isCurrentWake(next.event)) continue;
+      if (next.time > (this.config.untilTime ?? Infinity)) break;
       this.now = next.time;
       steps++;
       this.injectRandomFaults();
       this.handle(next.event);
+      if (this.config.stopWhen?.()) break;
     }
     const requests: ClientCounts = { invoked: 0, served: 0, refused: 0, failed: 0, timestamps: 0 };
     for (const client of this.clients) {

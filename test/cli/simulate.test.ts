@@ -11,6 +11,8 @@ import {
   type SimulationConfig,
 } from '../../src/sim/simulation.ts';
 import { formatSummary } from '../../src/sim/summary.ts';
+import { simulateCommand } from '../../src/sim/command-line.ts';
+import { DEFAULT_TIMINGS } from '../../src/server/timings.ts';
 import { servesWithoutFreshCheck } from '../src/support/bug-doubles.ts';
 import {
   arbitraryRun,
@@ -79,6 +81,9 @@ describe('timelock simulate', () => {
     [['--faults', 'drop=0.1'], /unknown fault kind "drop"/],
     [['--faults', 'loss=1.5'], /a probability must be from 0 to 1/],
     [['--schedule', 'crash:7@10+10'], /"7" is not a server; servers are 1..3/],
+    [['--backoff', '-1'], /--backoff must be a whole number from 0 to 60000/],
+    [['--backoff', '2.5'], /--backoff must be a whole number from 0 to 60000/],
+    [['--backoff', '60001'], /--backoff must be a whole number from 0 to 60000/],
   ])('rejects %j with a clear message and exit code 1', (args, message) => {
     const r = timelock(['simulate', ...args]);
     expect(r.code).toBe(1);
@@ -97,12 +102,55 @@ describe('timelock simulate', () => {
       '--schedule',
       '--batch',
       '--bound-step',
+      '--backoff',
       '--trace-dir',
     ]) {
       expect(r.out).toContain(option);
     }
     for (const kind of ['loss', 'dup', 'delay', 'crash', 'partition'])
       expect(r.out).toMatch(new RegExp(`^  ${kind} `, 'm'));
+  });
+
+  it('takes the backoff from --backoff: the default gives the same traces, another one others', () => {
+    const traces = (extra: string[]) => {
+      const dir = mkdtempSync(join(tmpdir(), 'timelock-backoff-'));
+      const r = timelock([
+        'simulate',
+        '--seed',
+        '4',
+        '--steps',
+        '400',
+        '--trace-dir',
+        dir,
+        ...extra,
+      ]);
+      expect(r.code, r.err).toBe(0);
+      return readdirSync(dir)
+        .sort()
+        .map((f) => readFileSync(join(dir, f), 'utf8'));
+    };
+    const byDefault = traces([]);
+    expect(traces(['--backoff', '50'])).toEqual(byDefault);
+    const atOnce = traces(['--backoff', '0']);
+    expect(atOnce).not.toEqual(byDefault);
+    // With no backoff, every server proposes itself the instant it suspects (at 100 ms).
+    const proposals = atOnce.flatMap((t) =>
+      t
+        .split('\n')
+        .filter((line) => line.includes('"ProposeLeadership"'))
+        .slice(0, 1)
+        .map((line) => (JSON.parse(line) as { time: number }).time),
+    );
+    expect(proposals).toEqual([100, 100, 100]);
+  });
+
+  it('puts --backoff in the replay command line only when it is not the default', () => {
+    expect(simulateCommand(DEFAULT_SIMULATION)).not.toContain('--backoff');
+    const timings = { ...DEFAULT_TIMINGS };
+    expect(simulateCommand({ ...DEFAULT_SIMULATION, timings })).not.toContain('--backoff');
+    expect(
+      simulateCommand({ ...DEFAULT_SIMULATION, timings: { ...timings, backoffMs: 7 } }),
+    ).toMatch(/ --bound-step 100 --backoff 7$/);
   });
 
   it('reports a violation with the command line that replays it', () => {

@@ -82,7 +82,7 @@ function drawCharts(html: string): Map<string, ChartOption> {
     getElementById: (id: string) => (id === 'campaign-data' ? { textContent: data } : { id }),
   };
   const window = { addEventListener: () => {} };
-  new Function('echarts', 'document', 'window', script(html, 'campaign-charts'))(
+  new Function('echarts', 'document', 'window', script(html, 'page-script'))(
     echarts,
     document,
     window,

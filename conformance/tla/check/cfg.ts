@@ -10,13 +10,16 @@
  *
  * Every problem is reported as a {@link CfgError} whose message starts with
  * `file:line:col: ` and names the offending token, so that a user can jump
- * straight to it.
+ * straight to it. After an error the parser recovers (it skips to the next
+ * section keyword) and goes on, so one run reports every mistake: the first
+ * error thrown lists them all in {@link CfgError.errors}.
  *
  * @module
  */
 
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { ModelError } from './model-error.ts';
 
 /** A 1-based position in a `.cfg` file (columns count characters, tabs count as one). */
 export interface CfgPos {
@@ -107,6 +110,9 @@ export interface ModelConfig {
   checkDeadlock?: boolean;
 }
 
+/** An error about a cfg file: a syntax error, or a name or value that does not fit the spec. */
+export type CfgProblem = CfgError | ModelError;
+
 /**
  * A syntax error in a `.cfg` file. The message starts with `${file}:${line}:${col}: `
  * (1-based, pointing at the offending token) so editors and terminals can link
@@ -120,6 +126,11 @@ export class CfgError extends Error {
   /** 1-based column of the offending token. */
   readonly col: number;
   readonly diagnostic: Diagnostic;
+  /**
+   * Every error found in the file, in source order, this one first (see {@link allCfgErrors}).
+   * Just this one unless the file has several mistakes.
+   */
+  errors: readonly CfgProblem[] = [this];
 
   /**
    * @param file - file name to put in the message
@@ -142,6 +153,29 @@ export class CfgError extends Error {
     };
     if (this.diagnostic.hint === undefined) delete this.diagnostic.hint;
   }
+}
+
+/** Where an error points in the cfg, for sorting; errors without a cfg place come last. */
+function placeOf(e: CfgProblem): [number, number] {
+  if ('pos' in e) return e.pos ? [e.pos.line, e.pos.col] : [Infinity, Infinity];
+  return [e.line, e.col];
+}
+
+/**
+ * Sorts `errors` (at least one) into source order and returns the first, whose `errors` then
+ * lists them all: the error to throw for a cfg with several mistakes. Errors without a place in
+ * the cfg keep their order, after the others.
+ */
+export function allCfgErrors(errors: readonly CfgProblem[]): CfgProblem {
+  const sorted = [...errors].sort((a, b) => {
+    const [al, ac] = placeOf(a);
+    const [bl, bc] = placeOf(b);
+    return al !== bl ? (al < bl ? -1 : 1) : ac !== bc ? (ac < bc ? -1 : 1) : 0;
+  });
+  const first = sorted[0];
+  if (!first) throw new Error('allCfgErrors needs at least one error');
+  first.errors = sorted;
+  return first;
 }
 
 const KEYWORD_HINT =
@@ -238,6 +272,10 @@ class Lexer {
   private col = 1;
   private lastTokenLine = 0;
   private lookahead: Token | undefined;
+  /** Where the token being scanned starts (after comments and blanks), to ensure progress after an error. */
+  private tokenStart = 0;
+  /** The token {@link next} returned last. */
+  private last: Token | undefined;
 
   constructor(
     private readonly text: string,
@@ -254,7 +292,66 @@ class Lexer {
   next(): Token {
     const t = this.peek();
     this.lookahead = undefined;
+    this.last = t;
     return t;
+  }
+
+  /**
+   * After a syntax error: gives back the token just consumed when it starts a section (a
+   * keyword starting its line, or the end of the file) and is not `current`, the keyword of the
+   * section that failed, so that `INIT` with its name forgotten resumes at the `NEXT` of the
+   * next line rather than skipping it. A keyword within the line (`F <- NEXT`) is more likely
+   * a misused word than a new section, and is skipped with the rest of the broken entry.
+   */
+  unreadSectionStart(current: Token): void {
+    const t = this.last;
+    if (
+      this.lookahead === undefined &&
+      t !== undefined &&
+      t !== current &&
+      endsSection(t) &&
+      (t.kind === 'eof' || t.firstOnLine)
+    ) {
+      this.lookahead = t;
+    }
+  }
+
+  /**
+   * After a syntax error on line `errorLine`: skips to the next token that starts a section (a
+   * keyword, or the end of the file) and leaves it to be read next. On a later line, a word that
+   * starts its line and looks like a misspelt keyword also stops the skip (it is a mistake of
+   * its own), and so, when `inConstants`, does a name starting its line and followed by `=`,
+   * `<-` or `(` (the next entry of a CONSTANTS section). Lexical errors on the way are part of
+   * the broken entry and are not reported.
+   *
+   * @returns whether it stopped at a constant entry rather than at a section start
+   */
+  skipToSection(errorLine: number, inConstants: boolean): boolean {
+    for (;;) {
+      let t: Token;
+      try {
+        t = this.peek();
+      } catch (e) {
+        if (!(e instanceof CfgError)) throw e;
+        // Every lexical error leaves the scanner at or past the offending token: make progress.
+        if (this.i === this.tokenStart) this.advance();
+        continue;
+      }
+      if (endsSection(t)) return false;
+      if (t.firstOnLine && t.pos.line > errorLine && t.kind === 'ident' && !isBool(t)) {
+        if (looksLikeMisspeltKeyword(t)) return inConstants;
+        if (inConstants && this.bindingFollows()) return true;
+      }
+      this.next();
+    }
+  }
+
+  /** Whether the text after the lookahead token, past blanks, is `=`, `<-` or `(`. */
+  private bindingFollows(): boolean {
+    let j = this.i;
+    while (this.text[j] === ' ' || this.text[j] === '\t') j++;
+    const c = this.text[j];
+    return c === '=' || c === '(' || (c === '<' && this.text[j + 1] === '-');
   }
 
   private error(pos: CfgPos, reason: string): CfgError {
@@ -344,6 +441,7 @@ class Lexer {
 
   private scan(): Token {
     this.skipTrivia();
+    this.tokenStart = this.i;
     const pos = this.here();
     const firstOnLine = pos.line !== this.lastTokenLine;
     const make = (kind: TokenKind, text: string, value?: string | number): Token => {
@@ -396,6 +494,16 @@ class Lexer {
     throw this.error(pos, `unexpected character '${cp}'`);
   }
 
+  /** Moves past the rest of a string: to after its closing quote, or to the end of the line. */
+  private skipRestOfString(): void {
+    while (!this.atEnd() && this.ch() !== '\n' && this.ch() !== '\r') {
+      const c = this.ch();
+      this.advance();
+      if (c === '"') return;
+      if (c === '\\' && !this.atEnd() && this.ch() !== '\n' && this.ch() !== '\r') this.advance();
+    }
+  }
+
   private readWord(): string {
     const start = this.i;
     while (!this.atEnd() && isWordChar(this.ch())) this.advance();
@@ -435,6 +543,7 @@ class Lexer {
           if (e === '' || e === '\n' || e === '\r') {
             throw this.error(open, `unterminated string: no closing '"' on the same line`);
           }
+          this.skipRestOfString(); // so that recovery does not read the string's text as tokens
           throw this.error(
             escPos,
             `unknown escape '\\${e}' in string (allowed: \\" \\\\ \\n \\t \\r \\f)`,
@@ -533,6 +642,8 @@ class Parser {
   private checkDeadlockPos: CfgPos | undefined;
   /** The last single-name keyword's argument, to explain stray names after it. */
   private lastSingle: { keyword: string; line: number } | undefined;
+  /** The syntax errors found so far, in the order found. */
+  private readonly errors: CfgError[] = [];
 
   constructor(
     text: string,
@@ -554,13 +665,27 @@ class Parser {
     return new CfgError(this.file, pos.line, pos.col, reason, hint);
   }
 
-  parse(): ModelConfig {
+  /**
+   * Parses the whole file. On a syntax error it records the error, skips to the next section
+   * keyword (or the end of the file) and goes on, so that each broken section gives one error
+   * and the sections after it are still read.
+   */
+  parse(): CfgParse {
     for (;;) {
-      const t = this.lex.next();
-      if (t.kind === 'eof') return this.cfg;
-      if (!isKeyword(t)) throw this.notAKeyword(t);
-      this.lastSingle = undefined;
-      this.section(t);
+      let t: Token | undefined;
+      try {
+        t = this.lex.next();
+        if (t.kind === 'eof') return { cfg: this.cfg, errors: this.errors };
+        if (!isKeyword(t)) throw this.notAKeyword(t);
+        this.lastSingle = undefined;
+        this.section(t);
+      } catch (e) {
+        if (!(e instanceof CfgError)) throw e;
+        this.errors.push(e);
+        this.lastSingle = undefined;
+        if (t) this.lex.unreadSectionStart(t);
+        this.lex.skipToSection(e.line, false);
+      }
     }
   }
 
@@ -670,21 +795,33 @@ class Parser {
     }
   }
 
+  /**
+   * A CONSTANT(S) section. After an error in one entry it records the error and goes on at the
+   * next entry that starts a line (or the next section), so that each broken entry gives one
+   * error.
+   */
   private constants(kw: Token): void {
     let first = true;
     for (;;) {
-      const t = this.lex.peek();
-      if (endsSection(t)) return;
-      if (!first && t.kind === 'punct' && t.text === ',') {
-        this.lex.next();
-        this.constantEntry(this.expectName(`',' in the ${kw.text} section`));
-      } else if (t.kind === 'ident' && !isBool(t)) {
-        this.constantEntry(this.lex.next());
-      } else {
-        throw this.error(
-          t.pos,
-          `expected a constant name or a keyword${first ? ` after '${kw.text}'` : ''}, found ${describe(t)}`,
-        );
+      try {
+        const t = this.lex.peek();
+        if (endsSection(t)) return;
+        if (!first && t.kind === 'punct' && t.text === ',') {
+          this.lex.next();
+          this.constantEntry(this.expectName(`',' in the ${kw.text} section`));
+        } else if (t.kind === 'ident' && !isBool(t)) {
+          this.constantEntry(this.lex.next());
+        } else {
+          throw this.error(
+            t.pos,
+            `expected a constant name or a keyword${first ? ` after '${kw.text}'` : ''}, found ${describe(t)}`,
+          );
+        }
+      } catch (e) {
+        if (!(e instanceof CfgError)) throw e;
+        this.errors.push(e);
+        this.lex.unreadSectionStart(kw);
+        if (!this.lex.skipToSection(e.line, true)) return;
       }
       first = false;
     }
@@ -870,14 +1007,35 @@ class Parser {
 }
 
 /**
+ * What {@link parseCfgWithErrors} read: the configuration (without the entries the errors
+ * broke) and every syntax error, in the order found (which is source order).
+ */
+export interface CfgParse {
+  cfg: ModelConfig;
+  errors: CfgError[];
+}
+
+/**
  * Parses the text of a TLC `.cfg` file.
  *
  * @param text - the file's contents
  * @param file - the name to use in error messages and in {@link ModelConfig.file}
  * @returns everything the file configures, with positions for later diagnostics
- * @throws CfgError for any syntax error, pointing at the offending token
+ * @throws CfgError for the first syntax error, pointing at the offending token; its
+ *   {@link CfgError.errors} lists every syntax error in the file
  */
 export function parseCfg(text: string, file: string): ModelConfig {
+  const { cfg, errors } = parseCfgWithErrors(text, file);
+  if (errors.length > 0) throw allCfgErrors(errors);
+  return cfg;
+}
+
+/**
+ * Parses the text of a TLC `.cfg` file without stopping at syntax errors: after each one the
+ * parser skips to the next section keyword. Returns what parsed and the errors; throws nothing
+ * for a syntax error.
+ */
+export function parseCfgWithErrors(text: string, file: string): CfgParse {
   return new Parser(text, file).parse();
 }
 
@@ -889,4 +1047,9 @@ export function parseCfg(text: string, file: string): ModelConfig {
  */
 export function readCfg(path: string): ModelConfig {
   return parseCfg(readFileSync(path, 'utf8'), path);
+}
+
+/** Reads a `.cfg` file as UTF-8 and parses it with {@link parseCfgWithErrors}. */
+export function readCfgWithErrors(path: string): CfgParse {
+  return parseCfgWithErrors(readFileSync(path, 'utf8'), path);
 }

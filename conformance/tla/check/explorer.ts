@@ -15,6 +15,7 @@ import { type SpillOptions, type SpillStats, type Storage, openStorage } from '.
 import { MemoryStateStore } from './spill/state-store.ts';
 import { type Lasso, findViolation } from './liveness.ts';
 import type { Model } from './model.ts';
+import { nameSteps } from './step-names.ts';
 import { ProgressMeter, summariseActions } from './stats.ts';
 import { neverEnabledWarnings, reductionWarnings, vacuityWarnings } from './warnings.ts';
 import { outcomeDiagnostic } from '../diagnostics/violation.ts';
@@ -191,6 +192,7 @@ function exploreWith(
         const edge = succ[from].indexOf(idx);
         return traceStep(model, states[idx], edge >= 0 ? succAction[from][edge] : -1);
       });
+      nameSteps(model, trace);
       return result('temporal', {
         property: prop.name,
         message: `Temporal property ${prop.name} was violated.`,

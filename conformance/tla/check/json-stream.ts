@@ -35,6 +35,9 @@ export interface TraceStepRecord {
   index: number;
   action: string;
   location: string | null;
+  /** The innermost action that took the step, with its arguments (absent when none does). */
+  name?: string;
+  nameLocation?: string;
   state: Record<string, string>;
   changes: Change[];
 }
@@ -105,6 +108,9 @@ export function traceJson(
     index: i + 1,
     action: s.action,
     location: s.loc ? locationText(s.loc) : null,
+    ...(s.name !== undefined && s.nameLoc !== undefined
+      ? { name: s.name, nameLocation: locationText(s.nameLoc) }
+      : {}),
     state: Object.fromEntries(varNames.map((n, v) => [n, printValue(s.state[v])])),
     changes: i === 0 ? [] : diffStates(varNames, trace[i - 1].state, s.state),
   }));
@@ -219,6 +225,8 @@ export class CheckStream {
       message: e.message,
       exitCode: e.exitCode,
       ...(e.diagnostic ? { diagnostic: e.diagnostic } : {}),
+      // A cfg with several mistakes: all of them, the first being `message` and `diagnostic`.
+      ...(e.errors.length > 1 ? { errors: e.errors } : {}),
     });
     this.emit({
       type: 'end',

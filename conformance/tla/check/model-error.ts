@@ -1,6 +1,6 @@
 /** The error for a cfg that cannot be bound to its spec, with its place and diagnostic. */
 import type { Loc } from '../syntax/ast.ts';
-import type { CfgPos } from './cfg.ts';
+import type { CfgPos, CfgProblem } from './cfg.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import { locationOf } from '../diagnostics/location.ts';
@@ -8,6 +8,11 @@ import { locationOf } from '../diagnostics/location.ts';
 /** An error in binding a cfg file to a spec, reported at the cfg line. */
 export class ModelError extends Error {
   readonly diagnostic: Diagnostic;
+  /**
+   * Every error found in the cfg, in source order, this one first (see `allCfgErrors` in
+   * cfg.ts). Just this one unless the cfg has several mistakes.
+   */
+  errors: readonly CfgProblem[] = [this];
 
   constructor(
     readonly file: string,

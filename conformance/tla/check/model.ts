@@ -25,7 +25,14 @@ import {
   type ModuleInstance,
   Scope,
 } from '../eval/scope.ts';
-import type { CfgConstant, CfgName, CfgSubstitution, CfgValue, ModelConfig } from './cfg.ts';
+import {
+  type CfgConstant,
+  type CfgName,
+  type CfgSubstitution,
+  type CfgValue,
+  type ModelConfig,
+  allCfgErrors,
+} from './cfg.ts';
 import {
   FcnLike,
   FcnValue,
@@ -125,14 +132,16 @@ export function cfgValue(v: CfgValue): Value {
   }
 }
 
-/** Loads `tlaFile` and binds it to `cfg`. */
+/**
+ * Loads `tlaFile` and binds it to `cfg`.
+ *
+ * @throws ModelError when the cfg does not fit the spec; when it has several such errors, the
+ *   first in the cfg, whose `errors` lists them all in source order
+ */
 export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions = {}): Model {
-  const loader = new ModuleLoader(tlaFile);
-  const rootModule = loader.loadRoot(tlaFile);
-  internLikeTlc(cfg, rootModule, loader);
-  const scoped = moduleScopedEntries(cfg, loader);
-  const ns = scoped ? new OverridingNamespace(loader, scoped) : new NamespaceBuilder(loader);
-  const root = ns.buildRoot(rootModule);
+  // The cfg's binding errors, collected so that one run reports them all.
+  const errors: ModelError[] = [];
+  const { rootModule, ns, root } = loadAndScope(tlaFile, cfg, errors);
   const varNames = ns.variables.names;
   const compiler = new Compiler(ns, varNames);
   compiler.probe = opts.branchProbe;
@@ -157,21 +166,20 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     })),
   };
 
-  bindConstants(cfg, root, ns.constants);
-  if (ns instanceof OverridingNamespace) ns.bind(root, cfg);
+  bindConstants(cfg, root, ns.constants, errors, true);
+  if (ns instanceof OverridingNamespace) ns.bind(root, cfg, errors);
   // Resolve every definition now, so that an unknown name or a wrong arity anywhere in the
   // spec is reported before checking starts (as SANY does), not when a state first reaches it.
-  for (const d of root.defs.values()) if (d.kind === 'op') compiler.bodyOf(d);
+  // (Not when the cfg's entries are already wrong: those are reported first, as before.)
+  if (errors.length === 0)
+    for (const d of root.defs.values()) if (d.kind === 'op') compiler.bodyOf(d);
   const scope = new Scope(root);
+  checkCfgNames(cfg, rootModule, root, varNames, errors, true);
+  if (errors.length > 0) throw allCfgErrors(errors);
+  // Past this point every name the cfg gives is defined (checkCfgNames).
   const named = (n: CfgName, what: string): Expr => {
     const d = root.defs.get(n.name);
-    if (!d)
-      throw new ModelError(
-        cfg.file,
-        n.pos,
-        `${what} ${n.name} is not defined in module ${rootModule.name}`,
-        { code: 'TLA304', hint: definedNameHint(n.name, root.defs.keys()) },
-      );
+    if (!d) throw undefinedInCfg(cfg, rootModule, root, n, what);
     return { k: 'ident', name: n.name, loc: 'loc' in d ? (d.loc as Loc) : rootModule.loc };
   };
 
@@ -182,19 +190,6 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
   // SPECIFICATION) as a constant model: it evaluates the ASSUMEs, computes no state and reports
   // success with 0 states and depth 0. With variables, it refuses the cfg (exit 151).
   const constantOnly = !cfg.specification && !cfg.init && !cfg.next && varNames.length === 0;
-  if (!cfg.specification && varNames.length === 0) {
-    // Without variables an INIT or NEXT can only be a constant formula, which TLC refuses.
-    const named = cfg.init ?? cfg.next;
-    if (named)
-      throw new ModelError(
-        cfg.file,
-        named.pos,
-        `The ${named === cfg.init ? 'initial predicate' : 'next state action'} ${named.name} cannot be a constant.`,
-        {
-          hint: 'the spec declares no VARIABLES: remove INIT and NEXT from the cfg to have its ASSUMEs checked, or declare the variables the spec is about',
-        },
-      );
-  }
   if (constantOnly) {
     initExpr = { k: 'bool', value: false, loc: rootModule.loc };
     nextExpr = initExpr;
@@ -204,28 +199,7 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     nextExpr = parts.next;
     fairnessExprs = parts.fairness;
   } else {
-    if (!cfg.init)
-      throw new ModelError(
-        cfg.file,
-        undefined,
-        'the cfg names no INIT (or SPECIFICATION); TLC says "The configuration file did not specify the initial state predicate."',
-        {
-          hint: 'add INIT and NEXT, or SPECIFICATION, to the cfg (only a spec without VARIABLES may omit them: TLC then just evaluates its ASSUMEs)',
-        },
-      );
-    initExpr = named(cfg.init, 'INIT');
-    // Without NEXT, TLC refuses a cfg that asks for invariants or properties; otherwise it
-    // computes the initial states, then stops: "No next state actions defined to generate
-    // successor states from." (exit 75).
-    if (!cfg.next && (cfg.invariants.length > 0 || cfg.properties.length > 0))
-      throw new ModelError(
-        cfg.file,
-        undefined,
-        'the cfg names no NEXT (or SPECIFICATION); TLC says "The configuration file did not specify the next state predicate."',
-        {
-          hint: 'INVARIANT and PROPERTY are checked over the states NEXT reaches: add NEXT to the cfg',
-        },
-      );
+    initExpr = named(cfg.init!, 'INIT');
     nextExpr = cfg.next ? named(cfg.next, 'NEXT') : { k: 'bool', value: false, loc: initExpr.loc };
   }
 
@@ -315,6 +289,141 @@ export function buildModel(tlaFile: string, cfg: ModelConfig, opts: ModelOptions
     startWarnings,
     ...(noNext ? { noNext } : {}),
   };
+}
+
+/**
+ * Loads the spec and builds its root namespace, with the cfg's module-scoped entries (errors in
+ * them go to `errors`).
+ */
+function loadAndScope(
+  tlaFile: string,
+  cfg: ModelConfig,
+  errors: ModelError[],
+): { rootModule: Module; ns: NamespaceBuilder; root: ModuleInstance } {
+  const loader = new ModuleLoader(tlaFile);
+  const rootModule = loader.loadRoot(tlaFile);
+  internLikeTlc(cfg, rootModule, loader);
+  const scoped = moduleScopedEntries(cfg, loader, errors);
+  const ns = scoped ? new OverridingNamespace(loader, scoped) : new NamespaceBuilder(loader);
+  const root = ns.buildRoot(rootModule);
+  return { rootModule, ns, root };
+}
+
+/**
+ * The binding errors of a cfg that also has syntax errors (`cfg` is what parsed of it): the
+ * names it gives that the spec does not declare or define. Nothing is reported missing (no
+ * INIT, a constant without a value), since what is missing may be in the part that did not
+ * parse. Returns no error when the spec cannot be loaded: the cfg's syntax errors are then the
+ * report, as they are when the cfg is read before the spec.
+ */
+export function cfgNameErrors(tlaFile: string, cfg: ModelConfig): ModelError[] {
+  const errors: ModelError[] = [];
+  try {
+    const { rootModule, ns, root } = loadAndScope(tlaFile, cfg, errors);
+    bindConstants(cfg, root, ns.constants, errors, false);
+    if (ns instanceof OverridingNamespace) ns.bind(root, cfg, errors);
+    checkCfgNames(cfg, rootModule, root, ns.variables.names, errors, false);
+  } catch {
+    // A spec that cannot be loaded or bound: the syntax errors are the whole report.
+    return [];
+  }
+  return errors;
+}
+
+/** The error for a name the cfg gives to `what` (INIT, INVARIANT, ...) that the spec does not define. */
+function undefinedInCfg(
+  cfg: ModelConfig,
+  rootModule: Module,
+  root: ModuleInstance,
+  n: CfgName,
+  what: string,
+): ModelError {
+  return new ModelError(
+    cfg.file,
+    n.pos,
+    `${what} ${n.name} is not defined in module ${rootModule.name}`,
+    { code: 'TLA304', hint: definedNameHint(n.name, root.defs.keys()) },
+  );
+}
+
+/**
+ * Checks the operator names of the cfg (SPECIFICATION, INIT, NEXT, INVARIANT, PROPERTY,
+ * CONSTRAINT, ACTION_CONSTRAINT, VIEW, SYMMETRY) against the spec, and the presence of what the
+ * spec needs, adding an error to `errors` for each problem. With `complete` false (a cfg with
+ * syntax errors), only names given wrongly are reported, not missing ones.
+ */
+function checkCfgNames(
+  cfg: ModelConfig,
+  rootModule: Module,
+  root: ModuleInstance,
+  varNames: readonly string[],
+  errors: ModelError[],
+  complete: boolean,
+): void {
+  const defined = (n: CfgName, what: string): boolean => {
+    if (root.defs.has(n.name)) return true;
+    errors.push(undefinedInCfg(cfg, rootModule, root, n, what));
+    return false;
+  };
+  if (cfg.specification) {
+    if (defined(cfg.specification, 'SPECIFICATION') && complete) {
+      try {
+        const spec: Expr = { k: 'ident', name: cfg.specification.name, loc: rootModule.loc };
+        specParts(spec, new Scope(root), cfg);
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+        errors.push(e);
+      }
+    }
+  } else if (varNames.length === 0) {
+    // Without variables an INIT or NEXT can only be a constant formula, which TLC refuses.
+    const named = cfg.init ?? cfg.next;
+    if (named && complete)
+      errors.push(
+        new ModelError(
+          cfg.file,
+          named.pos,
+          `The ${named === cfg.init ? 'initial predicate' : 'next state action'} ${named.name} cannot be a constant.`,
+          {
+            hint: 'the spec declares no VARIABLES: remove INIT and NEXT from the cfg to have its ASSUMEs checked, or declare the variables the spec is about',
+          },
+        ),
+      );
+  } else {
+    if (cfg.init) defined(cfg.init, 'INIT');
+    else if (complete)
+      errors.push(
+        new ModelError(
+          cfg.file,
+          undefined,
+          'the cfg names no INIT (or SPECIFICATION); TLC says "The configuration file did not specify the initial state predicate."',
+          {
+            hint: 'add INIT and NEXT, or SPECIFICATION, to the cfg (only a spec without VARIABLES may omit them: TLC then just evaluates its ASSUMEs)',
+          },
+        ),
+      );
+    // Without NEXT, TLC refuses a cfg that asks for invariants or properties; otherwise it
+    // computes the initial states, then stops: "No next state actions defined to generate
+    // successor states from." (exit 75).
+    if (cfg.next) defined(cfg.next, 'NEXT');
+    else if (complete && cfg.init && (cfg.invariants.length > 0 || cfg.properties.length > 0))
+      errors.push(
+        new ModelError(
+          cfg.file,
+          undefined,
+          'the cfg names no NEXT (or SPECIFICATION); TLC says "The configuration file did not specify the next state predicate."',
+          {
+            hint: 'INVARIANT and PROPERTY are checked over the states NEXT reaches: add NEXT to the cfg',
+          },
+        ),
+      );
+  }
+  for (const n of cfg.invariants) defined(n, 'INVARIANT');
+  for (const n of cfg.properties) defined(n, 'PROPERTY');
+  for (const n of cfg.constraints) defined(n, 'CONSTRAINT');
+  for (const n of cfg.actionConstraints) defined(n, 'ACTION_CONSTRAINT');
+  if (cfg.view) defined(cfg.view, 'VIEW');
+  if (cfg.symmetry) defined(cfg.symmetry, 'SYMMETRY');
 }
 
 /**
@@ -465,6 +574,7 @@ interface ScopedEntry {
 function moduleScopedEntries(
   cfg: ModelConfig,
   loader: ModuleLoader,
+  errors: ModelError[],
 ): Map<Expr, ScopedEntry> | undefined {
   const entries = [...cfg.substitutions, ...cfg.constants].filter(
     (e): e is ScopedEntry['entry'] => e.module !== undefined,
@@ -478,41 +588,56 @@ function moduleScopedEntries(
       loaded = loader.load(modName);
     } catch (e) {
       if (!(e instanceof TlaSemanticError || e instanceof TlaSyntaxError)) throw e;
-      throw new ModelError(
-        cfg.file,
-        entry.module.pos,
-        `the cfg names module ${modName} in [${modName}], but there is no module ${modName}`,
-        {
-          code: 'TLA304',
-          hint: 'the name in [ ] must be a module the spec EXTENDS or INSTANCEs (TLC, like this engine, ignores one that exists but is not used)',
-        },
+      errors.push(
+        new ModelError(
+          cfg.file,
+          entry.module.pos,
+          `the cfg names module ${modName} in [${modName}], but there is no module ${modName}`,
+          {
+            code: 'TLA304',
+            hint: 'the name in [ ] must be a module the spec EXTENDS or INSTANCEs (TLC, like this engine, ignores one that exists but is not used)',
+          },
+        ),
       );
+      continue;
     }
-    if (loaded.kind !== 'user')
-      throw new ModelError(
-        cfg.file,
-        entry.module.pos,
-        `the cfg overrides ${entry.name} in the standard module ${modName}, which this engine implements natively`,
-        { hint: "override a definition of one of the spec's own modules, or run real TLC" },
+    if (loaded.kind !== 'user') {
+      errors.push(
+        new ModelError(
+          cfg.file,
+          entry.module.pos,
+          `the cfg overrides ${entry.name} in the standard module ${modName}, which this engine implements natively`,
+          { hint: "override a definition of one of the spec's own modules, or run real TLC" },
+        ),
       );
+      continue;
+    }
     const unit = findDefinition(loaded.module, loader, entry.name, new Set());
-    if (!unit)
-      throw new ModelError(
-        cfg.file,
-        entry.pos,
-        `the cfg replaces ${entry.name} in module ${modName}, which defines no operator ${entry.name}`,
-        {
-          code: 'TLA304',
-          hint: `TLC applies [${modName}] to definitions (Name == ...) of module ${modName} only, not to its CONSTANTs`,
-        },
+    if (!unit) {
+      errors.push(
+        new ModelError(
+          cfg.file,
+          entry.pos,
+          `the cfg replaces ${entry.name} in module ${modName}, which defines no operator ${entry.name}`,
+          {
+            code: 'TLA304',
+            hint: `TLC applies [${modName}] to definitions (Name == ...) of module ${modName} only, not to its CONSTANTs`,
+          },
+        ),
       );
-    if (unit.k === 'fcndef')
-      throw new ModelError(
-        cfg.file,
-        entry.pos,
-        `the cfg replaces the function definition ${entry.name}[...] of module ${modName}: this engine replaces only operator definitions with [${modName}] yet`,
-        { hint: 'run real TLC for this model' },
+      continue;
+    }
+    if (unit.k === 'fcndef') {
+      errors.push(
+        new ModelError(
+          cfg.file,
+          entry.pos,
+          `the cfg replaces the function definition ${entry.name}[...] of module ${modName}: this engine replaces only operator definitions with [${modName}] yet`,
+          { hint: 'run real TLC for this model' },
+        ),
       );
+      continue;
+    }
     out.set(unit.body, { entry, arity: unit.params.length });
   }
   return out;
@@ -558,8 +683,11 @@ class OverridingNamespace extends NamespaceBuilder {
     super(loader);
   }
 
-  /** Checks every entry against the root module, then replaces the definitions built so far. */
-  bind(root: ModuleInstance, cfg: ModelConfig): void {
+  /**
+   * Checks every entry against the root module (errors go to `errors`, and the entry is left
+   * out), then replaces the definitions built so far.
+   */
+  bind(root: ModuleInstance, cfg: ModelConfig, errors: ModelError[]): void {
     this.rootScope = new Scope(root);
     for (const [body, { entry, arity }] of this.scoped) {
       const at = entry.module.name;
@@ -567,13 +695,17 @@ class OverridingNamespace extends NamespaceBuilder {
       let name: string;
       if ('target' in entry) {
         const target = root.defs.get(entry.target);
-        if (!target)
-          throw new ModelError(
-            cfg.file,
-            entry.pos,
-            `the cfg replaces ${entry.name} in module ${at} with ${entry.target}, which the root module does not define`,
-            { code: 'TLA304', hint: definedNameHint(entry.target, root.defs.keys()) },
+        if (!target) {
+          errors.push(
+            new ModelError(
+              cfg.file,
+              entry.pos,
+              `the cfg replaces ${entry.name} in module ${at} with ${entry.target}, which the root module does not define`,
+              { code: 'TLA304', hint: definedNameHint(entry.target, root.defs.keys()) },
+            ),
           );
+          continue;
+        }
         const targetArity =
           target.kind === 'op'
             ? target.params.length
@@ -582,12 +714,16 @@ class OverridingNamespace extends NamespaceBuilder {
               : target.kind === 'native'
                 ? undefined
                 : 0;
-        if (targetArity !== undefined && targetArity !== arity)
-          throw new ModelError(
-            cfg.file,
-            entry.pos,
-            `the cfg replaces ${entry.name} (${arity} argument${arity === 1 ? '' : 's'}) in module ${at} with ${entry.target}, which takes ${targetArity}`,
+        if (targetArity !== undefined && targetArity !== arity) {
+          errors.push(
+            new ModelError(
+              cfg.file,
+              entry.pos,
+              `the cfg replaces ${entry.name} (${arity} argument${arity === 1 ? '' : 's'}) in module ${at} with ${entry.target}, which takes ${targetArity}`,
+            ),
           );
+          continue;
+        }
         name = entry.target;
       } else {
         // The value lives in a constant of the root namespace under a name no spec can write.
@@ -636,24 +772,48 @@ class OverridingNamespace extends NamespaceBuilder {
   }
 }
 
-function bindConstants(cfg: ModelConfig, root: ModuleInstance, constants: ConstDef[]): void {
+/**
+ * Gives the spec's constants the cfg's values and applies its `<-` replacements, adding an error
+ * to `errors` for each entry that names nothing in the spec. With `complete`, also one for each
+ * constant left without a value, unless an erroneous entry was meant for it (`Nn = 3` for `N`):
+ * one mistake, one error.
+ */
+function bindConstants(
+  cfg: ModelConfig,
+  root: ModuleInstance,
+  constants: ConstDef[],
+  errors: ModelError[],
+  complete: boolean,
+): void {
+  /** Names that erroneous entries were (probably) meant for. */
+  const meant = new Set<string>();
+  const erred = (name: string): void => {
+    meant.add(name);
+    const near = closestName(name, root.defs.keys());
+    if (near) meant.add(near);
+  };
   for (const c of cfg.constants) {
     if (c.module) continue; // bound by OverridingNamespace
     const d = root.defs.get(c.name);
-    if (!d)
-      throw new ModelError(
-        cfg.file,
-        c.pos,
-        `the cfg gives a value to ${c.name}, which the spec does not declare or define`,
-        {
-          code: 'TLA304',
-          hint: definedNameHint(
-            c.name,
-            root.defs.keys(),
-            `declare it in the spec (CONSTANT ${c.name}) or remove it from the cfg`,
-          ),
-        },
+    if (!d) {
+      errors.push(
+        new ModelError(
+          cfg.file,
+          c.pos,
+          `the cfg gives a value to ${c.name}, which the spec does not declare or define`,
+          {
+            code: 'TLA304',
+            hint: definedNameHint(
+              c.name,
+              root.defs.keys(),
+              `declare it in the spec (CONSTANT ${c.name}) or remove it from the cfg`,
+            ),
+          },
+        ),
       );
+      erred(c.name);
+      continue;
+    }
     const value = cfgValue(c.value);
     if (d.kind === 'const') d.value = value;
     else
@@ -668,33 +828,46 @@ function bindConstants(cfg: ModelConfig, root: ModuleInstance, constants: ConstD
   for (const s of cfg.substitutions) {
     if (s.module) continue; // bound by OverridingNamespace
     const d = root.defs.get(s.name);
-    if (!d)
-      throw new ModelError(
-        cfg.file,
-        s.pos,
-        `the cfg replaces ${s.name}, which the spec does not declare or define`,
+    if (!d) {
+      errors.push(
+        new ModelError(
+          cfg.file,
+          s.pos,
+          `the cfg replaces ${s.name}, which the spec does not declare or define`,
+        ),
       );
+      erred(s.name);
+      continue;
+    }
     const target = root.defs.get(s.target);
-    if (!target)
-      throw new ModelError(
-        cfg.file,
-        s.pos,
-        `the cfg replaces ${s.name} with ${s.target}, which is not defined`,
+    if (!target) {
+      errors.push(
+        new ModelError(
+          cfg.file,
+          s.pos,
+          `the cfg replaces ${s.name} with ${s.target}, which is not defined`,
+        ),
       );
+      erred(s.name);
+      continue;
+    }
     root.defs.set(s.name, target);
   }
+  if (!complete) return;
   for (const c of constants) {
     const now = root.defs.get(c.name);
-    if (now === c && c.value === undefined) {
-      throw new ModelError(
-        cfg.file,
-        undefined,
-        `the constant ${c.name} (${c.loc.file.split('/').pop()}:${c.loc.line}:${c.loc.col}) has no value: add "CONSTANT ${c.name} = ..." or "${c.name} <- Definition" to the cfg`,
-        {
-          code: 'TLA303',
-          location: c.loc,
-          hint: `every CONSTANT the spec declares needs a value in the cfg: add a line "CONSTANT ${c.name} = 3" (a number, a string, a set such as {a, b}, or a model value), or "CONSTANT ${c.name} <- SomeDefinition"`,
-        },
+    if (now === c && c.value === undefined && !meant.has(c.name)) {
+      errors.push(
+        new ModelError(
+          cfg.file,
+          undefined,
+          `the constant ${c.name} (${c.loc.file.split('/').pop()}:${c.loc.line}:${c.loc.col}) has no value: add "CONSTANT ${c.name} = ..." or "${c.name} <- Definition" to the cfg`,
+          {
+            code: 'TLA303',
+            location: c.loc,
+            hint: `every CONSTANT the spec declares needs a value in the cfg: add a line "CONSTANT ${c.name} = 3" (a number, a string, a set such as {a, b}, or a model value), or "CONSTANT ${c.name} <- SomeDefinition"`,
+          },
+        ),
       );
     }
   }

@@ -19,6 +19,15 @@ export interface TraceStep {
   action: string;
   /** Where the action is, as TLC prints it; absent for the initial state. */
   loc?: Loc;
+  /** The sub-action of Next that took the step (an index into the model's actions). */
+  actionIndex?: number;
+  /**
+   * The innermost action that took the step, with its arguments, e.g.
+   * `Promise(2, "leader", 1, <<1, 2>>)`, and where it is defined (./step-names.ts); absent
+   * when no operator call explains the step.
+   */
+  name?: string;
+  nameLoc?: Loc;
 }
 
 export interface CheckResult {

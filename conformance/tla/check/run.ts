@@ -2,8 +2,8 @@
  * One call to check a model from its files: parse, bind, explore. Errors in the input (syntax,
  * names, cfg) come back as a {@link InputError} with the place, never as a stack trace.
  */
-import { CfgError, parseCfg, readCfg } from './cfg.ts';
-import { type Model, ModelError, buildModel, type ModelOptions } from './model.ts';
+import { CfgError, allCfgErrors, parseCfgWithErrors, readCfgWithErrors } from './cfg.ts';
+import { type Model, ModelError, buildModel, cfgNameErrors, type ModelOptions } from './model.ts';
 import { type SimulateOptions, simulate } from './simulate.ts';
 import { type CheckResult, type ExploreOptions, explore } from './explorer.ts';
 import { exploreInParallel } from './parallel/explorer.ts';
@@ -13,17 +13,33 @@ import { EXIT } from './report.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { misalignedBullets } from '../diagnostics/layout.ts';
 
-/** A problem with the spec or cfg that stops checking before it starts. */
+/** One error of an {@link InputError}: its one-line message and its diagnostic. */
+export interface InputProblem {
+  message: string;
+  diagnostic?: Diagnostic;
+}
+
+/**
+ * A problem with the spec or cfg that stops checking before it starts. A cfg with several
+ * mistakes gives one InputError whose `message` and `diagnostic` are the first mistake's and
+ * whose `errors` lists them all, in source order.
+ */
 export class InputError extends Error {
+  /** Every error found, in source order; the first is this error's own message and diagnostic. */
+  readonly errors: readonly InputProblem[];
+
   constructor(
     message: string,
     /** TLC's exit code for it: 150 for the spec, 151 for the cfg. */
     readonly exitCode: number,
     /** The diagnostic of the error it wraps, with code, place and hint. */
     readonly diagnostic?: Diagnostic,
+    /** All the errors, when there are several (the first being `message` and `diagnostic`). */
+    errors?: readonly InputProblem[],
   ) {
     super(message);
     this.name = 'InputError';
+    this.errors = errors ?? [diagnostic ? { message, diagnostic } : { message }];
   }
 }
 
@@ -108,7 +124,10 @@ export function loadModel(
   cfgText?: string,
 ): Model {
   try {
-    const cfg = cfgText === undefined ? readCfg(cfgFile) : parseCfg(cfgText, cfgFile);
+    const { cfg, errors } =
+      cfgText === undefined ? readCfgWithErrors(cfgFile) : parseCfgWithErrors(cfgText, cfgFile);
+    // With syntax errors, what did parse is still bound, to report its unknown names too.
+    if (errors.length > 0) throw allCfgErrors([...errors, ...cfgNameErrors(tlaFile, cfg)]);
     const model = buildModel(tlaFile, cfg, opts);
     const unsupported = [
       ...model.unsupportedProperties.map(
@@ -151,7 +170,12 @@ export function asInputError(e: unknown): unknown {
   if (e instanceof TlaSyntaxError || e instanceof TlaSemanticError)
     return new InputError(e.message, EXIT.specError, e.diagnostic);
   if (e instanceof CfgError || e instanceof ModelError)
-    return new InputError(e.message, EXIT.cfgError, e.diagnostic);
+    return new InputError(
+      e.message,
+      EXIT.cfgError,
+      e.diagnostic,
+      e.errors.map((x) => ({ message: x.message, diagnostic: x.diagnostic })),
+    );
   if (e instanceof Error && 'code' in e && (e as NodeJS.ErrnoException).code === 'ENOENT') {
     const path = (e as NodeJS.ErrnoException).path;
     return new InputError(`cannot read ${path}: no such file`, EXIT.cfgError, {

@@ -8,9 +8,11 @@ import type { Value } from '../values/value.ts';
 import { Ctx, type PartialState } from '../eval/runtime.ts';
 import { actionLabel } from '../eval/actions.ts';
 import { expectBool } from '../eval/builtins.ts';
-import type { CheckResult, Progress, TraceStep } from './explorer.ts';
+import type { CheckResult, Progress } from './explorer.ts';
 import { outcomeDiagnostic } from '../diagnostics/violation.ts';
 import type { Model, NamedPredicate } from './model.ts';
+import { traceStep } from './state-checker.ts';
+import { nameSteps } from './step-names.ts';
 import { ActionCounters, ProgressMeter, summariseActions } from './stats.ts';
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed gives the same behaviours. */
@@ -74,7 +76,13 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
     depth: maxDepth,
     varNames: model.varNames,
     elapsedMs: Date.now() - started,
-    trace: path.length > 0 ? path.map(toTraceStep) : undefined,
+    trace:
+      path.length > 0
+        ? nameSteps(
+            model,
+            path.map((s) => traceStep(model, s.state, s.action)),
+          )
+        : undefined,
     actionStats: summariseActions(model.actions, counters, false),
     diagnostic:
       kind === 'ok' || kind === 'assume'
@@ -88,14 +96,6 @@ export function simulate(model: Model, opts: SimulateOptions): CheckResult {
           }),
     ...extra,
   });
-  const toTraceStep = (s: Step): TraceStep =>
-    s.action < 0
-      ? { state: s.state, action: 'Initial predicate' }
-      : {
-          state: s.state,
-          action: actionLabel(model.actions[s.action]),
-          loc: model.actions[s.action].loc,
-        };
   const complete = (s: PartialState): s is Value[] => s.every((v) => v !== undefined);
 
   const inits: Value[][] = [];

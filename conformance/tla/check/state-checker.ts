@@ -16,6 +16,7 @@ import type { Loc } from '../syntax/ast.ts';
 import { type Value, fingerprint } from '../values/value.ts';
 import { permuteValue } from '../values/permute.ts';
 import { Ctx, type PartialState } from '../eval/runtime.ts';
+import { nameSteps } from './step-names.ts';
 import { actionLabel } from '../eval/actions.ts';
 import { expectBool } from '../eval/builtins.ts';
 import type { Model, NamedPredicate } from './model.ts';
@@ -317,7 +318,7 @@ export function noNextResult(model: Model, base: ResultBase): CheckResult {
 export function traceStep(model: Model, s: Value[], actionIdx: number): TraceStep {
   if (actionIdx < 0) return { state: s, action: 'Initial predicate' };
   const a = model.actions[actionIdx];
-  return { state: s, action: actionLabel(a), loc: a.loc };
+  return { state: s, action: actionLabel(a), loc: a.loc, actionIndex: actionIdx };
 }
 
 /**
@@ -331,6 +332,7 @@ export function violationResult(
   base: ResultBase,
 ): CheckResult {
   if (v.extra) trace.push(traceStep(model, v.extra as Value[], v.extraAction));
+  nameSteps(model, trace);
   const initialState = v.kind === 'invariant' && trace.length === 1;
   return {
     ...base,

@@ -61,6 +61,8 @@ export function locationText(loc: Loc): string {
 
 /** A step's header: the action with its parameters, and where it is. */
 export function stepLabel(s: TraceStep): string {
+  if (s.name !== undefined && s.nameLoc !== undefined)
+    return `<${s.name} ${locationText(s.nameLoc)}>`;
   return s.loc ? `<${s.action} ${locationText(s.loc)}>` : `<${s.action}>`;
 }
 

@@ -13,6 +13,7 @@ import { EvalError } from '../values/errors.ts';
 import { printValue } from '../values/print.ts';
 import { type Value, equals, TupleValue } from '../values/value.ts';
 import { expectBool, finiteElements, setValue } from './builtins.ts';
+import { touching } from './call-recorder.ts';
 import type { ExprCompiler } from './compile/api.ts';
 import {
   type ActFn,
@@ -77,7 +78,9 @@ function assign(
     if (bound) enabledBindings.set(copy, bound);
     return k(withTarget(ctx, mode, copy));
   }
-  return (kept ? equals(v, old) : equals(old, v)) ? k(ctx) : false;
+  if (!(kept ? equals(v, old) : equals(old, v))) return false;
+  const rec = ctx.rt.calls;
+  return rec === undefined ? k(ctx) : touching(rec, i, () => k(ctx));
 }
 
 /** The variable index an expression denotes as an assignment target in `mode`, or -1. */
@@ -320,7 +323,10 @@ function compile(c: ExprCompiler, e: Expr, sc: Scope, mode: ActionMode): ActFn {
 /** Anything else is a condition on the states built so far. */
 function condition(c: ExprCompiler, e: Expr, sc: Scope): ActFn {
   const f = c.expr(e, sc);
-  return (env, ctx, k) => (expectBool(f(env, ctx), () => 'An action conjunct') ? k(ctx) : false);
+  return (env, ctx, k) => {
+    ctx.rt.calls?.guarded();
+    return expectBool(f(env, ctx), () => 'An action conjunct') ? k(ctx) : false;
+  };
 }
 
 /** An action that is a call of a user operator (or a LET or parameter operator), entered. */
@@ -404,8 +410,26 @@ export function enterDef(
   };
   return (instEnv, ctx, k, callerEnv) => {
     let e: Env = passEnv ? instEnv : null;
-    for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], binders[i](callerEnv, ctx));
-    return body()(e, ctx, k);
+    const rec = ctx.rt.calls;
+    if (rec === undefined) {
+      for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], binders[i](callerEnv, ctx));
+      return body()(e, ctx, k);
+    }
+    const args = binders.map((b) => b(callerEnv, ctx));
+    for (let i = 0; i < slots.length; i++) e = bind(e, slots[i], args[i]!);
+    const frame = rec.enter(d.name, args, d.loc);
+    try {
+      return body()(e, ctx, (next) => {
+        rec.suspend();
+        try {
+          return k(next);
+        } finally {
+          rec.resume(frame);
+        }
+      });
+    } finally {
+      rec.exit();
+    }
   };
 }
 
@@ -467,7 +491,9 @@ function membership(
     const old = target(ctx, mode)[i];
     if (old !== undefined) {
       const set = setValue(s, `The right side of ${name}${mode === 'init' ? '' : "'"} \\in S`);
-      return set.contains(old) ? k(ctx) : false;
+      if (!set.contains(old)) return false;
+      const rec = ctx.rt.calls;
+      return rec === undefined ? k(ctx) : touching(rec, i, () => k(ctx));
     }
     for (const v of finiteElements(
       s,

@@ -3,6 +3,7 @@
  * environment of bound names, and the lazily evaluated operator arguments.
  */
 import type { NativeRuntime, OpValue } from '../modules/stdlib/native.ts';
+import type { CallRecorder } from './call-recorder.ts';
 import { EvalError } from '../values/errors.ts';
 import type { Value } from '../values/value.ts';
 
@@ -29,6 +30,11 @@ export interface Runtime extends NativeRuntime {
    * results) then follows them from their first element.
    */
   persistentFrom?: number;
+  /**
+   * Set only while one step of an error trace is run again to name it (./call-recorder.ts);
+   * undefined in model checking, where nothing is recorded.
+   */
+  calls?: CallRecorder;
 }
 
 /** The search statistics TLC's TLCGet exposes during model checking. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CfgError,
   parseCfg,
+  parseCfgWithErrors,
   readCfg,
   type CfgValue,
   type ModelConfig,
@@ -25,11 +26,23 @@ function fail(text: string): CfgError {
   throw new Error(`expected a CfgError for:\n${text}`);
 }
 
-/** Asserts that `text` fails at `line:col` with exactly `reason`. */
+/**
+ * Asserts that `text` fails at `line:col` with exactly `reason`, and with no other error: the
+ * parser recovers after an error, and one mistake must give one error, not a cascade.
+ */
 function expectError(text: string, line: number, col: number, reason: string): void {
   const e = fail(text);
   expect(e.message).toBe(`${FILE}:${line}:${col}: ${reason}`);
   expect({ file: e.file, line: e.line, col: e.col }).toEqual({ file: FILE, line, col });
+  expect(
+    e.errors.map((x) => x.message),
+    'one mistake, one error',
+  ).toEqual([e.message]);
+}
+
+/** Every error `text` gives, as `line:col: reason`. */
+function allErrors(text: string): string[] {
+  return parseCfgWithErrors(text, FILE).errors.map((e) => e.message.slice(FILE.length + 1));
 }
 
 /** The config produced by an empty file, to spread expected results over. */
@@ -905,9 +918,149 @@ describe('parseCfg: errors', () => {
     expectError('ACTION-CONSTRAINT A', 1, 1, "unknown keyword 'ACTION'");
   });
 
-  it('reports the earliest error in the file, lexical or not', () => {
-    // The bad character comes after the syntax error, so the syntax error wins.
-    expectError('INIT 3\nNEXT Next!', 1, 6, "expected a name after 'INIT', found '3'");
+  it('reports the earliest error in the file first, lexical or not', () => {
+    // The bad character comes after the syntax error, so the syntax error is thrown; both are
+    // reported.
+    const e = fail('INIT 3\nNEXT Next!');
+    expect(e.message).toBe(`${FILE}:1:6: expected a name after 'INIT', found '3'`);
+    expect(e.errors.map((x) => x.message)).toEqual([
+      `${FILE}:1:6: expected a name after 'INIT', found '3'`,
+      `${FILE}:2:10: unexpected character '!'`,
+    ]);
+  });
+});
+
+describe('parseCfg: several mistakes in one file', () => {
+  const THREE = [
+    'CONSTANT N == 3', // line 1: == for =
+    'INIT Init',
+    'NXET Next', // line 3: a misspelt keyword
+    'INVARIANT Inv',
+    'CHECK_DEADLOCK yes', // line 5: not TRUE or FALSE
+  ].join('\n');
+
+  it('reports three mistakes on three lines, each at its place, in source order', () => {
+    const e = fail(THREE);
+    // The error thrown is the first, exactly as when it is the only one.
+    expect(e.message).toBe(
+      `${FILE}:1:13: expected a value after '=' in the entry for 'N', found '='`,
+    );
+    expect(e.errors[0]).toBe(e);
+    expect(e.errors.map((x) => [x.diagnostic.location?.line, x.diagnostic.location?.col])).toEqual([
+      [1, 13],
+      [3, 1],
+      [5, 16],
+    ]);
+    expect(allErrors(THREE)).toEqual([
+      "1:13: expected a value after '=' in the entry for 'N', found '='",
+      "3:1: unknown keyword 'NXET' (did you mean NEXT?)",
+      "5:16: CHECK_DEADLOCK must be followed by TRUE or FALSE, found 'yes'",
+    ]);
+  });
+
+  it('keeps what parsed around the mistakes', () => {
+    const { cfg, errors } = parseCfgWithErrors(THREE, FILE);
+    expect(errors).toHaveLength(3);
+    expect(cfg).toStrictEqual({
+      ...EMPTY,
+      init: name('Init', 2, 6),
+      invariants: [name('Inv', 4, 11)],
+    });
+  });
+
+  it('gives one error for each mistake of the mistakes tests, as before', () => {
+    expectError(
+      'CONSTANT N == 3\nINIT Init\nNEXT Next',
+      1,
+      13,
+      "expected a value after '=' in the entry for 'N', found '='",
+    );
+    expectError(
+      'INIT Init\nNEXT Next\nINVARINT Inv',
+      3,
+      1,
+      "unknown keyword 'INVARINT' (did you mean INVARIANT?)",
+    );
+  });
+
+  it('resumes at the section keyword that starts the next line', () => {
+    // The name after INIT is forgotten: NEXT is read as NEXT, and its own mistake reported.
+    expect(allErrors('INIT\nNEXT 4\nINVARIANT Inv')).toEqual([
+      "2:1: expected a name after 'INIT', found keyword 'NEXT'",
+      "2:6: expected a name after 'NEXT', found '4'",
+    ]);
+    // A set left open runs into INIT, which is still read.
+    const { cfg, errors } = parseCfgWithErrors('CONSTANT S = {1, 2\nINIT Init', FILE);
+    expect(errors.map((e) => e.message)).toEqual([
+      `${FILE}:1:14: set is never closed: '{' has no matching '}' before 'INIT' at 2:1`,
+    ]);
+    expect(cfg.init).toEqual(name('Init', 2, 6));
+  });
+
+  it('skips a keyword used within a line as a name, with the rest of the broken entry', () => {
+    expectError(
+      'CONSTANT F <- NEXT',
+      1,
+      15,
+      "expected a name after '<-' in the entry for 'F', found keyword 'NEXT'",
+    );
+    expectError(
+      'CHECK_DEADLOCK INIT Init',
+      1,
+      16,
+      "CHECK_DEADLOCK must be followed by TRUE or FALSE, found 'INIT'",
+    );
+  });
+
+  it('does not report the lexical errors of the text it skips', () => {
+    expectError(
+      'CONSTANT N = [a |-> 1, b |-> "x]\nINIT Init',
+      1,
+      17,
+      "expected ']' after the module name 'a' in the entry for 'N', found '|'",
+    );
+    expectError(
+      'CONSTANT N = "a\\q INIT !"\nINIT Init',
+      1,
+      16,
+      "unknown escape '\\q' in string (allowed: \\\" \\\\ \\n \\t \\r \\f)",
+    );
+  });
+
+  it('goes on with the next entry of a CONSTANTS section after a broken one', () => {
+    const text = [
+      'CONSTANTS',
+      '  N == 3',
+      '  M = {1,',
+      '       2 3}',
+      '  P = 5',
+      '  Q <- Def',
+    ].join('\n');
+    const { cfg, errors } = parseCfgWithErrors(text, FILE);
+    expect(errors.map((e) => e.message.slice(FILE.length + 1))).toEqual([
+      "2:6: expected a value after '=' in the entry for 'N', found '='",
+      "4:10: expected ',' or '}' in a set, found '3'",
+    ]);
+    expect(cfg.constants).toEqual([{ name: 'P', value: int(5), pos: pos(5, 3) }]);
+    expect(cfg.substitutions).toEqual([{ name: 'Q', arity: 0, target: 'Def', pos: pos(6, 3) }]);
+  });
+
+  it('stops skipping at a misspelt keyword that starts a later line', () => {
+    expect(allErrors('INIT 3\nNXET Next\nINVARIANT Inv')).toEqual([
+      "1:6: expected a name after 'INIT', found '3'",
+      "2:1: unknown keyword 'NXET' (did you mean NEXT?)",
+    ]);
+    expect(allErrors('CONSTANTS\n  N = -\n  INVARINT Inv\nINIT Init')).toEqual([
+      "2:7: unexpected '-': a minus sign must be followed directly by digits",
+      "3:3: unknown keyword 'INVARINT' (did you mean INVARIANT?)",
+    ]);
+  });
+
+  it('reports an unterminated comment once, at its opening', () => {
+    expect(allErrors('INIT Init x\nNEXT Next (* open')).toEqual([
+      "1:11: unknown keyword 'x' (INIT takes exactly one name)",
+      "2:11: unterminated block comment: '(*' is never closed by '*)'",
+    ]);
   });
 });
 

@@ -47,7 +47,7 @@ describe('readable error traces', () => {
 
   it('names each action with its parameters and file:line:col', () => {
     const text = formatReadable(check('Ballots'));
-    expect(text).toContain(`State 4: <Promise(a1,2) ${join(fixtures, 'Ballots.tla')}:21:3>`);
+    expect(text).toContain(`State 4: <Promise(a1, 2) ${join(fixtures, 'Ballots.tla')}:21:3>`);
   });
 
   it('marks where a liveness loop starts and says where the behaviour returns', () => {
