@@ -72,11 +72,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     dir,
   };
   const historyPath = join(dir, 'history.ndjson');
-  const startedAt = new Date().toISOString();
-  const history = new HistoryLog(historyPath, {
-    startedAt,
-    settings: { ...settings, rate: options.rate },
-  });
+  let history: HistoryLog | undefined;
+  let startedAt: string;
   let proxies: LinkProxies | undefined;
   let cluster: LocalCluster | undefined;
   let t0 = performance.now();
@@ -100,9 +97,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       },
     });
     await waitForLeader(cluster, 30_000);
+    // Time 0, on the monotonic clock and on the wall clock the servers' traces use.
     t0 = performance.now();
+    startedAt = new Date().toISOString();
+    const log = new HistoryLog(historyPath, {
+      startedAt,
+      settings: { ...settings, rate: options.rate },
+    });
+    history = log;
     const nemesis = new Nemesis(cluster, proxies!, (r) =>
-      history.write({ type: 'nemesis', ...r, at: now() }),
+      log.write({ type: 'nemesis', ...r, at: now() }),
     );
     const workload = new Workload({
       urls: cluster.urls,
@@ -110,7 +114,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       seed: options.seed,
       rate: options.rate,
       now,
-      record: (r) => history.write(r),
+      record: (r) => log.write(r),
     });
     say(
       `${stamp()} ${options.clients} clients for ${options.durationMs / 1000} s, ${plan.length} faults planned`,
@@ -132,7 +136,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   } finally {
     await cluster?.stop();
     await proxies?.close();
-    history.close();
+    history?.close();
   }
 
   say('checking the history');

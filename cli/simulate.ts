@@ -16,7 +16,9 @@ import {
 import { DEFAULT_SIMULATION, runSimulation, type SimulationConfig } from '../src/sim/simulation.ts';
 import { formatSummary } from '../src/sim/summary.ts';
 import { DEFAULT_TIMINGS } from '../src/server/timings.ts';
-import { traceFiles } from '../src/trace/ndjson.ts';
+import { FAULT_PERIODS_FILE, traceFiles } from '../src/trace/ndjson.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The exit code of a run whose checker found a violation (TLC's "invariant violated"). */
 export const VIOLATION_EXIT_CODE = 12;
@@ -171,6 +173,12 @@ function runSimulate(flags: SimulateFlags): number {
     files?.close();
   }
   const wallMs = performance.now() - started;
+  // Crashes and partitions, which the traces do not record, beside them for `timelock report`.
+  if (flags.traceDir !== undefined)
+    writeFileSync(
+      join(flags.traceDir, FAULT_PERIODS_FILE),
+      result.faultPeriods.map((p) => JSON.stringify(p) + '\n').join(''),
+    );
   process.stdout.write(formatSummary(result, wallMs) + '\n');
   if (files) process.stdout.write(`traces                ${files.paths.join(', ')}\n`);
   return result.violation === null ? 0 : VIOLATION_EXIT_CODE;

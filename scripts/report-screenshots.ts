@@ -1,6 +1,6 @@
 /**
  * The pictures of `timelock report` in docs/images/: one per kind of input, drawn from inputs
- * this script makes (a simulated run with crashes, the known run of the report tests rejected
+ * this script makes (a simulated run with a partition and crashes, the known run of the report tests rejected
  * by `validate --json`, the PaxosBug counterexample saved by `check --json`), opened in the
  * system's headless chromium. Run with `npm run docs:screenshots` after changing the report.
  */
@@ -40,6 +40,8 @@ try {
     '1',
     '--steps',
     '160',
+    '--schedule',
+    'partition:3/1,2@150+60',
     '--faults',
     'crash=0.01',
     '--trace-dir',

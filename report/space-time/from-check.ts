@@ -68,6 +68,7 @@ export function spaceTimeOfViolation(violation: ViolationRecord, source: string)
     lanes,
     steps,
     arrows: [],
+    periods: [],
     failure: { step: steps.length - 1, summary, details },
     notes: [
       laned

@@ -22,6 +22,15 @@ export interface TraceDiagramOptions {
   readonly upTo?: number;
   /** The event (1-based merged position) that failed, and why. */
   readonly failure?: { readonly index: number; readonly summary: string; readonly details: string };
+  /** Faults around the events, in the events' time (`time` of each event), to shade. */
+  readonly periods?: readonly TimedPeriod[];
+}
+
+/** A fault from time `from` to `to` (null: to the end), in the traces' clock. */
+export interface TimedPeriod {
+  readonly label: string;
+  readonly from: number;
+  readonly to: number | null;
 }
 
 /** The diagram of `streams` (one run); see the module comment. */
@@ -32,6 +41,8 @@ export function spaceTimeOfTraces(
   const lanes = new Lanes();
   const steps: DiagramStep[] = [];
   const arrows: DiagramArrow[] = [];
+  /** The time of each step (a client's step takes its server event's). */
+  const times: number[] = [];
   /** Step index of each server's k-th event (1-based), to find the send of a received message. */
   const eventsOf = new Map<number, number[]>();
   const lastClock = new Map<number, readonly number[]>();
@@ -47,6 +58,7 @@ export function spaceTimeOfTraces(
     const server = e.server;
     const before = lastClock.get(server) ?? [];
     if (e.action === 'Request') {
+      times.push(e.time);
       const request = push(steps, {
         lane: lanes.of(`client ${e.params.c}`),
         label: `asks for ${e.params.n}`,
@@ -54,6 +66,7 @@ export function spaceTimeOfTraces(
       });
       arrows.push({ from: request, to: steps.length });
     }
+    times.push(e.time);
     const step = push(steps, {
       lane: lanes.of(`server ${server}`),
       label: eventLabel(logged),
@@ -74,6 +87,7 @@ export function spaceTimeOfTraces(
     mine.push(step);
     lastClock.set(server, e.vc);
     if (e.action === 'Serve' && e.served) {
+      times.push(e.time);
       const answer = push(steps, {
         lane: lanes.of(`client ${e.params.c}`),
         label: `gets ${e.served[0]}..${e.served[1]}`,
@@ -88,6 +102,10 @@ export function spaceTimeOfTraces(
     lanes: lanes.names,
     steps,
     arrows,
+    periods: (options.periods ?? []).flatMap((p) => {
+      const span = stepsDuring(times, p.from, p.to ?? Infinity);
+      return span ? [{ label: p.label, ...span }] : [];
+    }),
     ...(options.failure && failingStep !== undefined
       ? {
           failure: {
@@ -98,9 +116,30 @@ export function spaceTimeOfTraces(
         }
       : {}),
     notes: [
-      'Arrows are read off the vector clocks: a delivery that brought the receiver news of the sender. Partitions are not in traces, so they are not drawn.',
+      'Arrows are read off the vector clocks: a delivery that brought the receiver news of the sender.',
+      options.periods && options.periods.length > 0
+        ? 'Shaded: the faults recorded beside the traces (crashes, partitions, pauses), from the first to the last step taken while each lasted.'
+        : 'Traces do not record partitions or pauses, and no file beside these traces does (simulate --trace-dir writes faults.ndjson, a campaign history.ndjson): none are shaded.',
     ],
   };
+}
+
+/**
+ * The first and last step taken between `from` and `to`. The merged order follows causality,
+ * not the clocks of different servers, so this is as close as the traces allow.
+ */
+function stepsDuring(
+  times: readonly number[],
+  from: number,
+  to: number,
+): { fromStep: number; toStep: number } | undefined {
+  const fromStep = times.findIndex((t) => t >= from);
+  if (fromStep < 0) return undefined;
+  let toStep = fromStep;
+  times.forEach((t, i) => {
+    if (t <= to && i > toStep) toStep = i;
+  });
+  return { fromStep, toStep };
 }
 
 function push(steps: DiagramStep[], step: DiagramStep): number {

@@ -80,6 +80,22 @@ const PAGE_SCRIPT = `
       itemStyle: { color: '#d62728' }, z: 5,
     },
     {
+      // Faults the traces do not record (crashes, partitions, pauses), shaded across the lanes.
+      id: 'faults', name: 'faults', type: 'scatter', data: [],
+      itemStyle: { color: 'rgba(230, 85, 13, 0.5)' },
+      markArea: {
+        itemStyle: { color: 'rgba(230, 85, 13, 0.08)' },
+        label: {
+          position: 'insideTopRight', color: '#a63603', fontSize: 10,
+          backgroundColor: 'rgba(255, 255, 255, 0.85)', padding: 2,
+        },
+        data: model.periods.map((p) => [
+          { name: p.label, yAxis: p.fromStep - 0.5 },
+          { yAxis: p.toStep + 0.5 },
+        ]),
+      },
+    },
+    {
       id: 'selected', name: 'selected', type: 'scatter', symbolSize: 18,
       data: [], itemStyle: { color: 'rgba(0,0,0,0)', borderColor: '#111', borderWidth: 2 },
       silent: true, z: 6,
@@ -88,7 +104,7 @@ const PAGE_SCRIPT = `
   chart.setOption({
     animation: false,
     grid: { left: 50, right: 260, top: 60, bottom: 30 },
-    legend: { top: 0, data: ['steps', 'messages', 'crashes', 'failing step'] },
+    legend: { top: 0, data: ['steps', 'messages', 'crashes', 'faults', 'failing step'] },
     tooltip: {
       trigger: 'item',
       formatter: (p) => p.seriesId === 'steps'

@@ -3,11 +3,15 @@
  * `check --json` (an error trace), of `validate --json` (a conformance failure), or trace files
  * and folders of them (`simulate --trace-dir`, a cluster's `server-N.ndjson`).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readHistoryFile } from '../../conformance/history/index.ts';
 import type { ValidationReport } from '../../conformance/replay/index.ts';
 import { readTraceFile, runsOf } from '../../conformance/replay/trace-input.ts';
 import { spaceTimeOfViolation, type ViolationRecord } from './from-check.ts';
-import { spaceTimeOfTraces } from './from-traces.ts';
+import { spaceTimeOfTraces, type TimedPeriod } from './from-traces.ts';
+import type { FaultPeriod } from '../../src/sim/simulation.ts';
+import { FAULT_PERIODS_FILE } from '../../src/trace/ndjson.ts';
 import { spaceTimeOfValidation } from './from-validation.ts';
 import type { SpaceTime } from './model.ts';
 
@@ -37,7 +41,44 @@ export function loadSpaceTime(paths: readonly string[]): SpaceTime {
     throw new ReportInputError(
       `${paths.join(', ')}: ${runs.length} runs; a diagram shows one (give one folder, or the files of one run)`,
     );
-  return spaceTimeOfTraces(runs[0]!.map(readTraceFile), { source: paths.join(', ') });
+  const folder = paths.length === 1 ? first! : dirname(runs[0]![0]!);
+  return spaceTimeOfTraces(runs[0]!.map(readTraceFile), {
+    source: paths.join(', '),
+    periods: faultsBeside(folder),
+  });
+}
+
+/**
+ * The faults recorded beside a run's traces, in the traces' clock: a simulated run's
+ * `faults.ndjson` (virtual ms), or a campaign's `history.ndjson` (its nemesis records, in ms
+ * since the campaign started, put on the wall clock the servers' traces use).
+ */
+function faultsBeside(folder: string): TimedPeriod[] {
+  const simulated = join(folder, FAULT_PERIODS_FILE);
+  if (existsSync(simulated)) {
+    return readText(simulated)
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => {
+        const p = JSON.parse(l) as FaultPeriod;
+        const label =
+          p.kind === 'crash'
+            ? `server ${p.server} down`
+            : `partition ${p.groups.map((g) => `{${g.join(',')}}`).join(' | ')}`;
+        return { label, from: p.from, to: p.to };
+      });
+  }
+  const campaign = join(folder, 'history.ndjson');
+  if (existsSync(campaign)) {
+    const history = readHistoryFile(campaign);
+    const zero = Date.parse(history.header.startedAt);
+    return history.faults.map((f) => ({
+      label: f.description,
+      from: zero + f.startMs,
+      to: f.endMs === null ? null : zero + f.endMs,
+    }));
+  }
+  return [];
 }
 
 function isFolder(path: string): boolean {

@@ -26,6 +26,14 @@ export interface DiagramArrow {
   readonly to: number;
 }
 
+/** A fault that lasted from one step to another: a crash, a partition, a pause. */
+export interface DiagramPeriod {
+  readonly label: string;
+  /** The first and last step (indexes into steps) taken while it lasted. */
+  readonly fromStep: number;
+  readonly toStep: number;
+}
+
 /** The failing step and why it fails. */
 export interface DiagramFailure {
   /** Index into {@link SpaceTime.steps}. */
@@ -44,6 +52,8 @@ export interface SpaceTime {
   readonly lanes: readonly string[];
   readonly steps: readonly DiagramStep[];
   readonly arrows: readonly DiagramArrow[];
+  /** Faults the traces do not record themselves, from a file beside them; may be empty. */
+  readonly periods: readonly DiagramPeriod[];
   readonly failure?: DiagramFailure;
   /** What the page should say about what it cannot show (e.g. no messages in a spec trace). */
   readonly notes: readonly string[];

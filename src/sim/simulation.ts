@@ -85,7 +85,22 @@ export interface SimulationResult {
   readonly histories: ReadonlyArray<readonly RequestRecord[]>;
   /** Each server's trace as NDJSON lines (index 0 is server 1), if traces were asked for. */
   readonly traces: ReadonlyArray<readonly string[]> | null;
+  /**
+   * The crashes and partitions, when each began and ended (virtual ms; `to` null when the run
+   * ended first): what the traces do not record, for pictures of the run.
+   */
+  readonly faultPeriods: readonly FaultPeriod[];
 }
+
+/** A crash of one server, or a partition of the cluster, over a span of virtual time. */
+export type FaultPeriod =
+  | { readonly kind: 'crash'; readonly server: ServerId; readonly from: number; to: number | null }
+  | {
+      readonly kind: 'partition';
+      readonly groups: readonly (readonly ServerId[])[];
+      readonly from: number;
+      to: number | null;
+    };
 
 type SimEvent =
   | { readonly kind: 'deliver'; readonly envelope: Envelope }
@@ -147,6 +162,9 @@ class Simulation {
   private readonly sinks: NdjsonLines[] = [];
   private readonly wakes: Array<{ at: number; generation: number; pending: boolean }> = [];
   private readonly faultCounts = { crashes: 0, partitions: 0 };
+  private readonly faultPeriods: FaultPeriod[] = [];
+  /** The open period of each partition (by the network's id) and each crashed server. */
+  private readonly openPeriods = new Map<string, FaultPeriod>();
   private now = 0;
   private proposals = 0;
 
@@ -255,6 +273,7 @@ class Simulation {
       responsesChecked: this.checker.responsesChecked,
       histories: this.clients.map((c) => c.history),
       traces: this.config.trace && !this.output ? this.sinks.map((s) => s.lines) : null,
+      faultPeriods: this.faultPeriods,
     };
   }
 
@@ -284,6 +303,7 @@ class Simulation {
       case 'crash':
         return this.crash(event.server, event.duration);
       case 'restart': {
+        this.closePeriod(`crash ${event.server}`);
         const host = this.host(event.server);
         host.restart();
         return this.settled(host);
@@ -291,9 +311,16 @@ class Simulation {
       case 'partition': {
         const id = this.network.partition(event.groups);
         this.faultCounts.partitions++;
+        this.openPeriod(`partition ${id}`, {
+          kind: 'partition',
+          groups: event.groups,
+          from: this.now,
+          to: null,
+        });
         return this.queue.at(this.now + event.duration, { kind: 'heal', id });
       }
       case 'heal':
+        this.closePeriod(`partition ${event.id}`);
         return this.network.heal(event.id);
     }
   }
@@ -344,10 +371,22 @@ class Simulation {
     });
   }
 
+  private openPeriod(key: string, period: FaultPeriod): void {
+    this.faultPeriods.push(period);
+    this.openPeriods.set(key, period);
+  }
+
+  private closePeriod(key: string): void {
+    const period = this.openPeriods.get(key);
+    if (period !== undefined) period.to = this.now;
+    this.openPeriods.delete(key);
+  }
+
   private crash(server: ServerId, duration: number): void {
     const host = this.host(server);
     if (!host.up) return;
     this.faultCounts.crashes++;
+    this.openPeriod(`crash ${server}`, { kind: 'crash', server, from: this.now, to: null });
     for (const r of host.crash()) this.failRequest(this.clientIndex(r.client), r.id, host.clock);
     this.queue.at(this.now + duration, { kind: 'restart', server });
   }

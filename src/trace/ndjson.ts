@@ -89,6 +89,12 @@ export function traceFiles(dir: string): {
   };
 }
 
+/**
+ * The file beside a simulated run's traces that lists its crashes and partitions (one JSON
+ * period per line, virtual ms): traces record steps, not the faults around them.
+ */
+export const FAULT_PERIODS_FILE = 'faults.ndjson';
+
 /** The file name of server `s`'s trace. */
 export function traceFileName(s: ServerId): string {
   return `server-${s}.ndjson`;

@@ -58,8 +58,19 @@ describe('timelock simulate', () => {
     const args = ['simulate', '--seed', '9', '--steps', '2000', '--faults', 'loss=0.1,crash=0.005'];
     for (const dir of dirs) expect(timelock([...args, '--trace-dir', dir]).code).toBe(0);
     const files = readdirSync(dirs[0]!).sort();
-    expect(files).toEqual(['server-1.ndjson', 'server-2.ndjson', 'server-3.ndjson']);
-    for (const f of files) {
+    // Beside the traces, the crashes and partitions they do not record (for timelock report).
+    expect(files).toEqual([
+      'faults.ndjson',
+      'server-1.ndjson',
+      'server-2.ndjson',
+      'server-3.ndjson',
+    ]);
+    const faults = readFileSync(join(dirs[0]!, 'faults.ndjson'), 'utf8');
+    expect(faults.length).toBeGreaterThan(0);
+    expect(readFileSync(join(dirs[1]!, 'faults.ndjson'), 'utf8')).toBe(faults);
+    for (const line of faults.split('\n').filter(Boolean))
+      expect(JSON.parse(line)).toMatchObject({ kind: 'crash', from: expect.any(Number) });
+    for (const f of files.filter((name) => name.startsWith('server-'))) {
       const text = readFileSync(join(dirs[0]!, f), 'utf8');
       expect(text.length).toBeGreaterThan(0);
       expect(readFileSync(join(dirs[1]!, f), 'utf8')).toBe(text);

@@ -19,6 +19,13 @@ const knownRun = join(import.meta.dirname, 'fixtures', 'known-run');
 const dir = mkdtempSync(join(tmpdir(), 'space-time-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs `timelock ARGS` and returns its result (status, stdout, stderr). */
+const timelock = (args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin', 'timelock.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+
 const streams = () =>
   ['server-1.ndjson', 'server-2.ndjson'].map((f) => readTraceFile(join(knownRun, f)));
 
@@ -57,24 +64,19 @@ describe('space-time diagrams of traces', () => {
 
   it('gives clients lanes, with their requests and answers as messages', () => {
     const traces = join(dir, 'sim');
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(root, 'bin', 'timelock.js'),
-        'simulate',
-        '--seed',
-        '3',
-        '--servers',
-        '2',
-        '--clients',
-        '1',
-        '--steps',
-        '400',
-        '--trace-dir',
-        traces,
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
+    const r = timelock([
+      'simulate',
+      '--seed',
+      '3',
+      '--servers',
+      '2',
+      '--clients',
+      '1',
+      '--steps',
+      '400',
+      '--trace-dir',
+      traces,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const d = loadSpaceTime([traces]);
     expect(d.lanes).toEqual(['server 1', 'server 2', 'client c1']);
@@ -87,6 +89,33 @@ describe('space-time diagrams of traces', () => {
     d.steps.forEach((s, i) => {
       if (s.lane === client) expect(joined.has(i)).toBe(true);
     });
+  });
+});
+
+describe('faults beside the traces', () => {
+  it('shades the crashes and partitions a simulated run wrote beside its traces', () => {
+    const traces = join(dir, 'faulty');
+    const r = timelock([
+      'simulate',
+      '--seed',
+      '4',
+      '--servers',
+      '3',
+      '--steps',
+      '3000',
+      '--schedule',
+      'crash:1@500+200;partition:1/2,3@1000+300',
+      '--trace-dir',
+      traces,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const d = loadSpaceTime([traces]);
+    expect(d.periods.map((p) => p.label)).toEqual(['server 1 down', 'partition {1} | {2,3}']);
+    for (const p of d.periods) expect(p.fromStep).toBeLessThanOrEqual(p.toStep);
+    // The crash's restart is inside its period.
+    const restart = d.steps.findIndex((s) => s.crash);
+    expect(restart).toBeGreaterThanOrEqual(d.periods[0]!.fromStep);
+    expect(restart).toBeLessThanOrEqual(d.periods[0]!.toStep + 1);
   });
 });
 
@@ -149,14 +178,7 @@ describe('inputs that cannot be drawn', () => {
   });
 
   it('exit 2 from the command, and the page escapes what it shows', () => {
-    const r = spawnSync(
-      process.execPath,
-      [join(root, 'bin', 'timelock.js'), 'report', join(dir, 'missing.json')],
-      {
-        encoding: 'utf8',
-        timeout: 60_000,
-      },
-    );
+    const r = timelock(['report', join(dir, 'missing.json')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('missing.json: no such file or folder');
     const html = spaceTimeHtml({
@@ -165,6 +187,7 @@ describe('inputs that cannot be drawn', () => {
       lanes: ['s'],
       steps: [{ lane: 0, label: '</script><b>', changes: [] }],
       arrows: [],
+      periods: [],
       notes: [],
     });
     expect(html).not.toContain('</script><script>alert(1)');
