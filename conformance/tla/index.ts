@@ -179,3 +179,23 @@ export {
   TlcUnavailable,
   type TlcRun,
 } from '../tlc/runner.ts';
+// Types the classes above mention in their signatures, so that the API reference can link them.
+export type { PrefixStep, Selector } from './syntax/ast.ts';
+export type { ApplicationMemo } from './eval/memo.ts';
+export type { LevelAnalysis } from './eval/compile/levels.ts';
+export type {
+  ArgumentBinder,
+  CompiledBounds,
+  ExprCompiler,
+  PrefixedTarget,
+} from './eval/compile/api.ts';
+export type { Target } from './eval/runtime.ts';
+export { enabledBindings } from './eval/runtime.ts';
+export type { CallFrame, CallRecorder } from './eval/call-recorder.ts';
+export type { RunSettings } from './check/tlc-registers.ts';
+export type { SpillStats } from './check/spill/storage.ts';
+export type { TableauProperty } from './check/ltl/check.ts';
+export type { Branch } from './check/ltl/product.ts';
+export type { Ltl, LtlAtom } from './check/ltl/formula.ts';
+export type { Tableau, TableauNode } from './check/ltl/tableau.ts';
+export type { CfgErrorEntry } from './check/model-error.ts';

@@ -15,7 +15,7 @@
  * Only the few steps of a trace are named, after the search, so exploring costs nothing extra.
  */
 import { CallRecorder, type CallFrame } from '../eval/call-recorder.ts';
-import { Ctx, OpClosure, Thunk, type Binding } from '../eval/runtime.ts';
+import { Ctx, OpClosure, Thunk } from '../eval/runtime.ts';
 import type { Loc } from '../syntax/ast.ts';
 import { printValue } from '../values/print.ts';
 import { equals, type Value } from '../values/value.ts';
@@ -135,12 +135,12 @@ function depthOf(frame: CallFrame): number {
   return depth;
 }
 
-function callText(name: string, args: readonly Binding[], ctx: Ctx): string {
+function callText(name: string, args: readonly unknown[], ctx: Ctx): string {
   if (args.length === 0) return name;
   return `${name}(${args.map((a) => argumentText(a, ctx)).join(', ')})`;
 }
 
-function argumentText(arg: Binding, ctx: Ctx): string {
+function argumentText(arg: unknown, ctx: Ctx): string {
   if (arg instanceof OpClosure) return arg.name;
   if (arg instanceof Thunk) {
     try {
@@ -149,5 +149,5 @@ function argumentText(arg: Binding, ctx: Ctx): string {
       return '?';
     }
   }
-  return printValue(arg);
+  return printValue(arg as Value);
 }

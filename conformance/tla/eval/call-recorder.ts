@@ -12,12 +12,15 @@
  * order the continuations happened to run in.
  */
 import type { Loc } from '../syntax/ast.ts';
-import type { Binding } from './runtime.ts';
 
 /** One operator call on the path of a step. */
 export interface CallFrame {
   readonly name: string;
-  readonly args: readonly Binding[];
+  /**
+   * The arguments as bound: values, thunks or operator closures (`Binding` in runtime.ts, which
+   * imports this module, so it is not named here).
+   */
+  readonly args: readonly unknown[];
   /** Where the operator is defined. */
   readonly loc: Loc;
   /** The call this one is made from, or null at the top. */
@@ -37,7 +40,7 @@ export class CallRecorder {
   readonly path: CallFrame[] = [];
   private readonly open: CallFrame[] = [];
 
-  enter(name: string, args: readonly Binding[], loc: Loc): CallFrame {
+  enter(name: string, args: readonly unknown[], loc: Loc): CallFrame {
     const frame = {
       name,
       args,
