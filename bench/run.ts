@@ -5,14 +5,17 @@
  * answer is not a result.
  *
  *   npm run bench -- [--runs 3] [--only NAME] [--skip-large] [--perf-dir ../shared/tlc-perf]
+ *                    [--corpus-dir ../shared/tlc-corpus] [--skip-corpus]
  *
  * The TLC yardsticks also run with `-workers 2`, beside real TLC with `-workers 2` when
- * TLA2TOOLS_JAR is set (`workers.ts`).
+ * TLA2TOOLS_JAR is set (`workers.ts`). Then the public specs of the corpus that TLC needs at
+ * least 5 s for, side by side with TLC (`corpus.ts`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchCorpus, corpusModels } from './corpus.ts';
 import { benchExplain } from './explain.ts';
 import { benchWorkers } from './workers.ts';
 import type { BenchModel, Expected, Run } from './model-runs.ts';
@@ -25,6 +28,8 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     'skip-large': { type: 'boolean', default: false },
     'perf-dir': { type: 'string', default: join(root, '..', 'shared', 'tlc-perf') },
+    'corpus-dir': { type: 'string', default: join(root, '..', 'shared', 'tlc-corpus') },
+    'skip-corpus': { type: 'boolean', default: false },
   },
 });
 
@@ -180,6 +185,15 @@ const yardsticks = chosen.filter((m) => m.tlcSeconds !== undefined);
 if (yardsticks.length > 0) {
   process.stdout.write('\n');
   allCorrect = benchWorkers(yardsticks, oneWorker, runs, runOnce, median) && allCorrect;
+}
+if (!opts['skip-corpus']) {
+  const corpus = corpusModels(resolve(opts['corpus-dir']!), 5).filter(
+    (m) => !opts.only || m.name.includes(opts.only),
+  );
+  process.stdout.write('\n');
+  if (corpus.length === 0)
+    process.stdout.write(`(no corpus cases: ${opts['corpus-dir']}/manifest.json not found)\n`);
+  else allCorrect = benchCorpus(corpus, (m) => runOnce(m)) && allCorrect;
 }
 if (!allCorrect) {
   process.stdout.write('\nSome counts differ from the expected ones: see the WRONG rows.\n');

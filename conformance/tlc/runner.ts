@@ -55,7 +55,13 @@ export function locateTlc(env: NodeJS.ProcessEnv = process.env): { jar: string; 
 export interface TlcRun extends TlcOutcome {
   exitCode: number;
   output: string;
+  /** The JVM's peak resident memory, when asked for and GNU time is installed. */
+  peakMiB?: number;
 }
+
+/** GNU time, which reports a child's peak resident memory. */
+const GNU_TIME = '/usr/bin/time';
+const PEAK_MARK = 'timelock-peak-rss-kib=';
 
 /**
  * The class path: the jar, and CommunityModules.jar when it sits next to it (the Toolbox and
@@ -81,7 +87,13 @@ export const TLC_JVM_OPTIONS = ['-Xss1g', '-XX:+UseParallelGC'];
 export function runTlc(
   spec: string,
   cfg: string,
-  opts: { deadlock?: boolean; env?: NodeJS.ProcessEnv; workers?: number } = {},
+  opts: {
+    deadlock?: boolean;
+    env?: NodeJS.ProcessEnv;
+    workers?: number;
+    /** Measure the JVM's peak memory (through GNU time, when installed). */
+    measurePeak?: boolean;
+  } = {},
 ): TlcRun {
   const { jar, java } = locateTlc(opts.env);
   const metadir = mkdtempSync(join(tmpdir(), 'tlc-states-'));
@@ -101,13 +113,26 @@ export function runTlc(
     basename(spec),
   ];
   try {
-    const r = spawnSync(java, args, {
-      cwd: dirname(resolve(spec)),
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    });
-    const output = (r.stdout ?? '') + (r.stderr ?? '');
-    return { ...parseTlcOutput(output), exitCode: r.status ?? -1, output };
+    const timed = opts.measurePeak === true && existsSync(GNU_TIME);
+    const r = spawnSync(
+      timed ? GNU_TIME : java,
+      timed ? ['-f', `${PEAK_MARK}%M`, java, ...args] : args,
+      { cwd: dirname(resolve(spec)), encoding: 'utf8', maxBuffer: 1 << 30 },
+    );
+    let stderr = r.stderr ?? '';
+    let peakMiB: number | undefined;
+    const mark = stderr.lastIndexOf(PEAK_MARK);
+    if (timed && mark >= 0) {
+      peakMiB = Math.round(Number(stderr.slice(mark + PEAK_MARK.length).trim()) / 1024);
+      stderr = stderr.slice(0, mark);
+    }
+    const output = (r.stdout ?? '') + stderr;
+    return {
+      ...parseTlcOutput(output),
+      exitCode: r.status ?? -1,
+      output,
+      ...(peakMiB !== undefined ? { peakMiB } : {}),
+    };
   } finally {
     rmSync(metadir, { recursive: true, force: true });
   }

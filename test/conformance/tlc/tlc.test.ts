@@ -2,7 +2,7 @@
  * Reading real TLC output (recorded runs of TLC 1.8.0, copied from the parity suite), and
  * running TLC when it is present (here through a stand-in `java` that replays a recorded run).
  */
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,5 +101,17 @@ describe('locating and running TLC', () => {
     expect(args).toContain(`-cp ${jar} tlc2.TLC -workers 1 -metadir `);
     expect(args).toContain(`-noGenerateSpecTE -config ${join(dir, 'Diners.cfg')}`);
     expect(args.trim().endsWith('Diners.tla')).toBe(true);
+
+    // Asked for its peak memory, the run goes through GNU time and still reads the same.
+    if (existsSync('/usr/bin/time')) {
+      const timed = runTlc(join(dir, 'Diners.tla'), join(dir, 'Diners.cfg'), {
+        env: { TLA2TOOLS_JAR: jar, JAVA: java },
+        measurePeak: true,
+      });
+      expect(timed).toMatchObject({ kind: 'deadlock', exitCode: 11, distinct: 14 });
+      expect(timed.peakMiB).toBeGreaterThanOrEqual(0);
+      expect(timed.output).not.toContain('timelock-peak-rss-kib');
+    } else
+      console.warn('tlc runner test: no /usr/bin/time, so measuring peak memory was not tried');
   });
 });
