@@ -3,6 +3,8 @@
  * faults, prints a summary, optionally writes one NDJSON trace per server, and exits non-zero
  * when the checker finds a violation.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { MAX_BATCH } from '../src/timestamp/batch.ts';
@@ -17,8 +19,6 @@ import { DEFAULT_SIMULATION, runSimulation, type SimulationConfig } from '../src
 import { formatSummary } from '../src/sim/summary.ts';
 import { DEFAULT_TIMINGS } from '../src/server/timings.ts';
 import { FAULT_PERIODS_FILE, traceFiles } from '../src/trace/ndjson.ts';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 /** The exit code of a run whose checker found a violation (TLC's "invariant violated"). */
 export const VIOLATION_EXIT_CODE = 12;

@@ -109,14 +109,15 @@ export class Nemesis {
         return { id: servers[0]!, text: `server ${servers[0]} (no leader known)` };
       return { id: leader, text: `server ${leader} (the leader)` };
     };
-    const ms = `for ${(fault.durationMs / 1000).toFixed(1)} s`;
+    const seconds = `${(fault.durationMs / 1000).toFixed(1)} s`;
+    const ms = `for ${seconds}`;
     switch (fault.kind) {
       case 'kill': {
         const w = who();
         return {
           fault,
           targets: [w.id],
-          description: `kill -9 ${w.text}, restart ${ms.replace('for', 'after')}`,
+          description: `kill -9 ${w.text}, restart after ${seconds}`,
         };
       }
       case 'pause': {
