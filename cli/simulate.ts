@@ -33,6 +33,7 @@ interface SimulateFlags {
   steps: number;
   servers: number;
   clients: number;
+  lockClients: number;
   faults: FaultRates;
   schedule?: string;
   batch: number;
@@ -72,6 +73,12 @@ export function registerSimulate(program: Command): void {
       `clients, each with its own timestamp log, 1..${MAX_CLIENTS}`,
       wholeNumber('--clients', 1, MAX_CLIENTS),
       d.clients,
+    )
+    .option(
+      '--lock-clients <n>',
+      `lock clients besides the timestamp clients, 0..${MAX_CLIENTS}: each locks one or two of a few descriptors of namespace n1 (now and then the immutable timestamp), increments a fenced counter per descriptor under the lock, may refresh, and unlocks`,
+      wholeNumber('--lock-clients', 0, MAX_CLIENTS),
+      0,
     )
     .addOption(
       new Option(
@@ -123,18 +130,20 @@ within ${DEFAULT_TIMINGS.roundMs} ms retries after another backoff. The backoff 
 
 The summary counts requests served, timestamps handed out, elections and faults, and gives
 the checker's verdict on Agreement, LearnedIsChosen, BoundsIncrease, UniqueTimestamps,
-RealTimeOrder and WithinAgreedBound. Exit code: 0 when every property held, ${VIOLATION_EXIT_CODE} on a
+RealTimeOrder and WithinAgreedBound, and with lock clients NoLostUpdate (no fenced counter
+accepts a write over one its writer did not read). Exit code: 0 when every property held, ${VIOLATION_EXIT_CODE} on a
 violation (with the command line that replays it), 1 on a bad option.
 
 Traces: each line is one spec action (spec/Timelock.tla) a server took, with its parameters,
-a Lamport clock, and the server's acc, learned and tsvc after the step. With --batch above 1,
+a Lamport clock, and the server's acc, learned, tsvc and locks after the step. With --batch above 1,
 a Serve hands out several timestamps at once, which the spec's Serve does not.
 
 Examples:
   timelock simulate --seed 7 --faults loss=0.1,dup=0.05,crash=0.002,partition=0.002
   timelock simulate --faults none --batch 1000 --bound-step 100000 --steps 50000
   timelock simulate --seed 3 --schedule 'crash:1@500+200;partition:1/2,3@1000+300' --trace-dir traces
-  timelock simulate --seed 3 --backoff 0 --trace-dir traces`,
+  timelock simulate --seed 3 --backoff 0 --trace-dir traces
+  timelock simulate --lock-clients 4 --faults loss=0.05,crash=0.005 --trace-dir traces`,
     )
     .action((flags: SimulateFlags) => {
       process.exitCode = runSimulate(flags);
@@ -157,6 +166,7 @@ function runSimulate(flags: SimulateFlags): number {
     steps: flags.steps,
     servers: flags.servers,
     clients: flags.clients,
+    lockClients: flags.lockClients,
     faults: flags.faults,
     schedule,
     batch: flags.batch,

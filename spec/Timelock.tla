@@ -11,35 +11,43 @@
 (* only grows and nothing forces delivery); Restart(s) models a crash and  *)
 (* restart of s: its volatile state is lost, its acceptor state is kept.   *)
 (***************************************************************************)
-EXTENDS Timestamps
+EXTENDS Locks
 
 CONSTANT MaxCrashes   \* how many crash-restarts a behaviour may contain
 
 VARIABLE crashes      \* how many have happened (bounds the model)
 
-vars == <<acc, msgs, learned, chosen, fresh, tsvc, req, served, returned, crashes>>
+vars == <<acc, msgs, learned, chosen, fresh, tsvc, req, served, returned, locks, lockFloor, crashes>>
 
 Init ==
     /\ PaxosInit
     /\ ElectionInit
     /\ TimestampsInit
+    /\ LocksInit
     /\ crashes = 0
 
+(* Whether s holds any lock entry (only a restart that loses something is *)
+(* a step).                                                               *)
+HasLocks(s) == \E c \in Clients, h \in Holders : locks[s][c][h] # NoLock
+
 (* Crash and restart of s: everything but the acceptor's durable state is *)
-(* lost (learned values, timestamp-service instances).                    *)
+(* lost (learned values, timestamp-service instances, lock tables).       *)
 Restart(s) ==
     /\ crashes < MaxCrashes
     /\ \/ learned[s] # [L \in Logs |-> [q \in Seqs |-> None]]
        \/ \E c \in Clients : tsvc[s][c] # Off
+       \/ HasLocks(s)
     /\ crashes' = crashes + 1
     /\ learned' = [learned EXCEPT ![s] = [L \in Logs |-> [q \in Seqs |-> None]]]
     /\ tsvc' = [tsvc EXCEPT ![s] = [c \in Clients |-> Off]]
-    /\ UNCHANGED <<acc, msgs, chosen, fresh, req, served, returned>>
+    /\ locks' = [locks EXCEPT ![s] = [c \in Clients |-> [h \in Holders |-> NoLock]]]
+    /\ UNCHANGED <<acc, msgs, chosen, fresh, req, served, returned, lockFloor>>
 
 (* The layers below frame only their own variables; these frame the rest. *)
-PaxosFrame == UNCHANGED <<fresh, tsvc, req, served, returned, crashes>>
-ElectionFrame == UNCHANGED <<tsvc, req, served, returned, crashes>>
-TimestampsFrame == UNCHANGED crashes
+PaxosFrame == UNCHANGED <<fresh, tsvc, req, served, returned, locks, lockFloor, crashes>>
+ElectionFrame == UNCHANGED <<tsvc, req, served, returned, locks, lockFloor, crashes>>
+TimestampsFrame == UNCHANGED <<locks, lockFloor, crashes>>
+LocksFrame == UNCHANGED crashes
 
 (* Server s handles message m: as acceptor (prepare, accept, ping), as     *)
 (* learner (accepted), or as the proposer of its own leader ballot.        *)
@@ -65,12 +73,18 @@ Next ==
     \/ \E s \in Servers, m \in msgs : HandleMessage(s, m)
     \/ \E s \in Servers :
           \/ \E q \in Seqs, n \in 1..MaxBallot : ProposeLeadership(s, q, n) /\ ElectionFrame
-          \/ CheckLeadership(s) /\ TimestampsFrame
+          \/ CheckLeadership(s) /\ LocksFrame
           \/ \E c \in Clients : TimestampStep(s, c) /\ TimestampsFrame
           \/ Restart(s)
     \/ \E c \in Clients :
           \/ \E s \in Servers, n \in 1..MaxBatch : Request(c, s, n) /\ TimestampsFrame
           \/ \E s \in Servers : GiveUp(c, s) /\ TimestampsFrame
+    \/ \E s \in Servers, c \in Clients, h \in Holders :
+          \/ \E D \in DescriptorTuples : LockRequest(s, c, h, D) /\ LocksFrame
+          \/ \E k \in 1..MaxFresh : LockGrant(s, c, h, k) /\ LocksFrame
+          \/ LockRefreshRequest(s, c, h) /\ LocksFrame
+          \/ \E k \in 1..MaxFresh : LockRefresh(s, c, h, k) /\ LocksFrame
+          \/ LockRelease(s, c, h) /\ LocksFrame
 
 Spec == Init /\ [][Next]_vars
 
@@ -103,7 +117,7 @@ DurableMonotone == [][DurableNeverBackwards]_vars
 (* gets no fairness, so requests are not "answered" by giving up.          *)
 Fairness ==
     /\ \A s \in Servers : WF_vars(\E m \in msgs : HandleMessage(s, m))
-    /\ \A s \in Servers : WF_vars(CheckLeadership(s) /\ NeedsCheck(s) /\ TimestampsFrame)
+    /\ \A s \in Servers : WF_vars(CheckLeadership(s) /\ NeedsCheck(s) /\ LocksFrame)
     /\ \A s \in Servers, c \in Clients : WF_vars(TimestampStep(s, c) /\ TimestampsFrame)
     /\ WF_vars(\E s \in Servers, q \in Seqs, n \in 1..MaxBallot : ProposeLeadership(s, q, n) /\ ElectionFrame)
 

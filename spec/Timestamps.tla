@@ -181,8 +181,8 @@ NeedsCheck(s) ==
         /\ req[c][s].st = "pending"
         /\ ~\E m \in msgs : m.type = "ping" /\ m.from = s /\ m.log = LeaderLog /\ m.id > req[c][s].after
 
-CheckLeadership(s) ==
-    CheckLeadershipIf(s, HasPendingRequest(s)) /\ UNCHANGED <<tsvc, req, served, returned>>
+(* CheckLeadership(s), in Locks.tla, starts one for timestamp requests and *)
+(* for lock requests alike.                                               *)
 
 (***************************************************************************)
 (* s answers c's request from memory, after a leadership check (k) that    *)

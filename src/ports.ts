@@ -4,6 +4,7 @@
  * implements each one deterministically.
  */
 import type { AcceptorRecord, Ballot, LogName, LogValue, Seq } from './paxos/types.ts';
+import type { LockReply } from './lock/messages.ts';
 import type { Envelope, TimestampReply } from './server/messages.ts';
 import type { VectorTime } from './trace/vector-clock.ts';
 
@@ -40,6 +41,8 @@ export interface Transport {
   send(envelope: Envelope): void;
   /** Answers a client; `clock` is the server's vector clock at the answer. */
   reply(reply: TimestampReply, clock: VectorTime): void;
+  /** Answers a lock command; a transport that carries no lock commands may leave it out. */
+  lockReply?(reply: LockReply, clock: VectorTime): void;
 }
 
 /** Time, in milliseconds. Only the driver reads it; cores receive `now` as an input. */

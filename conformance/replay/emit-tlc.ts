@@ -200,8 +200,9 @@ export function traceModuleText(steps: readonly NextStep[]): string {
     '    THEN (CHOOSE w \\in written : w[1] = key)[2]',
     '    ELSE before',
     '',
-    "(* Server s's part of the new state is its old part (learned and tsvc back  *)",
-    '(* to their initial values after a restart) with the logged writes.         *)',
+    "(* Server s's part of the new state is its old part (learned, tsvc and      *)",
+    '(* locks back to their initial values after a restart) with the logged     *)',
+    '(* writes.                                                                  *)',
     'StateAsLogged(e) ==',
     '    LET s == e.server',
     '        w == e.changes',
@@ -213,6 +214,9 @@ export function traceModuleText(steps: readonly NextStep[]): string {
     '        /\\ \\A c \\in Clients :',
     `            tsvc'[s][c] = WrittenAt(w.${loggedField('tsvc')}, c, IF "tsvc" \\in e.reset THEN Off ELSE tsvc[s][c])`,
     `        /\\ fresh'[s] = WrittenAt(w.${loggedField('fresh')}, s, fresh[s])`,
+    '        /\\ \\A c \\in Clients, h \\in Holders :',
+    "            locks'[s][c][h] =",
+    `                WrittenAt(w.${loggedField('locks')}, <<c, h>>, IF "locks" \\in e.reset THEN NoLock ELSE locks[s][c][h])`,
     '',
     'TraceInit == Init /\\ l = 1',
     '',
@@ -328,7 +332,10 @@ function mapText(pairs: Array<[Value, Value]>): string {
   return printValue(setOf(pairs.map((pair) => new TupleValue(pair))));
 }
 
-/** The logged writes: `acc` and `learned` keyed by `<<log, seq>>`, `tsvc` by client. */
+/**
+ * The logged writes: `acc` and `learned` keyed by `<<log, seq>>`, `tsvc` by client, `locks` by
+ * `<<client, lock id>>`.
+ */
 function changesText(server: number, changes: SpecChanges): string {
   const perLogAndSeq = (byLog: Record<string, Record<string, unknown>> | undefined): string =>
     mapText(
@@ -344,11 +351,18 @@ function changesText(server: number, changes: SpecChanges): string {
     jsonValue(t),
   ]);
   const fresh: Array<[Value, Value]> = changes.fresh === undefined ? [] : [[server, changes.fresh]];
+  const locks = Object.entries(changes.locks ?? {}).flatMap(([c, byId]) =>
+    Object.entries(byId).map(([h, entry]): [Value, Value] => [
+      new TupleValue([clientValue(c), str(h)]),
+      jsonValue(entry),
+    ]),
+  );
   return recordText([
     [loggedField('acc'), perLogAndSeq(changes.acc)],
     [loggedField('learned'), perLogAndSeq(changes.learned)],
     [loggedField('tsvc'), mapText(tsvc)],
     [loggedField('fresh'), mapText(fresh)],
+    [loggedField('locks'), mapText(locks)],
   ]);
 }
 

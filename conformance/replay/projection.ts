@@ -1,7 +1,8 @@
 /**
  * What an event says about its server's part of the spec state, compared with a spec step.
  *
- * A server's own part of the state is `acc[s]`, `learned[s]`, `tsvc[s]` and `fresh[s]`, and
+ * A server's own part of the state is `acc[s]`, `learned[s]`, `tsvc[s]`, `fresh[s]` and
+ * `locks[s]`, and
  * only the server's own steps write it. Each event logs the entries its step wrote, with their
  * new values (a Restart first resets `learned[s]` and `tsvc[s]`). A spec step from state
  * `before` to `after` matches the event when every logged entry has its logged value in
@@ -15,7 +16,7 @@ import type { SpecChanges, TraceEvent } from '../../src/trace/events.ts';
 import { jsonValue } from './tla-values.ts';
 
 /** The variables that hold a server's own part of the state, as the spec names them. */
-export const PROJECTED_VARIABLES = ['acc', 'learned', 'tsvc', 'fresh'] as const;
+export const PROJECTED_VARIABLES = ['acc', 'learned', 'tsvc', 'fresh', 'locks'] as const;
 
 /** One of {@link PROJECTED_VARIABLES}. */
 export type ProjectedVariable = (typeof PROJECTED_VARIABLES)[number];
@@ -32,8 +33,17 @@ export interface FieldDiff {
   readonly spec: string;
 }
 
-/** How deep each variable's entries are below `var[s]`: acc[s][L][q], tsvc[s][c], fresh[s]. */
-const DEPTH: Record<ProjectedVariable, 0 | 1 | 2> = { acc: 2, learned: 2, tsvc: 1, fresh: 0 };
+/**
+ * How deep each variable's entries are below `var[s]`: acc[s][L][q], tsvc[s][c], fresh[s],
+ * locks[s][c][h].
+ */
+const DEPTH: Record<ProjectedVariable, 0 | 1 | 2> = {
+  acc: 2,
+  learned: 2,
+  tsvc: 1,
+  fresh: 0,
+  locks: 2,
+};
 
 /** Indexes of the projected variables in a model's variable order. */
 export type VariableSlots = Record<ProjectedVariable, number>;

@@ -31,6 +31,12 @@ export interface ReplayConstants {
   readonly step: number;
   readonly maxBatch: number;
   readonly maxCrashes: number;
+  /** Lock ids, sorted. */
+  readonly holders: readonly string[];
+  /** Lock descriptors, sorted. */
+  readonly descriptors: readonly string[];
+  /** The most descriptors one lock asked for. */
+  readonly maxLockSize: number;
 }
 
 /** What the caller knows about a run that its trace does not say. */
@@ -84,6 +90,9 @@ export function constantsFor(events: Iterable<LoggedEvent>, facts: RunFacts): Re
     step: facts.step,
     maxBatch: Math.max(seen.batch, 1),
     maxCrashes: seen.crashes,
+    holders: [...seen.holders].sort(),
+    descriptors: [...seen.descriptors].sort(),
+    maxLockSize: seen.lockSize,
   };
 }
 
@@ -96,7 +105,10 @@ class TraceMaxima {
   bound = 0;
   batch = 0;
   crashes = 0;
+  lockSize = 0;
   readonly clients = new Set<string>();
+  readonly holders = new Set<string>();
+  readonly descriptors = new Set<string>();
 
   event(event: TraceEvent): void {
     this.server(event.server);
@@ -143,6 +155,12 @@ class TraceMaxima {
         case 'value':
           this.value(v);
           break;
+        case 'holder':
+          this.holders.add(v as string);
+          break;
+        case 'descriptors':
+          this.lockDescriptors(v as string[]);
+          break;
       }
     }
   }
@@ -171,6 +189,21 @@ class TraceMaxima {
       this.bound = Math.max(this.bound, t.limit, t.counter);
     }
     if (changes.fresh !== undefined) this.fresh = Math.max(this.fresh, changes.fresh);
+    for (const [c, byId] of Object.entries(changes.locks ?? {})) {
+      this.clients.add(c);
+      for (const [h, e] of Object.entries(byId)) {
+        this.holders.add(h);
+        this.lockDescriptors(e.descs);
+        this.fresh = Math.max(this.fresh, e.after);
+        this.seq = Math.max(this.seq, e.term);
+        this.bound = Math.max(this.bound, e.fencing);
+      }
+    }
+  }
+
+  private lockDescriptors(descs: readonly string[]): void {
+    this.lockSize = Math.max(this.lockSize, descs.length);
+    for (const d of descs) this.descriptors.add(d);
   }
 
   private log(name: string): void {
@@ -207,6 +240,9 @@ export function cfgText(k: ReplayConstants): string {
     `  MaxBatch = ${k.maxBatch}`,
     '  None = None',
     '  AcceptWithoutStateBug = FALSE',
+    `  Holders = {${k.holders.map(tlaString).join(', ')}}`,
+    `  Descriptors = {${k.descriptors.map(tlaString).join(', ')}}`,
+    `  MaxLockSize = ${k.maxLockSize}`,
     `  MaxCrashes = ${k.maxCrashes}`,
     'INIT Init',
     'NEXT Next',
@@ -214,6 +250,14 @@ export function cfgText(k: ReplayConstants): string {
     'CHECK_DEADLOCK FALSE',
     '',
   ].join('\n');
+}
+
+/**
+ * A string as a TLA+ literal. Lock ids are hex digits; descriptors are printable ASCII (the
+ * service refuses others), where TLA+ and JSON escape the same two characters, `"` and `\`.
+ */
+function tlaString(text: string): string {
+  return JSON.stringify(text);
 }
 
 /** Loads `specFile` bound to the replay constants. */

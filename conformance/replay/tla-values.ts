@@ -60,6 +60,10 @@ export function paramValue(kind: ParamKind, json: unknown): Value {
     case 'checkId':
     case 'count':
       return json as number;
+    case 'holder':
+      return str(json as string);
+    case 'descriptors':
+      return new TupleValue((json as string[]).map((d) => str(d)));
   }
 }
 

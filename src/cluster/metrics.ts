@@ -2,7 +2,7 @@
  * A server's Prometheus metrics (prom-client), on a registry of its own so that several servers
  * in one process (tests) keep theirs apart. Served at `GET /metrics`.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The metrics one server keeps. */
 export class ServerMetrics {
@@ -67,6 +67,49 @@ export class ServerMetrics {
     help: 'Peer messages dropped after every delivery attempt failed.',
     registers: [this.registry],
   });
+
+  /** Locks granted. */
+  readonly lockGrants = new Counter({
+    name: 'timelock_lock_grants_total',
+    help: 'Locks granted by this server (immutable-timestamp locks included).',
+    registers: [this.registry],
+  });
+  /** Lock entries that ended, by why. */
+  readonly lockEnds = new Counter({
+    name: 'timelock_lock_ends_total',
+    help: 'Lock entries that ended, by reason: unlocked, expired (lease), timed-out (never granted), lost (leadership changed).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  /** Refreshes that found their lock gone. */
+  readonly lockRefreshFailures = new Counter({
+    name: 'timelock_lock_refresh_failures_total',
+    help: 'Lock ids a refresh named that this server no longer holds (released, expired, or lost with a leadership change).',
+    registers: [this.registry],
+  });
+  private lockCounts: () => { readonly held: number; readonly waiting: number } = () => ({
+    held: 0,
+    waiting: 0,
+  });
+  /** Locks held now (granted, refreshing included). */
+  readonly locksHeld: Gauge = new Gauge({
+    name: 'timelock_locks_held',
+    help: 'Locks this server holds now.',
+    registers: [this.registry],
+    collect: (): void => this.locksHeld.set(this.lockCounts().held),
+  });
+  /** Lock requests waiting now. */
+  readonly lockWaiters: Gauge = new Gauge({
+    name: 'timelock_lock_waiters',
+    help: 'Lock requests waiting for their descriptors or for a leadership check.',
+    registers: [this.registry],
+    collect: (): void => this.lockWaiters.set(this.lockCounts().waiting),
+  });
+
+  /** Where the lock gauges read their values at each scrape. */
+  watchLocks(counts: () => { readonly held: number; readonly waiting: number }): void {
+    this.lockCounts = counts;
+  }
 
   constructor(withProcessMetrics = true) {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry });

@@ -19,6 +19,7 @@ import {
   MAX_RANGE,
   type ClientBackend,
   type FreshOutcome,
+  type NotServed,
 } from '../net/client-api.ts';
 import { PeerGate } from '../net/peer-auth.ts';
 import { handlePeerRequest, PEER_PATH, PeerSender } from '../net/peer-http.ts';
@@ -30,7 +31,9 @@ import { FaultControl } from './fault-control.ts';
 import type { Timings } from '../server/timings.ts';
 import { RangeBatcher, type TimestampRange } from '../timestamp/range-batcher.ts';
 import type { SpecAction } from '../trace/events.ts';
+import type { Step } from '../server/step.ts';
 import { bootState, type BootedState } from './boot.ts';
+import { LockBackend } from './lock-backend.ts';
 import { ServerMetrics } from './metrics.ts';
 
 /** Timings for servers on one machine or a LAN, talking HTTP. */
@@ -109,6 +112,7 @@ export class TimelockNode {
   private stopped = false;
   private readonly startedAt = Date.now();
   private readonly faultControl: FaultControl | null;
+  private readonly locks: LockBackend;
 
   private constructor(private readonly opts: NodeOptions) {
     this.log = opts.logger ?? pino({ level: 'silent' });
@@ -142,9 +146,10 @@ export class TimelockNode {
             });
           },
           reply: (reply) => this.replies.get(`${reply.client}:${reply.id}`)?.(reply),
+          lockReply: (reply) => this.locks.onReply(reply),
         },
         ...(trace ? { trace } : {}),
-        observe: (_server, action, step) => this.observe(action, step.served),
+        observe: (_server, action, step) => this.observe(action, step),
         ...(previousRun?.lastClock ? { resumeClock: previousRun.lastClock } : {}),
       },
     );
@@ -159,6 +164,16 @@ export class TimelockNode {
     this.host.relearn(store.learnedValues());
     this.relearning = false;
     this.batcher = new RangeBatcher((ns, count) => this.coreRequest(ns, count), MAX_RANGE);
+    this.locks = new LockBackend({
+      self: opts.self,
+      host: this.host,
+      drive: (input) => this.drive(input),
+      notLeader: (leader) => this.notLeader(leader),
+      freshTimestamp: async (ns) => (await this.batcher.take(ns, 1)).lower,
+      onRefreshFailed: () => this.metrics.lockRefreshFailures.inc(),
+      failed: () => this.failed !== null,
+    });
+    this.metrics.watchLocks(() => this.host.lockCounts());
     const gate = new PeerGate(opts.secret, new Set(opts.servers.keys()));
     const backend = this.backend();
     this.http = createServer((req, res) => {
@@ -220,6 +235,7 @@ export class TimelockNode {
     if (this.syncTimer) clearInterval(this.syncTimer);
     for (const answer of this.replies.values())
       answer({ client: '', id: 0, outcome: { kind: 'refused', leader: 0, reason: 'stopping' } });
+    this.locks.stop();
     await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
       this.http.closeAllConnections();
@@ -305,6 +321,13 @@ export class TimelockNode {
           return { kind: 'unavailable', reason: (e as Error).message };
         }
       },
+      locks: async (request) => {
+        try {
+          return await this.locks.answer(request);
+        } catch (e) {
+          return { kind: 'unavailable', reason: (e as Error).message };
+        }
+      },
       leader: () => {
         const { leader } = this.host.leadership();
         return leader === 0
@@ -319,6 +342,7 @@ export class TimelockNode {
           leader: leader === 0 ? null : leader,
           acting,
           waiting: this.batcher.pending,
+          locks: this.host.lockCounts(),
           uptimeMs: Date.now() - this.startedAt,
           trace: this.opts.tracePath ?? null,
           peerMessagesDropped: this.sender.dropped,
@@ -331,14 +355,14 @@ export class TimelockNode {
     };
   }
 
-  private notLeader(leader: ServerId): FreshOutcome {
+  private notLeader(leader: ServerId): NotServed {
     return leader === 0
       ? { kind: 'not-leader', leader: null }
       : { kind: 'not-leader', leader, leaderUrl: this.opts.servers.get(leader) };
   }
 
   /** Metrics and the durable learner log, for each spec action (after it was recorded). */
-  private observe(action: SpecAction, served: readonly [number, number] | undefined): void {
+  private observe(action: SpecAction, step: Step): void {
     this.metrics.actions.inc({ action: action.name });
     switch (action.name) {
       case 'Learn': {
@@ -368,7 +392,21 @@ export class TimelockNode {
         this.metrics.paxosRounds.inc({ log: 'client' });
         break;
       case 'Serve':
-        if (served) this.metrics.timestamps.inc(served[1] - served[0] + 1);
+        if (step.served) this.metrics.timestamps.inc(step.served[1] - step.served[0] + 1);
+        break;
+      case 'LockGrant':
+        this.metrics.lockGrants.inc();
+        break;
+      case 'LockRelease':
+        if (step.lockEnd === undefined) break;
+        this.metrics.lockEnds.inc({ reason: step.lockEnd });
+        if (step.lockEnd === 'lost' || step.lockEnd === 'expired')
+          this.log.info(
+            { namespace: action.params.c, lock: action.params.h, reason: step.lockEnd },
+            step.lockEnd === 'lost'
+              ? 'dropped a lock: this server no longer leads under its term'
+              : 'a lock lease expired',
+          );
         break;
       default:
     }
@@ -376,8 +414,23 @@ export class TimelockNode {
 
   /** Counts a client request by endpoint and status when its answer is sent. */
   private measure(req: IncomingMessage, res: ServerResponse, path: string): void {
-    const endpoint = /\/fresh-timestamps?$/.exec(path)?.[0].slice(1) ?? path.slice(1);
-    const known = ['fresh-timestamp', 'fresh-timestamps', 'leader', 'status', 'health'];
+    const endpoint =
+      /\/fresh-timestamps?$/.exec(path)?.[0].slice(1) ??
+      /^\/lock\/[^/]*\/([a-z-]+)$/.exec(path)?.[1] ??
+      path.slice(1);
+    const known = [
+      'fresh-timestamp',
+      'fresh-timestamps',
+      'lock',
+      'wait-for-locks',
+      'refresh',
+      'unlock',
+      'lock-immutable-timestamp',
+      'immutable-timestamp',
+      'leader',
+      'status',
+      'health',
+    ];
     const label = known.includes(endpoint) ? endpoint : 'other';
     const stop = this.metrics.latency.startTimer();
     res.once('finish', () => {

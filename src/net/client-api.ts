@@ -16,6 +16,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerId } from '../paxos/types.ts';
+import { isLockPath, MAX_LOCK_BODY, parseLockRequest, type LockApiRequest } from './lock-api.ts';
 
 /** The most timestamps one request may ask for (AtlasDB's limit for a range). */
 export const MAX_RANGE = 10_000;
@@ -26,6 +27,7 @@ const NAMESPACE = /^[A-Za-z0-9_-]{1,128}$/;
 /** A request the API understood. */
 export type ClientRequest =
   | { readonly kind: 'fresh'; readonly namespace: string; readonly count: number }
+  | { readonly kind: 'locks'; readonly request: LockApiRequest }
   | { readonly kind: 'leader' | 'status' | 'health' };
 
 /** A request the API refuses, with the status and the reason to answer. */
@@ -45,12 +47,21 @@ export type FreshOutcome =
       readonly server: ServerId;
       readonly term: number;
     }
+  | NotServed;
+
+/** Why a server did not serve a request: it does not lead, or it cannot now. */
+export type NotServed =
   | { readonly kind: 'not-leader'; readonly leader: ServerId | null; readonly leaderUrl?: string }
   | { readonly kind: 'unavailable'; readonly reason: string };
+
+/** What answering a lock request gave: the 200 answer's body, or why not served. */
+export type LockApiOutcome =
+  { readonly kind: 'answer'; readonly body: Record<string, unknown> } | NotServed;
 
 /** The server behind the API. */
 export interface ClientBackend {
   fresh(namespace: string, count: number): Promise<FreshOutcome>;
+  locks(request: LockApiRequest): Promise<LockApiOutcome>;
   leader(): { readonly leader: ServerId | null; readonly leaderUrl?: string };
   status(): Record<string, unknown>;
   health(): { readonly ok: boolean } & Record<string, unknown>;
@@ -65,7 +76,8 @@ export function parseClientRequest(
   path: string,
   body: string | undefined,
 ): ClientRequest | ClientRefusal {
-  const route = /^\/ts\/([^/]*)\/(fresh-timestamp|fresh-timestamps)$/.exec(path);
+  const lockRoute = /^\/lock\/([^/]*)\/([^/]*)$/.exec(path);
+  const route = lockRoute ?? /^\/ts\/([^/]*)\/(fresh-timestamp|fresh-timestamps)$/.exec(path);
   if (route !== null) {
     if (method !== 'POST') return { status: 405, error: `use POST for ${path}`, allow: 'POST' };
     const namespace = decodeSafely(route[1]);
@@ -74,6 +86,10 @@ export function parseClientRequest(
         status: 400,
         error: `the namespace must match [A-Za-z0-9_-]{1,128}, not ${JSON.stringify(route[1])}`,
       };
+    if (lockRoute !== null) {
+      const request = parseLockRequest(namespace, route[2], body);
+      return 'status' in request ? request : { kind: 'locks', request };
+    }
     if (route[2] === 'fresh-timestamp') return { kind: 'fresh', namespace, count: 1 };
     const count = countIn(body);
     if (typeof count !== 'number') return count;
@@ -86,7 +102,7 @@ export function parseClientRequest(
   }
   return {
     status: 404,
-    error: `no such endpoint ${path}: POST /ts/{namespace}/fresh-timestamp, POST /ts/{namespace}/fresh-timestamps, GET /leader, /status, /health`,
+    error: `no such endpoint ${path}: POST /ts/{namespace}/fresh-timestamp, POST /ts/{namespace}/fresh-timestamps, POST /lock/{namespace}/{lock,wait-for-locks,refresh,unlock,lock-immutable-timestamp,immutable-timestamp}, GET /leader, /status, /health`,
   };
 }
 
@@ -126,18 +142,32 @@ export function handleClientRequest(
   };
   const refuse = (r: ClientRefusal) =>
     answer(r.status, { error: r.error }, r.allow ? { allow: r.allow } : {});
-  if (Number(req.headers['content-length'] ?? 0) > MAX_CLIENT_BODY) {
+  const notServed = (outcome: NotServed) =>
+    outcome.kind === 'not-leader'
+      ? answer(503, {
+          error: 'not the leader',
+          leader: outcome.leader,
+          ...(outcome.leaderUrl ? { leaderUrl: outcome.leaderUrl } : {}),
+        })
+      : answer(503, { error: outcome.reason });
+  const failed = (e: unknown) => answer(500, { error: e instanceof Error ? e.message : String(e) });
+  const maxBody = isLockPath(path) ? MAX_LOCK_BODY : MAX_CLIENT_BODY;
+  const tooLargeRefusal: ClientRefusal = {
+    status: 413,
+    error: `request bodies at ${path} are at most ${maxBody} bytes`,
+  };
+  if (Number(req.headers['content-length'] ?? 0) > maxBody) {
     req.resume();
-    return refuse({ status: 413, error: `request bodies are at most ${MAX_CLIENT_BODY} bytes` });
+    return refuse(tooLargeRefusal);
   }
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > MAX_CLIENT_BODY && !tooLarge) {
+    if (size > maxBody && !tooLarge) {
       tooLarge = true;
-      refuse({ status: 413, error: `request bodies are at most ${MAX_CLIENT_BODY} bytes` });
+      refuse(tooLargeRefusal);
     }
     if (!tooLarge) chunks.push(chunk);
   });
@@ -156,25 +186,21 @@ export function handleClientRequest(
         return answer(h.ok ? 200 : 503, h);
       }
       case 'fresh':
-        backend.fresh(request.namespace, request.count).then(
-          (outcome) => {
-            if (outcome.kind === 'served')
-              return answer(200, {
-                lower: outcome.lower,
-                upper: outcome.upper,
-                server: outcome.server,
-                term: outcome.term,
-              });
-            if (outcome.kind === 'not-leader')
-              return answer(503, {
-                error: 'not the leader',
-                leader: outcome.leader,
-                ...(outcome.leaderUrl ? { leaderUrl: outcome.leaderUrl } : {}),
-              });
-            return answer(503, { error: outcome.reason });
-          },
-          (e: unknown) => answer(500, { error: e instanceof Error ? e.message : String(e) }),
-        );
+        backend.fresh(request.namespace, request.count).then((outcome) => {
+          if (outcome.kind !== 'served') return notServed(outcome);
+          answer(200, {
+            lower: outcome.lower,
+            upper: outcome.upper,
+            server: outcome.server,
+            term: outcome.term,
+          });
+        }, failed);
+        return;
+      case 'locks':
+        backend.locks(request.request).then((outcome) => {
+          if (outcome.kind !== 'answer') return notServed(outcome);
+          answer(200, outcome.body);
+        }, failed);
     }
   });
 }

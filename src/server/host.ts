@@ -21,6 +21,7 @@ import {
   type TraceSink,
 } from '../trace/events.ts';
 import { VectorClock, type VectorTime } from '../trace/vector-clock.ts';
+import type { LockCommand } from '../lock/messages.ts';
 import type { ClientId, Envelope, ServerMsg, TimestampRequest } from './messages.ts';
 import { Server, type PendingRequest, type ServerConfig, type ServerRules } from './server.ts';
 import { makeStep, type Step, type StepEnv } from './step.ts';
@@ -115,6 +116,23 @@ export class ServerHost {
     if (!this.running) return;
     this.vc.receive(clock);
     this.run(this.core.handle({ kind: 'request', request }, this.env));
+  }
+
+  /** Delivers a lock command; `clock` is the client's vector clock. */
+  lock(command: LockCommand, clock: VectorTime): void {
+    if (!this.running) return;
+    this.vc.receive(clock);
+    this.run(this.core.handle({ kind: 'lock', command }, this.env));
+  }
+
+  /** The least timestamp an immutable-timestamp lock of `namespace` holds here, or null. */
+  leastImmutableTimestamp(namespace: ClientId): number | null {
+    return this.running ? this.core.leastImmutableTimestamp(namespace) : null;
+  }
+
+  /** How many locks this server holds, and how many requests wait for one. */
+  lockCounts(): { readonly held: number; readonly waiting: number } {
+    return this.running ? this.core.lockCounts() : { held: 0, waiting: 0 };
   }
 
   /** Lets the core take the decisions that time has enabled. */
@@ -228,6 +246,7 @@ export class ServerHost {
       }
     }
     for (const reply of step.replies) transport.reply(reply, clock);
+    for (const reply of step.lockReplies) transport.lockReply?.(reply, clock);
   }
 
   /** Everything of the server's spec state written since the last event. */

@@ -29,9 +29,13 @@ import { PongMemory } from '../election/pong.ts';
 import { BatchSizeError, isValidBatchSize } from '../timestamp/batch.ts';
 import { TimestampService } from '../timestamp/service.ts';
 import { timestampRules, type TimestampRules } from '../timestamp/tsvc.ts';
+import { LockTables } from '../lock/lock-tables.ts';
+import { LOCK_RULES, type LockRules } from '../lock/rules.ts';
+import type { LockSlot, LockTable } from '../lock/lock-table.ts';
+import { ACQUIRE_TIMED_OUT, type LockCommand, type LockOutcome } from '../lock/messages.ts';
 import { specAction, type SpecChanges } from '../trace/events.ts';
 import type { ClientId, ServerMsg, TimestampReply, TimestampRequest } from './messages.ts';
-import { makeStep, type Step, type StepEnv } from './step.ts';
+import { makeStep, type LockEnd, type Step, type StepEnv } from './step.ts';
 import type { Timings } from './timings.ts';
 
 /**
@@ -43,6 +47,7 @@ export interface ServerRules {
   readonly valueFor: ValueRule;
   readonly timestamps: TimestampRules;
   readonly leadershipChecks: LeadershipChecksFactory;
+  readonly locks: LockRules;
 }
 
 /** The rules as the spec states them. */
@@ -51,6 +56,7 @@ export const SPEC_RULES: ServerRules = {
   valueFor,
   timestamps: timestampRules,
   leadershipChecks,
+  locks: LOCK_RULES,
 };
 
 /** What a server is configured with. */
@@ -62,10 +68,11 @@ export interface ServerConfig {
   readonly timings: Timings;
 }
 
-/** One input: a message from a server, or a client's request. */
+/** One input: a message from a server, a client's timestamp request, or a lock command. */
 export type ServerInput =
   | { readonly kind: 'message'; readonly from: ServerId; readonly body: ServerMsg }
-  | { readonly kind: 'request'; readonly request: TimestampRequest };
+  | { readonly kind: 'request'; readonly request: TimestampRequest }
+  | { readonly kind: 'lock'; readonly command: LockCommand };
 
 /** A client's request the server holds (the spec's `req[c][s]` while it is pending here). */
 export interface PendingRequest {
@@ -88,6 +95,9 @@ export class Server {
   private readonly timestamps: TimestampService;
   private readonly pongs = new PongMemory();
   private readonly requests = new Map<ClientId, PendingRequest>();
+  private readonly locks = new LockTables();
+  /** Locks this server granted since it started (a test's faulty fencing rule may use it). */
+  private grants = 0;
 
   constructor(
     private readonly config: ServerConfig,
@@ -112,6 +122,7 @@ export class Server {
   /** Handles one input. The step has a spec action if the input enabled one. */
   handle(input: ServerInput, env: StepEnv): Step {
     if (input.kind === 'request') return this.onRequest(input.request, env);
+    if (input.kind === 'lock') return this.onLockCommand(input.command, env);
     const m = input.body;
     switch (m.type) {
       case 'prepare':
@@ -151,20 +162,20 @@ export class Server {
       if (!mayLead) return this.giveUp(r, leader === this.self ? 0 : leader, 'not the leader');
       if (env.now >= r.deadline) return this.giveUp(r, 0, 'timed out');
     }
+    const ended = this.endLocks(env.now, mayLead, leader, term);
+    if (ended !== null) return ended;
     const electionStep = this.election.decide(env, this.learner, mayLead);
     if (electionStep !== null || !mayLead) return electionStep;
-    for (const r of this.requests.values()) {
-      if (this.timestamps.tsvc(r.client).term < term) {
-        return this.timestamps.start(r.client, term, env);
-      }
+    for (const c of this.namespacesWaiting()) {
+      if (this.timestamps.tsvc(c).term < term) return this.timestamps.start(c, term, env);
     }
     for (const c of this.timestamps.clients()) {
       if (this.timestamps.tsvc(c).term !== term) continue;
       const step = this.timestamps.decide(c, env, this.learner);
       if (step !== null) return step;
     }
-    for (const r of this.requests.values()) {
-      if (this.checks.needsCheck(r.after) && this.checks.canStart()) {
+    for (const after of this.pendingArrivals()) {
+      if (this.checks.needsCheck(after) && this.checks.canStart()) {
         const ping = this.checks.start(env.ids.next(), env.now + this.config.timings.checkMs);
         return makeStep({
           action: specAction('CheckLeadership', { s: this.self }),
@@ -195,7 +206,7 @@ export class Server {
         served,
       });
     }
-    return null;
+    return this.decideLocks(env.now, term);
   }
 
   /** When {@link decide} next has something to do without new input. */
@@ -207,6 +218,7 @@ export class Server {
     if (!mayLead) return next;
     next = Math.min(next, this.checks.deadline() ?? Infinity);
     for (const r of this.requests.values()) next = Math.min(next, r.deadline);
+    next = Math.min(next, this.locks.nextDeadline());
     for (const c of this.timestamps.clients()) {
       if (this.timestamps.tsvc(c).term === term) {
         next = Math.min(next, this.timestamps.nextWakeup(c, this.learner) ?? Infinity);
@@ -240,7 +252,7 @@ export class Server {
 
   /** Whether the spec state a restart loses (`learned[s]`, `tsvc[s]`) is not initial. */
   hasVolatileSpecState(): boolean {
-    return !this.learner.isEmpty() || !this.timestamps.isEmpty();
+    return !this.learner.isEmpty() || !this.timestamps.isEmpty() || !this.locks.isEmpty();
   }
 
   /**
@@ -248,10 +260,25 @@ export class Server {
    * written since the last call, for traces. The acceptor's durable part is written only
    * through {@link Step.persist}, which the driver records itself.
    */
-  takeSpecChanges(): Pick<SpecChanges, 'learned' | 'tsvc'> {
+  takeSpecChanges(): Pick<SpecChanges, 'learned' | 'tsvc' | 'locks'> {
     const learned = this.learner.takeChanges();
     const tsvc = this.timestamps.takeChanges();
-    return { ...(learned ? { learned } : {}), ...(tsvc ? { tsvc } : {}) };
+    const locks = this.locks.takeChanges();
+    return {
+      ...(learned ? { learned } : {}),
+      ...(tsvc ? { tsvc } : {}),
+      ...(locks ? { locks } : {}),
+    };
+  }
+
+  /** The least timestamp an immutable-timestamp lock of `namespace` holds here, or null. */
+  leastImmutableTimestamp(namespace: ClientId): number | null {
+    return this.locks.table(namespace)?.leastImmutable() ?? null;
+  }
+
+  /** How many locks this server holds, and how many requests wait for one. */
+  lockCounts(): { readonly held: number; readonly waiting: number } {
+    return this.locks.counts();
   }
 
   /**
@@ -286,6 +313,174 @@ export class Server {
       action: specAction('GiveUp', { c: r.client, s: this.self }),
       replies: [refusal(r, leader, reason)],
     });
+  }
+
+  /** The namespaces with a request waiting for the service: timestamps, locks or refreshes. */
+  private *namespacesWaiting(): Iterable<ClientId> {
+    for (const r of this.requests.values()) yield r.client;
+    yield* this.locks.namespacesWaiting();
+  }
+
+  /** The fresh counter at the arrival of every request that waits for a leadership check. */
+  private *pendingArrivals(): Iterable<number> {
+    for (const r of this.requests.values()) yield r.after;
+    yield* this.locks.pendingArrivals();
+  }
+
+  private onLockCommand(command: LockCommand, env: StepEnv): Step {
+    const namespace = command.kind === 'lock' ? command.request.namespace : command.namespace;
+    const id = command.kind === 'lock' ? command.request.id : command.id;
+    const answer = (outcome: LockOutcome, parts: Partial<Step> = {}): Step =>
+      makeStep({
+        ...parts,
+        lockReplies: [{ namespace, id, command: command.kind, outcome }],
+      });
+    const table = this.locks.table(namespace);
+    const slot = table?.get(id);
+    switch (command.kind) {
+      case 'lock': {
+        if (slot !== undefined)
+          return answer({ kind: 'refused', leader: 0, reason: 'the lock id is in use' });
+        // Only a server acting as the leader files a request: so a server holds lock entries
+        // only while it has learned a leader (see UNREACHABLE_ARMS, Restart).
+        const leader = leaderOf(this.learner);
+        if (!this.mayLead(leader, this.learner.greatest(LEADER_LOG)))
+          return answer({
+            kind: 'refused',
+            leader: leader === this.self ? 0 : leader,
+            reason: 'not the leader',
+          });
+        const { descriptors, acquireMs, leaseMs } = command.request;
+        this.locks
+          .tableFor(namespace)
+          .request(id, descriptors, env.ids.last(), env.now + acquireMs, leaseMs);
+        return makeStep({
+          action: specAction('LockRequest', { s: this.self, c: namespace, h: id, D: descriptors }),
+        });
+      }
+      case 'refresh':
+        if (slot === undefined || slot.entry.st === 'waiting') return answer({ kind: 'not-held' });
+        // A refresh already pending answers this one too.
+        if (slot.entry.st === 'refreshing') return NOTHING;
+        table!.refreshRequest(slot, env.ids.last(), env.now + this.config.timings.requestMs);
+        return makeStep({
+          action: specAction('LockRefreshRequest', { s: this.self, c: namespace, h: id }),
+        });
+      case 'unlock':
+        if (slot === undefined) return answer({ kind: 'not-held' });
+        return this.releaseLock(namespace, table!, slot, 'unlocked', { kind: 'released' });
+    }
+  }
+
+  /**
+   * Ends the first lock that must end now: every lock when this server does not act as the
+   * leader (`notLeading` is then the leader to name, or 0 when unknown or itself), a lock
+   * granted under an older term, and a request, lease or refresh past its deadline.
+   */
+  private endLocks(now: number, mayLead: boolean, leader: ServerId, term: Seq): Step | null {
+    for (const [c, table] of this.locks.entries()) {
+      for (const slot of table.all()) {
+        if (this.rules.locks.keepsLock(slot.entry.term, term, mayLead)) continue;
+        return this.releaseLock(
+          c,
+          table,
+          slot,
+          'lost',
+          slot.entry.st === 'waiting'
+            ? {
+                kind: 'refused',
+                leader: leader === this.self ? 0 : leader,
+                reason: 'not the leader',
+              }
+            : { kind: 'not-held' },
+        );
+      }
+      const expired = table.firstExpired(now);
+      if (expired === undefined) continue;
+      return expired.entry.st === 'waiting'
+        ? this.releaseLock(c, table, expired, 'timed-out', {
+            kind: 'refused',
+            leader: 0,
+            reason: ACQUIRE_TIMED_OUT,
+          })
+        : this.releaseLock(c, table, expired, 'expired', { kind: 'not-held' });
+    }
+    return null;
+  }
+
+  /**
+   * The spec's `LockRelease`, answering whoever waits on the lock: the command that ended it,
+   * or the pending lock or refresh request it ends.
+   */
+  private releaseLock(
+    c: ClientId,
+    table: LockTable,
+    slot: LockSlot,
+    why: LockEnd,
+    outcome: LockOutcome,
+  ): Step {
+    const st = slot.entry.st;
+    table.release(slot);
+    const waiting: LockCommand['kind'] | null =
+      why === 'unlocked'
+        ? 'unlock'
+        : st === 'waiting'
+          ? 'lock'
+          : st === 'refreshing'
+            ? 'refresh'
+            : null;
+    return makeStep({
+      action: specAction('LockRelease', { s: this.self, c, h: slot.id }),
+      lockReplies:
+        waiting === null ? [] : [{ namespace: c, id: slot.id, command: waiting, outcome }],
+      lockEnd: why,
+    });
+  }
+
+  /**
+   * A refresh or a grant that a confirmed leadership check allows: refreshes first (a held
+   * lock whose lease cannot be proven is worth more than a new one), then the earliest
+   * grantable waiter, whose fencing token is the namespace's next timestamp.
+   */
+  private decideLocks(now: number, term: Seq): Step | null {
+    for (const [c, table] of this.locks.entries()) {
+      const t = this.timestamps.tsvc(c);
+      if (t.phase !== 'serving' || t.term !== term) continue;
+      for (const slot of table.all()) {
+        if (slot.entry.st !== 'refreshing') continue;
+        if (!this.rules.locks.keepsLock(slot.entry.term, t.term, true)) continue;
+        const k = this.checks.confirmedAfter(this.rules.locks.refreshCheckAfter(slot.entry.after));
+        if (k === null) continue;
+        table.refreshed(slot, now);
+        return makeStep({
+          action: specAction('LockRefresh', { s: this.self, c, h: slot.id, k }),
+          lockReplies: [
+            { namespace: c, id: slot.id, command: 'refresh', outcome: { kind: 'refreshed' } },
+          ],
+        });
+      }
+      if (t.counter >= t.limit) continue;
+      const slot = table.firstGrantable((w) => this.checks.confirmedAfter(w.entry.after) !== null);
+      if (slot === undefined) continue;
+      const k = this.checks.confirmedAfter(slot.entry.after)!;
+      const fencing = this.rules.locks.fencingToken(
+        () => this.timestamps.serve(c, 1)[0],
+        this.grants++,
+      );
+      table.grant(slot, fencing, t.term, now);
+      return makeStep({
+        action: specAction('LockGrant', { s: this.self, c, h: slot.id, k }),
+        lockReplies: [
+          {
+            namespace: c,
+            id: slot.id,
+            command: 'lock',
+            outcome: { kind: 'granted', fencing, term: t.term },
+          },
+        ],
+      });
+    }
+    return null;
   }
 
   private onPrepare(m: PrepareMsg, from: ServerId, env: StepEnv): Step {

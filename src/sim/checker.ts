@@ -28,7 +28,8 @@ export interface Violation {
     | 'BoundsIncrease'
     | 'UniqueTimestamps'
     | 'RealTimeOrder'
-    | 'WithinAgreedBound';
+    | 'WithinAgreedBound'
+    | 'NoLostUpdate';
   readonly message: string;
   /** Virtual time of the step that broke it. */
   readonly time: number;
@@ -211,6 +212,11 @@ export class Checker {
       if (r && r[0] <= last && first <= r[1]) return r;
     }
     return null;
+  }
+
+  /** A fenced register accepted a write whose read another accepted write came after. */
+  onLostUpdate(message: string, time: number): void {
+    this.report('NoLostUpdate', message, time);
   }
 
   private report(property: Violation['property'], message: string, time: number): void {

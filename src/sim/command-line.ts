@@ -17,6 +17,7 @@ export function simulateCommand(config: SimulationConfig): string {
     `--steps ${config.steps}`,
     `--servers ${config.servers}`,
     `--clients ${config.clients}`,
+    ...((config.lockClients ?? 0) > 0 ? [`--lock-clients ${config.lockClients}`] : []),
     `--faults ${formatFaults(config.faults)}`,
     `--batch ${config.batch}`,
     `--bound-step ${config.boundStep}`,

@@ -14,7 +14,10 @@ import { DEFAULT_TIMINGS, type Timings } from '../server/timings.ts';
 import { NdjsonLines } from '../trace/ndjson.ts';
 import type { TraceSink } from '../trace/events.ts';
 import type { VectorTime } from '../trace/vector-clock.ts';
+import type { LockCommand, LockId, LockOutcome } from '../lock/messages.ts';
 import { Checker, type Violation } from './checker.ts';
+import { FencedRegister, type FencedRead } from './fenced-register.ts';
+import { SIM_LOCK_TIMINGS, SimLockClient, unlockOf, type LockCounts } from './lock-client.ts';
 import { SimClient, type ClientCounts, type RequestRecord } from './client.ts';
 import { NO_FAULTS, type FaultRates, type ScheduledFault } from './faults.ts';
 import { Network, type NetworkCounts } from './network.ts';
@@ -32,6 +35,8 @@ export interface SimulationConfig {
   readonly schedule: readonly ScheduledFault[];
   /** Timestamps each request asks for. */
   readonly batch: number;
+  /** Lock clients, besides the timestamp clients (none unless given). */
+  readonly lockClients?: number;
   /** The spec's `Step`: how far a bound is extended at a time. */
   readonly boundStep: number;
   /** Whether to build traces (costs time and memory). */
@@ -74,6 +79,8 @@ export interface SimulationResult {
   /** Virtual time at the end, in milliseconds. */
   readonly virtualTime: number;
   readonly requests: ClientCounts;
+  /** What the lock clients saw (all zero without lock clients). */
+  readonly locks: LockCounts;
   /** Leader-log sequences agreed: how many times a leader was elected. */
   readonly elections: number;
   /** ProposeLeadership steps taken. */
@@ -120,6 +127,24 @@ type SimEvent =
       readonly clock: VectorTime;
     }
   | { readonly kind: 'wake'; readonly server: ServerId; readonly generation: number }
+  | { readonly kind: 'lock-invoke'; readonly client: number }
+  | {
+      readonly kind: 'lock-command';
+      readonly server: ServerId;
+      readonly command: LockCommand;
+      readonly clock: VectorTime;
+      readonly client: number;
+    }
+  | {
+      readonly kind: 'lock-reply';
+      readonly client: number;
+      readonly id: LockId;
+      readonly command: LockCommand['kind'];
+      /** Null: the connection failed or the client stopped waiting. */
+      readonly outcome: LockOutcome | null;
+      readonly clock: VectorTime | null;
+    }
+  | { readonly kind: 'lock-hold'; readonly client: number; readonly id: LockId }
   | { readonly kind: 'crash'; readonly server: ServerId; readonly duration: number }
   | { readonly kind: 'restart'; readonly server: ServerId }
   | {
@@ -130,7 +155,14 @@ type SimEvent =
   | { readonly kind: 'heal'; readonly id: number };
 
 /** Random streams, one per concern, so that one drawing more does not shift the others. */
-const STREAM = { network: 1, faults: 2, client: 100, server: 1000 } as const;
+const STREAM = { network: 1, faults: 2, client: 100, lockClient: 500, server: 1000 } as const;
+
+/** The namespace simulated lock clients lock in. */
+const LOCK_NAMESPACE = 'n1';
+
+/** How long a lock client holds before it refreshes or unlocks, and how long it waits more. */
+const HOLD_MS = { min: 0, max: 80 } as const;
+const ANSWER_SLACK_MS = 60;
 
 /** How long random crashes and partitions last, in virtual ms. */
 const CRASH_MS = { min: 20, max: 300 } as const;
@@ -159,6 +191,10 @@ class Simulation {
   private readonly hosts: ServerHost[] = [];
   private readonly clients: SimClient[] = [];
   private readonly clientRandom: Prng[] = [];
+  private readonly lockClients: SimLockClient[] = [];
+  private readonly lockRandom: Prng[] = [];
+  private readonly lockOwners = new Map<LockId, number>();
+  private readonly registers = new Map<string, FencedRegister>();
   private readonly sinks: NdjsonLines[] = [];
   private readonly wakes: Array<{ at: number; generation: number; pending: boolean }> = [];
   private readonly faultCounts = { crashes: 0, partitions: 0 };
@@ -203,6 +239,18 @@ class Simulation {
                   outcome: reply.outcome,
                   clock,
                 }),
+              lockReply: (reply, clock) => {
+                const client = this.lockOwners.get(reply.id);
+                if (client === undefined) return;
+                this.queue.at(this.network.clientDelay(this.now), {
+                  kind: 'lock-reply',
+                  client,
+                  id: reply.id,
+                  command: reply.command,
+                  outcome: reply.outcome,
+                  clock,
+                });
+              },
             },
             clock: { now: () => this.now },
             random: new Prng(seed, STREAM.server + s),
@@ -231,6 +279,12 @@ class Simulation {
       this.clientRandom.push(random);
       this.clients.push(new SimClient(`c${c}`, servers, random));
       this.queue.at(random.int(0, 5), { kind: 'invoke', client: c - 1 });
+    }
+    for (let c = 1; c <= (config.lockClients ?? 0); c++) {
+      const random = new Prng(seed, STREAM.lockClient + c);
+      this.lockRandom.push(random);
+      this.lockClients.push(new SimLockClient(LOCK_NAMESPACE, servers, random));
+      this.queue.at(random.int(0, 5), { kind: 'lock-invoke', client: c - 1 });
     }
     for (const f of config.schedule) {
       this.queue.at(
@@ -266,6 +320,7 @@ class Simulation {
       steps,
       virtualTime: this.now,
       requests,
+      locks: this.lockCounts(),
       elections: this.checker.chosenCount(),
       proposals: this.proposals,
       faults: { ...this.network.counts, ...this.faultCounts },
@@ -294,6 +349,18 @@ class Simulation {
       }
       case 'reply':
         return this.answer(event.client, event.id, event.outcome, event.clock);
+      case 'lock-invoke':
+        return this.lockInvoke(event.client);
+      case 'lock-command': {
+        const host = this.host(event.server);
+        if (!host.up) return;
+        host.lock(event.command, event.clock);
+        return this.settled(host);
+      }
+      case 'lock-reply':
+        return this.lockAnswer(event);
+      case 'lock-hold':
+        return this.lockHold(event.client, event.id);
       case 'wake': {
         const host = this.host(event.server);
         this.wakes[event.server - 1]!.pending = false;
@@ -359,6 +426,136 @@ class Simulation {
     const random = this.clientRandom[index]!;
     const pause = outcome?.kind === 'served' ? THINK_MS : RETRY_MS;
     this.queue.at(this.now + random.int(pause.min, pause.max), { kind: 'invoke', client: index });
+  }
+
+  private lockCounts(): LockCounts {
+    const total: LockCounts = {
+      requested: 0,
+      granted: 0,
+      refused: 0,
+      refreshed: 0,
+      lost: 0,
+      increments: 0,
+      fencedOff: 0,
+    };
+    for (const client of this.lockClients)
+      for (const k of Object.keys(total) as (keyof LockCounts)[]) total[k] += client.counts[k];
+    return total;
+  }
+
+  /**
+   * Sends a lock client's command, and gives up waiting for its answer after a while (a real
+   * client's request timeout): a crashed server never answers.
+   */
+  private sendLockCommand(
+    index: number,
+    out: { readonly server: ServerId; readonly command: LockCommand },
+    waitMs: number,
+  ): void {
+    const client = this.lockClients[index]!;
+    const { command } = out;
+    const id = command.kind === 'lock' ? command.request.id : command.id;
+    this.lockOwners.set(id, index);
+    this.queue.at(this.network.clientDelay(this.now), {
+      kind: 'lock-command',
+      server: out.server,
+      command,
+      clock: client.clock.time,
+      client: index,
+    });
+    if (command.kind !== 'unlock')
+      this.queue.at(this.now + waitMs + ANSWER_SLACK_MS, {
+        kind: 'lock-reply',
+        client: index,
+        id,
+        command: command.kind,
+        outcome: null,
+        clock: null,
+      });
+  }
+
+  private lockInvoke(index: number): void {
+    this.sendLockCommand(index, this.lockClients[index]!.lock(), SIM_LOCK_TIMINGS.acquireMs);
+  }
+
+  private lockAnswer(event: Extract<SimEvent, { kind: 'lock-reply' }>): void {
+    const index = event.client;
+    const client = this.lockClients[index]!;
+    const random = this.lockRandom[index]!;
+    if (event.clock !== null) client.clock.receive(event.clock);
+    if (event.command === 'lock') {
+      const grant = client.locked(event.id, event.outcome);
+      if (grant === undefined) return;
+      if (grant === null) return this.nextLock(index, RETRY_MS);
+      const reads = new Map<string, FencedRead>();
+      for (const d of grant.descs) {
+        const read = this.register(d).read(grant.fencing);
+        if (read === null) break;
+        reads.set(d, read);
+      }
+      const held = reads.size === grant.descs.length;
+      client.hold(event.id, grant.fencing, held ? reads : null);
+      if (!held) return this.release(index, event.id);
+      this.queue.at(this.now + random.int(HOLD_MS.min, HOLD_MS.max), {
+        kind: 'lock-hold',
+        client: index,
+        id: event.id,
+      });
+    } else if (event.command === 'refresh') {
+      if (client.current === event.id && !client.refreshed(event.id, event.outcome))
+        this.release(index, event.id);
+    }
+  }
+
+  /** The client held a while: it refreshes now and then, else writes and unlocks. */
+  private lockHold(index: number, id: LockId): void {
+    const client = this.lockClients[index]!;
+    const random = this.lockRandom[index]!;
+    const held = client.holding();
+    if (held === null || held.id !== id) return;
+    if (random.chance(0.3)) {
+      const refresh = client.refresh();
+      if (refresh !== null) this.sendLockCommand(index, refresh, 200);
+      this.queue.at(this.now + random.int(HOLD_MS.min, HOLD_MS.max), {
+        kind: 'lock-hold',
+        client: index,
+        id,
+      });
+      return;
+    }
+    for (const [d, read] of held.reads) {
+      const written = this.register(d).increment(held.fencing, read);
+      if (written === 'lost-update')
+        this.checker.onLostUpdate(
+          `lock ${id} (fencing token ${held.fencing}) wrote descriptor ${d} over a write it did not read`,
+          this.now,
+        );
+      if (written === 'fenced-off') client.counts.fencedOff++;
+      else client.counts.increments++;
+    }
+    const unlock = client.unlock();
+    if (unlock !== null) this.sendLockCommand(index, unlock, 0);
+    this.nextLock(index, THINK_MS);
+  }
+
+  /** The client stopped using a lock it no longer trusts: it unlocks it and goes on. */
+  private release(index: number, id: LockId): void {
+    this.sendLockCommand(index, unlockOf(this.lockClients[index]!, id), 0);
+    this.nextLock(index, RETRY_MS);
+  }
+
+  private nextLock(index: number, pause: { readonly min: number; readonly max: number }): void {
+    const random = this.lockRandom[index]!;
+    this.queue.at(this.now + random.int(pause.min, pause.max), {
+      kind: 'lock-invoke',
+      client: index,
+    });
+  }
+
+  private register(descriptor: string): FencedRegister {
+    let register = this.registers.get(descriptor);
+    if (register === undefined) this.registers.set(descriptor, (register = new FencedRegister()));
+    return register;
   }
 
   private failRequest(index: number, id: number, clock: VectorTime): void {

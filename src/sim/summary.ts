@@ -20,12 +20,20 @@ export function formatSummary(result: SimulationResult, wallMs: number): string 
     `requests              ${requests.invoked} sent, ${requests.served} served, ` +
       `${requests.refused} refused or given up, ${requests.failed} failed (server crashed or down)`,
     `timestamps handed out ${requests.timestamps}`,
+    ...((config.lockClients ?? 0) > 0
+      ? [
+          `locks                 ${result.locks.requested} requested, ${result.locks.granted} granted, ` +
+            `${result.locks.refused} refused or timed out, ${result.locks.refreshed} refreshed, ` +
+            `${result.locks.lost} lost by their holder, ${result.locks.increments} fenced increments, ` +
+            `${result.locks.fencedOff} writes fenced off`,
+        ]
+      : []),
     `elections             ${result.elections} leaders agreed (${result.proposals} proposals)`,
     `faults injected       ${faults.lost} lost, ${faults.duplicated} duplicated, ` +
       `${faults.delayed} delayed, ${faults.cutByPartition} cut by ${faults.partitions} partitions, ` +
       `${faults.crashes} crashes (of ${faults.sent} messages)`,
     violation === null
-      ? `checker               OK: ${CHECKED} hold (${result.responsesChecked} responses checked)`
+      ? `checker               OK: ${CHECKED}${(config.lockClients ?? 0) > 0 ? ', NoLostUpdate' : ''} hold (${result.responsesChecked} responses checked)`
       : `checker               VIOLATION of ${violation.property} at ${violation.time} ms: ${violation.message}`,
   ];
   if (violation !== null) lines.push(`replay with           ${simulateCommand(config)}`);

@@ -6,6 +6,8 @@
  */
 import type { AcceptorRecord, Ballot, LogName, LogValue, Seq, ServerId } from '../paxos/types.ts';
 import type { ClientId } from '../server/messages.ts';
+import type { LockEntry } from '../lock/lock-table.ts';
+import type { LockId } from '../lock/messages.ts';
 import type { Tsvc } from '../timestamp/tsvc.ts';
 import type { VectorTime } from './vector-clock.ts';
 
@@ -29,6 +31,10 @@ export interface ParamKinds {
   count: number;
   /** A log value: `{leader}` (leader log) or `{bound, pid}` (client log). */
   value: LogValue;
+  /** A lock id: 32 hex digits. */
+  holder: LockId;
+  /** The descriptors a lock asks for, sorted and distinct (none: the immutable timestamp). */
+  descriptors: readonly string[];
 }
 
 /** One of the {@link ParamKinds}. */
@@ -54,6 +60,11 @@ export const SPEC_ACTIONS = {
   Request: { c: 'client', s: 'server', n: 'count' },
   GiveUp: { c: 'client', s: 'server' },
   Restart: { s: 'server' },
+  LockRequest: { s: 'server', c: 'client', h: 'holder', D: 'descriptors' },
+  LockGrant: { s: 'server', c: 'client', h: 'holder', k: 'checkId' },
+  LockRefreshRequest: { s: 'server', c: 'client', h: 'holder' },
+  LockRefresh: { s: 'server', c: 'client', h: 'holder', k: 'checkId' },
+  LockRelease: { s: 'server', c: 'client', h: 'holder' },
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 /** The name of a spec action. */
@@ -77,7 +88,7 @@ export function specAction<A extends ActionName>(name: A, params: ActionParams<A
 
 /**
  * Entries of a server's own part of the spec state (`acc[s]`, `learned[s]`, `tsvc[s]`,
- * `fresh[s]`): a step logs the entries it wrote, with their new values. Only what a server
+ * `fresh[s]`, `locks[s]`): a step logs the entries it wrote, with their new values. Only what a server
  * writes is its own, so a trace that logs every write, server by server, says what each
  * server's part of the state is after every step, at a cost per event that does not grow with
  * the state.
@@ -87,10 +98,12 @@ export interface SpecChanges {
   readonly learned?: Record<LogName, Record<string, LogValue>>;
   readonly tsvc?: Record<ClientId, Tsvc>;
   readonly fresh?: number;
+  /** `locks[s][c][h]`, by namespace and lock id; `NoLock` for a lock that ended. */
+  readonly locks?: Record<ClientId, Record<LockId, LockEntry>>;
 }
 
 /** The volatile variables a restart returns to their initial value. */
-export const RESET_VARIABLES = ['learned', 'tsvc'] as const;
+export const RESET_VARIABLES = ['learned', 'tsvc', 'locks'] as const;
 
 /** What every event carries besides the action. */
 export interface EventContext {

@@ -3,6 +3,7 @@
  * TypeScript event types are derived from, so the two cannot drift apart. A test keeps the
  * checked-in `trace-event.schema.json` equal to it, for tools that want a file.
  */
+import { LOCK_ID_PATTERN, LOCK_STATES } from '../lock/lock-table.ts';
 import { MAX_BATCH } from '../timestamp/batch.ts';
 import { PHASES } from '../timestamp/tsvc.ts';
 import { RESET_VARIABLES, SPEC_ACTIONS, TRACE_VERSION, type ParamKind } from './events.ts';
@@ -51,6 +52,8 @@ const PARAM_SCHEMAS: Record<ParamKind, JsonSchema> = {
       record({ bound: integerFrom(0), pid: integerFrom(1) }),
     ],
   },
+  holder: { type: 'string', pattern: LOCK_ID_PATTERN },
+  descriptors: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
 };
 
 const SEQ_KEY: JsonSchema = { pattern: '^[1-9][0-9]*$' };
@@ -71,11 +74,19 @@ const DEFS: Record<string, JsonSchema> = {
     counter: integerFrom(0),
     check: integerFrom(0),
   }),
+  lockEntry: record({
+    st: { enum: [...LOCK_STATES] },
+    descs: ref('descriptors'),
+    after: integerFrom(0),
+    fencing: integerFrom(0),
+    term: integerFrom(0),
+  }),
   changes: optionalFields({
     acc: mapOf({ minLength: 1 }, mapOf(SEQ_KEY, ref('acceptorRecord'))),
     learned: mapOf({ minLength: 1 }, mapOf(SEQ_KEY, ref('value'))),
     tsvc: mapOf({ minLength: 1 }, ref('tsvc')),
     fresh: integerFrom(0),
+    locks: mapOf({ minLength: 1 }, mapOf({ pattern: LOCK_ID_PATTERN }, ref('lockEntry'))),
   }),
   vectorTime: { type: 'array', items: integerFrom(0), minItems: 1 },
 };
@@ -124,7 +135,7 @@ export const TRACE_EVENT_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'Timelock trace event',
   description:
-    "One spec action (spec/Timelock.tla) taken by one server: its parameters as the spec names them, the server's vector clock, and the entries of the server's part of the spec state (acc[s], learned[s], tsvc[s], fresh[s]) the step wrote, with their new values; a Restart first resets learned[s] and tsvc[s].",
+    "One spec action (spec/Timelock.tla) taken by one server: its parameters as the spec names them, the server's vector clock, and the entries of the server's part of the spec state (acc[s], learned[s], tsvc[s], fresh[s], locks[s]) the step wrote, with their new values; a Restart first resets learned[s], tsvc[s] and locks[s].",
   oneOf: (Object.keys(SPEC_ACTIONS) as (keyof typeof SPEC_ACTIONS)[]).map(actionSchema),
   $defs: DEFS,
 };

@@ -100,7 +100,7 @@ export function readTraceFile(path: string): RecordedRun | null {
     if (event.reset) volatileStateSet = false;
     const { changes } = event;
     if (changes.fresh !== undefined) fresh = changes.fresh;
-    if (changes.learned !== undefined || changes.tsvc !== undefined) volatileStateSet = true;
+    if (changes.learned ?? changes.tsvc ?? changes.locks) volatileStateSet = true;
     for (const [log, records] of Object.entries(changes.acc ?? {}))
       for (const [seq, record] of Object.entries(records))
         acceptor.set(`${log}/${seq}`, { log, seq: Number(seq), record });

@@ -48,6 +48,7 @@ async function listen(server: Server): Promise<string> {
 function backend(fresh: ClientBackend['fresh']): ClientBackend {
   return {
     fresh,
+    locks: async () => ({ kind: 'unavailable', reason: 'no locks in this test' }),
     leader: () => ({ leader: null }),
     status: () => ({}),
     health: () => ({ ok: true }),

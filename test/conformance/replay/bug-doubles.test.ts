@@ -14,6 +14,8 @@ import {
   instanceStartsBelowBound,
   proposerIgnoresPromisedValue,
   servesWithoutFreshCheck,
+  fencesWithOwnCounter,
+  refreshesWithoutFreshCheck,
 } from '../../src/support/bug-doubles.ts';
 
 /**
@@ -98,5 +100,32 @@ describe('the replay harness rejects the traces of every bug double', () => {
       expect.stringMatching(/^tsvc\[\d\]\[c\d\]\.counter$/),
     ]);
     expect(closest.diff[0].logged).toBe('0');
+  });
+
+  it('refreshing a lock after a check older than the refresh: LockRefresh with a stale check', () => {
+    const report = rejectedRun(refreshesWithoutFreshCheck, {
+      seed: 1,
+      steps: 3000,
+      clients: 1,
+      lockClients: 4,
+      faults: parseFaults('loss=0.05,partition=0.01'),
+    });
+    const failure = report.failure!;
+    expect(failure.event.action).toMatch(/^LockRefresh\(/);
+    expect(failure.closest[0].falseConjunct!.text).toBe('k > locks[s][c][h].after');
+  });
+
+  it("fencing tokens from a server's own counter: LockGrant takes no timestamp of the namespace", () => {
+    const report = rejectedRun(fencesWithOwnCounter, {
+      seed: 1,
+      steps: 1500,
+      clients: 1,
+      lockClients: 4,
+      faults: parseFaults('loss=0.05,crash=0.003'),
+    });
+    const failure = report.failure!;
+    expect(failure.event.action).toMatch(/^LockGrant\(/);
+    // The spec's grant takes the namespace's next timestamp; the server's left tsvc as it was.
+    expect(failure.closest[0].diff[0]).toMatchObject({ variable: 'tsvc', logged: 'unchanged' });
   });
 });

@@ -14,11 +14,13 @@ import {
   type ClientBackend,
   type FreshOutcome,
 } from '../../../src/net/client-api.ts';
+import type { LockApiRequest } from '../../../src/net/lock-api.ts';
 
 describe('client API', () => {
   let server: Server;
   let base: string;
   const calls: Array<[string, number]> = [];
+  const lockCalls: LockApiRequest[] = [];
   let outcome: FreshOutcome;
   let next = 1;
   const backend: ClientBackend = {
@@ -28,6 +30,10 @@ describe('client API', () => {
       const lower = next;
       next += count;
       return { kind: 'served', lower, upper: next - 1, server: 1, term: 3 };
+    },
+    locks: async (request) => {
+      lockCalls.push(request);
+      return { kind: 'answer', body: { granted: true } };
     },
     leader: () => ({ leader: 2, leaderUrl: 'http://127.0.0.1:7002' }),
     status: () => ({ server: 1, role: 'follower' }),
@@ -42,6 +48,7 @@ describe('client API', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => {
     calls.length = 0;
+    lockCalls.length = 0;
     outcome = { kind: 'served', lower: 0, upper: 0, server: 1, term: 3 };
   });
 
@@ -151,6 +158,131 @@ describe('client API', () => {
     });
     expect(parseClientRequest('POST', '/ts/%E0%A4%A/fresh-timestamp', undefined)).toMatchObject({
       status: 400,
+    });
+  });
+
+  describe('lock endpoints', () => {
+    const id = 'a'.repeat(32);
+    it('passes well-formed requests on, descriptors sorted, defaults filled in', async () => {
+      const lock = await call(
+        'POST',
+        '/lock/orders/lock',
+        JSON.stringify({ descriptors: ['row 2', 'row 1'], acquireTimeoutMs: 50 }),
+      );
+      expect(lock.status).toBe(200);
+      await call('POST', '/lock/orders/refresh', JSON.stringify({ lockIds: [id, id] }));
+      await call('POST', '/lock/orders/unlock', JSON.stringify({ lockIds: [id] }));
+      await call('POST', '/lock/orders/lock-immutable-timestamp', '{}');
+      await call('POST', '/lock/orders/immutable-timestamp');
+      await call('POST', '/lock/orders/wait-for-locks', '{"descriptors": ["x"]}');
+      expect(lockCalls).toEqual([
+        {
+          kind: 'lock',
+          namespace: 'orders',
+          descriptors: ['row 1', 'row 2'],
+          acquireMs: 50,
+          leaseMs: 5000,
+        },
+        { kind: 'refresh', namespace: 'orders', lockIds: [id] },
+        { kind: 'unlock', namespace: 'orders', lockIds: [id] },
+        { kind: 'lock-immutable', namespace: 'orders', leaseMs: 5000 },
+        { kind: 'immutable', namespace: 'orders' },
+        {
+          kind: 'wait-for-locks',
+          namespace: 'orders',
+          descriptors: ['x'],
+          acquireMs: 10_000,
+          leaseMs: 5000,
+        },
+      ]);
+    });
+
+    const lockBody = (fields: Record<string, unknown>) => JSON.stringify(fields);
+    it.each([
+      ['no descriptors', 'lock', lockBody({ descriptors: [] }), 400, /1 to 100 distinct/],
+      ['descriptors not a list', 'lock', lockBody({ descriptors: 'row' }), 400, /descriptors/],
+      [
+        'more than 100 descriptors',
+        'lock',
+        lockBody({ descriptors: Array.from({ length: 101 }, (_, i) => `d${i}`) }),
+        400,
+        /got 101/,
+      ],
+      [
+        'a descriptor over 1 KiB',
+        'lock',
+        lockBody({ descriptors: ['x'.repeat(1025)] }),
+        400,
+        /descriptor 0/,
+      ],
+      ['an empty descriptor', 'lock', lockBody({ descriptors: [''] }), 400, /descriptor 0/],
+      ['a non-ASCII descriptor', 'lock', lockBody({ descriptors: ['r\u00e9'] }), 400, /printable/],
+      ['a repeated descriptor', 'lock', lockBody({ descriptors: ['a', 'a'] }), 400, /repeat/],
+      [
+        'a negative acquire timeout',
+        'lock',
+        lockBody({ descriptors: ['a'], acquireTimeoutMs: -1 }),
+        400,
+        /acquireTimeoutMs.*0 to 60000/,
+      ],
+      [
+        'an acquire timeout over a minute',
+        'lock',
+        lockBody({ descriptors: ['a'], acquireTimeoutMs: 60_001 }),
+        400,
+        /acquireTimeoutMs/,
+      ],
+      [
+        'a lease too short',
+        'lock',
+        lockBody({ descriptors: ['a'], leaseMs: 99 }),
+        400,
+        /leaseMs.*100 to 60000/,
+      ],
+      ['a lease not whole', 'lock-immutable-timestamp', lockBody({ leaseMs: 1.5 }), 400, /leaseMs/],
+      ['a body that is not JSON', 'lock', '{descriptors: []', 400, /not JSON/],
+      ['a body that is a list', 'refresh', '[]', 400, /JSON object/],
+      ['no lock ids', 'refresh', lockBody({ lockIds: [] }), 400, /lock ids/],
+      ['a forged lock id', 'unlock', lockBody({ lockIds: ['not-a-lock-id'] }), 400, /lock id 0/],
+      [
+        'an upper-case lock id',
+        'refresh',
+        lockBody({ lockIds: ['A'.repeat(32)] }),
+        400,
+        /lock id 0/,
+      ],
+      [
+        'more than 100 lock ids',
+        'unlock',
+        lockBody({
+          lockIds: Array.from({ length: 101 }, (_, i) => i.toString(16).padStart(32, '0')),
+        }),
+        400,
+        /lock ids/,
+      ],
+      ['an unknown endpoint', 'steal', '{}', 404, /no such lock endpoint/],
+      [
+        'an oversized body',
+        'lock',
+        lockBody({ descriptors: ['a'], pad: 'x'.repeat(300 * 1024) }),
+        413,
+        /at most 262144 bytes/,
+      ],
+    ])(
+      'refuses %s with a JSON error, reaching no backend',
+      async (_what, endpoint, body, status, error) => {
+        const r = await call('POST', `/lock/orders/${endpoint}`, body);
+        expect(r.status).toBe(status);
+        expect(r.json.error).toMatch(error);
+        expect(lockCalls).toEqual([]);
+      },
+    );
+
+    it('refuses a bad namespace and the wrong method', async () => {
+      expect((await call('POST', '/lock/a%20b/lock', '{"descriptors":["a"]}')).status).toBe(400);
+      const get = await call('GET', '/lock/orders/lock');
+      expect(get.status).toBe(405);
+      expect(lockCalls).toEqual([]);
     });
   });
 });

@@ -308,7 +308,7 @@ describe('ServerHost trace events: what each step wrote', () => {
         vc: [9, 1, 0],
         time: 0,
         changes: {},
-        reset: ['learned', 'tsvc'],
+        reset: ['learned', 'tsvc', 'locks'],
       },
     ]);
     expect(storage.load('c1', 1).prom).toEqual([1, 9]);

@@ -11,6 +11,7 @@ import {
   instanceStartsBelowBound,
   proposerIgnoresPromisedValue,
   servesWithoutFreshCheck,
+  fencesWithOwnCounter,
 } from '../support/bug-doubles.ts';
 
 /**
@@ -71,5 +72,20 @@ describe('the checker catches known bug classes within a bounded number of seeds
     );
     expect(caught?.control).toBeNull();
     expect(['RealTimeOrder', 'UniqueTimestamps']).toContain(caught?.property);
+  });
+
+  it('fencing tokens from a per-server counter let a superseded holder overwrite a write', () => {
+    const caught = firstCaught(
+      fencesWithOwnCounter,
+      {
+        ...base,
+        steps: 4000,
+        clients: 1,
+        lockClients: 4,
+        faults: parseFaults('loss=0.05,crash=0.003,partition=0.005'),
+      },
+      40,
+    );
+    expect(caught).toMatchObject({ property: 'NoLostUpdate', control: null });
   });
 });

@@ -153,7 +153,7 @@ describe('simulation', () => {
     const restarts = events(runSimulation(faulty).traces).filter((e) => e.action === 'Restart');
     expect(restarts.length).toBeGreaterThan(0);
     for (const e of restarts) {
-      expect(e.reset).toEqual(['learned', 'tsvc']);
+      expect(e.reset).toEqual(['learned', 'tsvc', 'locks']);
       expect(e.changes).toEqual({});
     }
   });

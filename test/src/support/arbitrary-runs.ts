@@ -45,6 +45,8 @@ export interface RunShape {
   readonly minSteps?: number;
   readonly maxSteps: number;
   readonly batch?: fc.Arbitrary<number>;
+  /** Lock clients per run (default 0 to 2). */
+  readonly lockClients?: fc.Arbitrary<number>;
   readonly trace?: boolean;
 }
 
@@ -55,6 +57,7 @@ export function arbitraryRun(shape: RunShape): fc.Arbitrary<SimulationConfig> {
       seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
       servers: fc.constantFrom(3, 3, 1, 2, 4, 5),
       clients: fc.integer({ min: 1, max: 3 }),
+      lockClients: shape.lockClients ?? fc.integer({ min: 0, max: 2 }),
       steps: fc.integer({ min: shape.minSteps ?? 1000, max: shape.maxSteps }),
       batch: shape.batch ?? fc.constant(1),
       boundStep: fc.integer({ min: 1, max: 20 }),
@@ -69,6 +72,7 @@ export function arbitraryRun(shape: RunShape): fc.Arbitrary<SimulationConfig> {
         seed: r.seed,
         servers: r.servers,
         clients: r.clients,
+        lockClients: r.lockClients,
         steps: r.steps,
         batch: r.batch,
         boundStep: r.boundStep,

@@ -5,6 +5,7 @@
  */
 import { LeadershipChecks } from '../../../src/election/leadership-check.ts';
 import { accept, acceptorRules } from '../../../src/paxos/acceptor.ts';
+import { LOCK_RULES } from '../../../src/lock/rules.ts';
 import { SPEC_RULES, type ServerRules } from '../../../src/server/server.ts';
 import { timestampRules, type Tsvc } from '../../../src/timestamp/tsvc.ts';
 
@@ -59,4 +60,16 @@ export const instanceStartsBelowBound: ServerRules = {
     recover: (t, latest, agreed) => fromZero(timestampRules.recover(t, latest, agreed)),
     finishForcing: (t, agreed) => fromZero(timestampRules.finishForcing(t, agreed)),
   },
+};
+
+/** Servers that refresh a lock after any check that confirmed them, however old. */
+export const refreshesWithoutFreshCheck: ServerRules = {
+  ...SPEC_RULES,
+  locks: { ...LOCK_RULES, refreshCheckAfter: () => 0 },
+};
+
+/** Servers whose fencing tokens come from a counter of their own, not the namespace's timestamps. */
+export const fencesWithOwnCounter: ServerRules = {
+  ...SPEC_RULES,
+  locks: { ...LOCK_RULES, fencingToken: (_takeTimestamp, grantsHere) => grantsHere + 1 },
 };

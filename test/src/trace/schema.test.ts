@@ -10,7 +10,7 @@ import { TRACE_EVENT_SCHEMA } from '../../../src/trace/schema.ts';
 import { validate } from '../../../src/trace/validate.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const specText = ['Paxos', 'Election', 'Timestamps', 'Timelock']
+const specText = ['Paxos', 'Election', 'Timestamps', 'Locks', 'Timelock']
   .map((m) => readFileSync(join(root, 'spec', `${m}.tla`), 'utf8'))
   .join('\n');
 
@@ -19,6 +19,7 @@ const sampleEvents = () =>
     ...DEFAULT_SIMULATION,
     steps: 3000,
     batch: 3,
+    lockClients: 3,
     boundStep: 5,
     faults: parseFaults('loss=0.1,dup=0.05,crash=0.005'),
     trace: true,
@@ -88,7 +89,7 @@ describe('trace event schema', () => {
     const events = sampleEvents();
     const restarts = events.filter((e) => e.action === 'Restart');
     expect(restarts.length).toBeGreaterThan(0);
-    for (const e of restarts) expect(e.reset).toEqual(['learned', 'tsvc']);
+    for (const e of restarts) expect(e.reset).toEqual(['learned', 'tsvc', 'locks']);
     expect(events.filter((e) => 'reset' in e)).toHaveLength(restarts.length);
     const restart = restarts[0]!;
     expect(validate(TRACE_EVENT_SCHEMA, { ...restart, reset: ['acc'] })[0]?.path).toBe('/reset/0');
