@@ -155,4 +155,16 @@ describe('guards that matter', () => {
     expect(r.kind).toBe('invariant');
     expect(r.property).toBe('WithinAgreedBound');
   }, 300_000);
+
+  it('a lock grant that takes its fencing token without using up the timestamp breaks UniqueTimestamps', () => {
+    const r = checkMutant(
+      'Locks.tla',
+      "        /\\ tsvc' = [tsvc EXCEPT ![s][c].counter = token]\n",
+      "        /\\ tsvc' = tsvc\n",
+      'models/LocksCI.cfg',
+      ['TypeOK', 'UniqueTimestamps', 'RealTimeOrder'],
+    );
+    expect(r.kind).toBe('invariant');
+    expect(r.property).toBe('UniqueTimestamps');
+  }, 300_000);
 });
