@@ -20,7 +20,10 @@ import { ALL_FAULTS, asStreams, copyRun, firstEvent } from './support.ts';
 const folders: string[] = [];
 afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** The run the issue names: 3 servers, 2 clients, every fault kind, batches of up to 3. */
+/**
+ * 3 servers, 2 timestamp clients and 2 lock clients, every fault kind, batches of up to 3: every
+ * kind of step, locks included, reaches TLC.
+ */
 const STEP = 3;
 function faultyRun(): TraceEvent[][] {
   const result = runSimulation({
@@ -29,6 +32,7 @@ function faultyRun(): TraceEvent[][] {
     steps: 1500,
     servers: 3,
     clients: 2,
+    lockClients: 2,
     batch: 3,
     boundStep: STEP,
     faults: parseFaults(ALL_FAULTS),
@@ -84,6 +88,8 @@ describe('validate --emit-tlc: a trace module that stock TLC and our engine chec
     expect(cfg).toMatch(/^ {2}Step = 3$/m);
     expect(cfg).toMatch(/^ {2}MaxBatch = 3$/m);
     expect(cfg).toMatch(/^ {2}c2 = c2$/m);
+    expect(cfg).toMatch(/^ {2}Holders = \{"[0-9a-f]{32}"/m);
+    expect(cfg).toMatch(/^ {2}Descriptors = \{"a"/m);
     expect(cfg).toMatch(/^INIT TraceInit$/m);
     expect(cfg).toMatch(
       new RegExp(`^INVARIANTS TypeOK Safety ${TRACE_ACCEPTED_WHEN_VIOLATED}$`, 'm'),
