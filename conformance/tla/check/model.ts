@@ -477,8 +477,20 @@ function constantInvariants(
   return warnings;
 }
 
-/** WF_v(A) / SF_v(A), possibly under `\A x \in S`, compiled for the liveness checker. */
+/**
+ * Whether `e` is a fairness condition: WF_v(A) or SF_v(A), under any number of `\A x \in S`,
+ * or a conjunction of such (`\A p \in P : WF_v(A(p)) /\ WF_v(B(p))`).
+ */
+function isFairness(e: Expr): boolean {
+  if (e.k === 'fair') return true;
+  if (e.k === 'quant' && e.q === 'A') return isFairness(e.body);
+  if (e.k === 'and') return e.items.length > 0 && e.items.every(isFairness);
+  return false;
+}
+
+/** A fairness condition ({@link isFairness}), compiled for the liveness checker. */
 function compileFairness(c: Compiler, e: Expr, sc: Scope, constCtx: Ctx): Fairness[] {
+  if (e.k === 'and') return e.items.flatMap((x) => compileFairness(c, x, sc, constCtx));
   if (e.k === 'quant' && e.q === 'A') {
     const b = c.bounds(e.bounds, sc);
     const out: Fairness[] = [];
@@ -914,7 +926,7 @@ function specParts(
       next = e.expr.action;
       return;
     }
-    if (e.k === 'fair' || (e.k === 'quant' && e.q === 'A' && e.body.k === 'fair')) {
+    if (isFairness(e)) {
       fairness.push(e);
       return;
     }

@@ -9,6 +9,7 @@
  * - `TLCGet("config")` and `TLCGet("stats")`.
  * - ENABLED (for fairness of a refinement) of an action that primes an instance variable
  *   replaced by an expression before the variables it reads are assigned: TLC binds it.
+ * - fairness as one quantifier over a conjunction, `\A i \in S : WF_v(A(i)) /\ WF_v(B(i))`.
  *
  * fixtures/written-forms/expected.json records real TLC's outcome for each; with TLA2TOOLS_JAR
  * set the cases also run through TLC, which must still give it (UPDATE_TLC_FIXTURES=1 rewrites
