@@ -58,9 +58,10 @@ export function nameStep(
     rt.calls = undefined;
   }
   if (path === undefined) return undefined;
-  // No call below the sub-action: TLC's split already entered the action, which is the name.
-  if (path.length === 0)
-    return action.name === undefined
+  // TLC's split may already have entered the action: it is the name when no call below it
+  // accounts for the step (none at all, or only helpers such as a guard `Small(i)`).
+  const subAction =
+    action.name === undefined
       ? undefined
       : {
           name: callText(
@@ -70,8 +71,16 @@ export function nameStep(
           ),
           loc: action.loc,
         };
-  const chosen = innermostCovering(path, changedVariables(from, to));
-  return { name: callText(chosen.name, chosen.args, ctx), loc: chosen.loc };
+  const changed = changedVariables(from, to);
+  const chosen = path.length === 0 ? undefined : innermostCovering(path, changed);
+  if (chosen === undefined) return subAction ?? named(path[0]?.frame, ctx);
+  return named(chosen, ctx);
+}
+
+function named(frame: CallFrame | undefined, ctx: Ctx): StepName | undefined {
+  return frame === undefined
+    ? undefined
+    : { name: callText(frame.name, frame.args, ctx), loc: frame.loc };
 }
 
 /** Names every step of `trace` that an action took (see {@link nameStep}); returns the trace. */
@@ -94,11 +103,14 @@ function changedVariables(from: readonly Value[], to: readonly Value[]): number[
   return changed;
 }
 
-/** The deepest call that, with its callees, set every changed variable (see the module comment). */
+/**
+ * The deepest call that, with its callees, set every changed variable (see the module
+ * comment); undefined when no call did (the sub-action itself set them).
+ */
 function innermostCovering(
   path: ReadonlyArray<{ frame: CallFrame; assigned: Set<number> }>,
   changed: readonly number[],
-): CallFrame {
+): CallFrame | undefined {
   // What each call's subtree set: its own notes, added to each of its callers'.
   const covered = new Map<CallFrame, Set<number>>();
   for (const { frame, assigned } of path) {
@@ -112,7 +124,7 @@ function innermostCovering(
   const covering = path
     .map((p) => p.frame)
     .filter((frame) => changed.every((i) => covered.get(frame)!.has(i)));
-  return deepest(covering.filter((f) => f.guarded)) ?? deepest(covering) ?? path[0]!.frame;
+  return deepest(covering.filter((f) => f.guarded)) ?? deepest(covering);
 }
 
 /** The deepest of `frames`, the first of them on a tie. */

@@ -25,19 +25,19 @@ describe('naming the steps of an error trace', () => {
       'Propose(1)',
       // Not Handle(2, [...]): the dispatcher's changes all come from Promise.
       'Promise(2, 1)',
-      // TLC's split entered Tick already: its own name.
+      // TLC's split entered Tick already: its own name, not that of its guard Ready.
       'Tick',
     ]);
     // Where each is defined.
-    expect(r.trace!.slice(1).map((s) => s.nameLoc?.line)).toEqual([16, 11, 24]);
+    expect(r.trace!.slice(1).map((s) => s.nameLoc?.line)).toEqual([17, 12, 25]);
   });
 
   it('prints the names in the readable trace and keeps TLC labels with --full', () => {
     const r = result();
     const readable = formatReadable(r);
-    expect(readable).toContain(`State 3: <Promise(2, 1) ${spec}:11:1>`);
+    expect(readable).toContain(`State 3: <Promise(2, 1) ${spec}:12:1>`);
     const tlc = formatTlc(r);
-    expect(tlc).toContain('State 3: <Next line 29, col 6 to line 29, col 47 of module Dispatch>');
+    expect(tlc).toContain('State 3: <Next line 30, col 6 to line 30, col 47 of module Dispatch>');
     expect(tlc).not.toContain('Promise(2, 1)');
   });
 
@@ -55,7 +55,7 @@ describe('naming the steps of an error trace', () => {
     expect(violation?.trace?.[2]).toMatchObject({
       action: 'Next',
       name: 'Promise(2, 1)',
-      nameLocation: `${spec}:11:1`,
+      nameLocation: `${spec}:12:1`,
     });
   });
 
