@@ -2,7 +2,8 @@
  * The reference implementation as a library: the protocol cores (pure state machines), the
  * ports they are driven through, the deterministic simulator, the trace format, a real server
  * ({@link TimelockNode}: SQLite, authenticated HTTP between servers, the client API), local
- * clusters of server processes, and the client library ({@link TimelockClient}).
+ * clusters of server processes, and the client library ({@link TimelockClient}), with
+ * locks from the leader fenced by leadership (docs/locks.md).
  *
  * @packageDocumentation
  */
@@ -27,10 +28,17 @@ export * from './trace/events.ts';
 export * from './paxos/messages.ts';
 export * from './election/messages.ts';
 export * from './server/messages.ts';
+export * from './lock/messages.ts';
+export * from './lock/lock-table.ts';
+export * from './lock/lock-tables.ts';
+export * from './lock/rules.ts';
+export * from './net/lock-api.ts';
+export type { ClientRefusal } from './net/client-api.ts';
 export * from './server/step.ts';
 export * from './server/timings.ts';
 export * from './sim/faults.ts';
 export * from './sim/client.ts';
+export type { LockCounts } from './sim/lock-client.ts';
 export * from './trace/vector-clock.ts';
 export * from './client/timelock-client.ts';
 export * from './timestamp/range-batcher.ts';

@@ -22,16 +22,18 @@ export class TimelockUnavailableError extends TimelockClientError {
    * @param lastErrorByServer - per server URL, why its last attempt failed (in the order
    *   the servers were first tried)
    * @param deadlineMs - the call's deadline, for the message
+   * @param served - what no server did, for the message
    */
   constructor(
     readonly namespace: string,
     readonly attempts: number,
     readonly lastErrorByServer: ReadonlyMap<string, string>,
     readonly deadlineMs: number,
+    served = 'handed out timestamps',
   ) {
     const perServer = [...lastErrorByServer].map(([url, error]) => `${url}: ${error}`);
     super(
-      `no Timelock server handed out timestamps for namespace "${namespace}" within ` +
+      `no Timelock server ${served} for namespace "${namespace}" within ` +
         `${deadlineMs} ms (${attempts} attempt${attempts === 1 ? '' : 's'})` +
         (perServer.length > 0 ? `; last errors: ${perServer.join('; ')}` : ''),
     );
@@ -70,12 +72,14 @@ export class TimelockProtocolError extends TimelockClientError {
   /**
    * @param server - the URL of the server that answered
    * @param problem - what is wrong with the answer
+   * @param protocol - which protocol, for the message
    */
   constructor(
     readonly server: string,
     readonly problem: string,
+    protocol: 'timestamp' | 'lock' = 'timestamp',
   ) {
-    super(`${server} violated the timestamp protocol: ${problem}`);
+    super(`${server} violated the ${protocol} protocol: ${problem}`);
   }
 }
 
@@ -115,4 +119,110 @@ export class TimelockClosedError extends TimelockClientError {
   constructor() {
     super('the TimelockClient is closed');
   }
+}
+
+/**
+ * The lock was not granted: the server waited the acquire timeout while others held one of
+ * its descriptors. Nothing is held; trying again later may succeed.
+ */
+export class LockTimeoutError extends TimelockClientError {
+  override name = 'LockTimeoutError';
+
+  /**
+   * @param namespace - the namespace of the lock
+   * @param descriptors - what was asked for
+   * @param acquireTimeoutMs - how long the call was willing to wait
+   * @param server - the URL of the leader that refused
+   * @param reason - the leader's explanation
+   */
+  constructor(
+    readonly namespace: string,
+    readonly descriptors: readonly string[],
+    readonly acquireTimeoutMs: number,
+    readonly server: string,
+    readonly reason: string,
+  ) {
+    super(
+      `the lock on ${describeDescriptors(descriptors)} in namespace "${namespace}" was not ` +
+        `granted within ${acquireTimeoutMs} ms (${server}: ${reason})`,
+    );
+  }
+}
+
+/**
+ * A lock request reached a server that then gave no answer (it went silent, dropped the
+ * connection or failed), so it may have granted a lock whose id nobody knows. Such a lock is
+ * never refreshed and expires after its lease; until then it blocks its descriptors. The
+ * client does not ask that server again in the same call (see {@link TimelockClient.lock}).
+ */
+export class LockOutcomeUnknownError extends TimelockClientError {
+  override name = 'LockOutcomeUnknownError';
+
+  /**
+   * @param namespace - the namespace of the lock
+   * @param leaseMs - the lease asked for: how long a lock granted to nobody can block others
+   * @param unanswered - per server that got the request but gave no answer, what happened
+   * @param lastErrorByServer - per server URL, why its last attempt failed
+   */
+  constructor(
+    readonly namespace: string,
+    readonly leaseMs: number,
+    readonly unanswered: ReadonlyMap<string, string>,
+    readonly lastErrorByServer: ReadonlyMap<string, string>,
+  ) {
+    const silent = [...unanswered].map(([url, error]) => `${url}: ${error}`).join('; ');
+    const others = [...lastErrorByServer]
+      .filter(([url]) => !unanswered.has(url))
+      .map(([url, error]) => `${url}: ${error}`);
+    super(
+      `a lock request in namespace "${namespace}" got no answer (${silent}); it may have been ` +
+        `granted to nobody, in which case it expires within ${leaseMs} ms` +
+        (others.length > 0 ? `; other servers: ${others.join('; ')}` : ''),
+    );
+  }
+}
+
+/** Why a {@link LockHandle} stopped proving its lease. */
+export type LockLossCause = 'refused' | 'expired' | 'leader-changed';
+
+/**
+ * The reason a {@link LockHandle}'s signal fires when the lock is lost: the leader answered a
+ * refresh without the lock (`refused`), no refresh sent within the last lease succeeded
+ * (`expired`), or the granting server named another leader (`leader-changed`; locks live at
+ * the leader and end with its leadership). Work fenced by the lock must stop.
+ */
+export class LockLostError extends TimelockClientError {
+  override name = 'LockLostError';
+
+  /**
+   * @param lockId - the lost lock
+   * @param lossCause - why it counts as lost
+   * @param detail - what the client saw, for the message
+   */
+  constructor(
+    readonly lockId: string,
+    readonly lossCause: LockLossCause,
+    detail: string,
+  ) {
+    super(`lock ${lockId} lost: ${detail}`);
+  }
+}
+
+/** The reason a {@link LockHandle}'s signal fires when its holder releases it. */
+export class LockReleasedError extends TimelockClientError {
+  override name = 'LockReleasedError';
+
+  /** @param lockId - the released lock */
+  constructor(readonly lockId: string) {
+    super(`lock ${lockId} was released`);
+  }
+}
+
+function describeDescriptors(descriptors: readonly string[]): string {
+  const shown = descriptors
+    .slice(0, 3)
+    .map((d) => JSON.stringify(d.length > 60 ? d.slice(0, 60) + '...' : d));
+  return descriptors.length > 3
+    ? `${shown.join(', ')} and ${descriptors.length - 3} more`
+    : shown.join(', ');
 }

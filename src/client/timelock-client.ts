@@ -8,10 +8,32 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { batchSize, divideRange } from '../timestamp/coalescing.ts';
 import type { TimestampRange } from '../timestamp/range-batcher.ts';
 import {
+  LockTimeoutError,
   TimelockClosedError,
+  TimelockProtocolError,
   TimelockUnavailableError,
   TimestampRegressionError,
 } from './errors.ts';
+import {
+  DEFAULT_ACQUIRE_MS,
+  DEFAULT_LEASE_MS,
+  MAX_ACQUIRE_MS,
+  MAX_LEASE_MS,
+  MIN_LEASE_MS,
+} from '../net/lock-api.ts';
+import {
+  checkDescriptors,
+  checkLockDuration,
+  confirmGrant,
+  ImmutableTimestampLockHandle,
+  LockHandle,
+  LockTransport,
+  parseLockAnswer,
+  type Grant,
+  type ImmutableTimestampLockOptions,
+  type LockOptions,
+  type WaitForLocksOptions,
+} from './lock-handle.ts';
 import {
   LeaderSeekingTransport,
   mergeAttemptLog,
@@ -23,6 +45,23 @@ import {
 export { MAX_RANGE } from '../net/client-api.ts';
 export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export * from './errors.ts';
+export {
+  ImmutableTimestampLockHandle,
+  LockHandle,
+  type ImmutableTimestampLockOptions,
+  type LockOptions,
+  type WaitForLocksOptions,
+} from './lock-handle.ts';
+// The server's limits, so that client and server cannot disagree on them.
+export {
+  DEFAULT_ACQUIRE_MS,
+  DEFAULT_LEASE_MS,
+  MAX_ACQUIRE_MS,
+  MAX_DESCRIPTOR_LENGTH,
+  MAX_DESCRIPTORS,
+  MAX_LEASE_MS,
+  MIN_LEASE_MS,
+} from '../net/lock-api.ts';
 
 /** How a {@link TimelockClient} reaches the cluster and how patient it is. */
 export interface TimelockClientOptions {
@@ -99,19 +138,29 @@ interface NamespaceState {
  * an answer that is not a range of at most the count asked for, with
  * {@link TimelockProtocolError}.
  *
+ * **Locks.** {@link lock} takes an exclusive lock on descriptors from the leader; the
+ * {@link LockHandle} keeps its lease alive and its `signal` fires when the lock is lost.
+ * {@link withLock} runs a function under a lock and always releases it.
+ *
  * @example
  * ```ts
  * const client = new TimelockClient({ servers: ['http://10.0.0.1:7001', 'http://10.0.0.2:7001'] });
  * const t = await client.freshTimestamp('orders');
  * const { lower, upper } = await client.freshTimestamps('orders', 100);
+ * await client.withLock('orders', ['row-17'], async (lock) => {
+ *   await store.write('row-17', value, { fencingToken: lock.fencingToken, signal: lock.signal });
+ * });
  * client.close();
  * ```
  */
 export class TimelockClient {
   private readonly transport: LeaderSeekingTransport;
+  private readonly lockTransport: LockTransport;
   private readonly deadlineMs: number;
   private readonly namespaces = new Map<string, NamespaceState>();
   private readonly closing = new AbortController();
+  /** Handles not yet released or lost, abandoned on close. */
+  private readonly handles = new Set<LockHandle>();
 
   /**
    * @throws TypeError when `servers` is empty or holds something that is not an http(s) URL
@@ -128,14 +177,16 @@ export class TimelockClient {
     checkDuration('deadlineMs', this.deadlineMs, 1);
     checkDuration('backoff.baseMs', backoff.baseMs, 0);
     checkDuration('backoff.maxMs', backoff.maxMs, backoff.baseMs);
-    this.transport = new LeaderSeekingTransport({
+    const transportOptions = {
       servers,
       requestTimeoutMs,
       backoff,
       random: options.random ?? Math.random,
       fetch: options.fetch ?? globalThis.fetch,
       closed: this.closing.signal,
-    });
+    };
+    this.transport = new LeaderSeekingTransport(transportOptions);
+    this.lockTransport = new LockTransport(transportOptions);
   }
 
   /**
@@ -185,13 +236,281 @@ export class TimelockClient {
   }
 
   /**
+   * An exclusive lock on all of `descriptors` in `namespace`, granted by the leader once no
+   * other lock holds any of them (waiters are served first come, first served per descriptor).
+   * The handle keeps the lease alive until released; its `signal` fires if the lock is lost.
+   * Prefer {@link withLock}, which always releases.
+   *
+   * A lock request is never sent twice to a server that may have granted it without answering
+   * (see src/client/lock-handle.ts): the call tries the other servers instead, and fails with
+   * {@link LockOutcomeUnknownError} if none answers. A lock granted to nobody that way, or to a
+   * call aborted meanwhile, is never refreshed and expires after its lease.
+   *
+   * @param namespace - matching `[A-Za-z0-9_-]{1,128}`
+   * @param descriptors - 1 to 100 distinct strings of 1 to 1024 printable ASCII characters
+   * @param options - the acquire timeout and lease, and a signal that cancels the call
+   * @throws TypeError or RangeError (as a rejection) on an invalid argument
+   * @throws {@link LockTimeoutError} when the descriptors stayed locked for the acquire timeout
+   * @throws {@link TimelockUnavailableError} when no server answered in time (the client's
+   *   deadline or the acquire timeout, whichever is longer)
+   * @throws {@link LockLostError} when the grant came so late that too little of its lease was
+   *   provable and the refresh that was to confirm it failed
+   * @throws {@link LockOutcomeUnknownError}, {@link TimelockRequestError},
+   *   {@link TimelockProtocolError}, {@link TimelockClosedError}, or the signal's reason
+   */
+  async lock(
+    namespace: string,
+    descriptors: readonly string[],
+    options: LockOptions = {},
+  ): Promise<LockHandle> {
+    checkNamespace(namespace);
+    checkDescriptors(descriptors);
+    const acquireTimeoutMs = checkLockDuration(
+      'acquireTimeoutMs',
+      options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_MS,
+      0,
+      MAX_ACQUIRE_MS,
+    );
+    const leaseMs = leaseOf(options.leaseMs);
+    const list = [...descriptors];
+    const { grant, server, sentAt } = await this.acquire(
+      namespace,
+      'lock',
+      (wait) => JSON.stringify({ descriptors: list, acquireTimeoutMs: wait, leaseMs }),
+      acquireTimeoutMs,
+      leaseMs,
+      options.signal,
+      (answer, s) => {
+        if (answer.granted) return answer.grant;
+        throw new LockTimeoutError(namespace, list, acquireTimeoutMs, s, answer.reason);
+      },
+    );
+    return this.hold(new LockHandle(this.handleContext(namespace, list, server, grant, sentAt)));
+  }
+
+  /**
+   * Locks `descriptors`, runs `fn` with the handle, and releases the lock however `fn` ends.
+   * `fn` should stop when `handle.signal` fires: the lock was lost.
+   *
+   * @returns what `fn` returned
+   * @throws what {@link lock} throws, or what `fn` threw
+   */
+  async withLock<T>(
+    namespace: string,
+    descriptors: readonly string[],
+    fn: (handle: LockHandle) => Promise<T>,
+    options: LockOptions = {},
+  ): Promise<T> {
+    const handle = await this.lock(namespace, descriptors, options);
+    try {
+      return await fn(handle);
+    } finally {
+      await handle.release();
+    }
+  }
+
+  /**
+   * Waits until `descriptors` could be locked, without locking them.
+   *
+   * @returns whether they became free within the acquire timeout
+   * @throws what {@link lock} throws, except {@link LockTimeoutError} and
+   *   {@link LockOutcomeUnknownError} (this request is retried anywhere)
+   */
+  async waitForLocks(
+    namespace: string,
+    descriptors: readonly string[],
+    options: WaitForLocksOptions = {},
+  ): Promise<boolean> {
+    checkNamespace(namespace);
+    checkDescriptors(descriptors);
+    const acquireTimeoutMs = checkLockDuration(
+      'acquireTimeoutMs',
+      options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_MS,
+      0,
+      MAX_ACQUIRE_MS,
+    );
+    const list = [...descriptors];
+    const start = performance.now();
+    const budgetMs = Math.max(this.deadlineMs, acquireTimeoutMs);
+    const { value } = await this.lockTransport.seek({
+      namespace,
+      endpoint: 'wait-for-locks',
+      body: (wait) => JSON.stringify({ descriptors: list, acquireTimeoutMs: wait }),
+      waitUntil: start + acquireTimeoutMs,
+      deadline: start + budgetMs,
+      budgetMs,
+      idempotent: true,
+      parse: (body, text, server) => {
+        const free = (body as { free?: unknown } | undefined)?.free;
+        if (typeof free !== 'boolean')
+          throw new TimelockProtocolError(
+            server,
+            `expected {"free": boolean}, got ${text}`,
+            'lock',
+          );
+        return free;
+      },
+      served: 'answered a wait-for-locks request',
+      ...(options.signal ? { signal: options.signal } : {}),
+      log: newAttemptLog(),
+    });
+    return value;
+  }
+
+  /**
+   * A lock on a fresh timestamp of `namespace` that holds the namespace's immutable timestamp
+   * at or below it while the lock is held: a transaction's start. The handle is refreshed and
+   * released like any lock's.
+   *
+   * @throws what {@link lock} throws, except {@link LockTimeoutError}: it never waits
+   */
+  async lockImmutableTimestamp(
+    namespace: string,
+    options: ImmutableTimestampLockOptions = {},
+  ): Promise<ImmutableTimestampLockHandle> {
+    checkNamespace(namespace);
+    const leaseMs = leaseOf(options.leaseMs);
+    const { grant, server, sentAt } = await this.acquire(
+      namespace,
+      'lock-immutable-timestamp',
+      () => JSON.stringify({ leaseMs }),
+      0,
+      leaseMs,
+      options.signal,
+      (answer) => {
+        if (!answer.granted) throw new Error('unreachable: immutable answers are always granted');
+        return answer.grant;
+      },
+    );
+    const context = this.handleContext(namespace, [], server, grant, sentAt);
+    return this.hold(
+      new ImmutableTimestampLockHandle({
+        ...context,
+        immutableTimestamp: grant.immutableTimestamp!,
+      }),
+    );
+  }
+
+  /**
+   * The immutable timestamp of `namespace`: the least timestamp an immutable-timestamp lock
+   * still holds, or a fresh timestamp when none is held.
+   *
+   * @throws TypeError (as a rejection) when `namespace` is not valid
+   * @throws {@link TimelockUnavailableError}, {@link TimelockRequestError},
+   *   {@link TimelockProtocolError} or {@link TimelockClosedError}
+   */
+  async getImmutableTimestamp(namespace: string): Promise<number> {
+    checkNamespace(namespace);
+    const start = performance.now();
+    const { value } = await this.lockTransport.seek({
+      namespace,
+      endpoint: 'immutable-timestamp',
+      body: () => '{}',
+      deadline: start + this.deadlineMs,
+      budgetMs: this.deadlineMs,
+      idempotent: true,
+      parse: (body, text, server) => {
+        const t = (body as { immutableTimestamp?: unknown } | undefined)?.immutableTimestamp;
+        if (!Number.isSafeInteger(t))
+          throw new TimelockProtocolError(
+            server,
+            `expected {"immutableTimestamp": integer}, got ${text}`,
+            'lock',
+          );
+        return t as number;
+      },
+      served: 'answered an immutable-timestamp request',
+      log: newAttemptLog(),
+    });
+    return value;
+  }
+
+  /**
    * Fails every pending call with {@link TimelockClosedError}, aborts requests in flight and
-   * refuses further calls. Idempotent.
+   * refuses further calls. Idempotent. Held locks are abandoned, not unlocked: their signals
+   * fire with {@link TimelockClosedError} and they expire after their lease (release them first
+   * to free them at once).
    */
   close(): void {
     if (this.closing.signal.aborted) return;
     this.closing.abort();
     for (const state of this.namespaces.values()) rejectAsClosed(state.queue.splice(0));
+    for (const handle of [...this.handles]) handle.abandon(new TimelockClosedError());
+  }
+
+  /** Sends a lock or lock-immutable-timestamp request to the leader. */
+  private async acquire(
+    namespace: string,
+    endpoint: 'lock' | 'lock-immutable-timestamp',
+    body: (wait: number) => string,
+    acquireTimeoutMs: number,
+    leaseMs: number,
+    signal: AbortSignal | undefined,
+    granted: (answer: ReturnType<typeof parseLockAnswer>, server: string) => Grant,
+  ): Promise<{ grant: Grant; server: string; sentAt: number }> {
+    if (this.closing.signal.aborted) throw new TimelockClosedError();
+    signal?.throwIfAborted();
+    const start = performance.now();
+    const budgetMs = Math.max(this.deadlineMs, acquireTimeoutMs);
+    const immutable = endpoint === 'lock-immutable-timestamp';
+    const { value, server, sentAt } = await this.lockTransport.seek({
+      namespace,
+      endpoint,
+      body,
+      waitUntil: start + acquireTimeoutMs,
+      deadline: start + budgetMs,
+      budgetMs,
+      idempotent: false,
+      leaseMs,
+      parse: (answer, text, s) => parseLockAnswer(answer, text, s, immutable),
+      served: `answered the ${endpoint} request`,
+      ...(signal ? { signal } : {}),
+      log: newAttemptLog(),
+    });
+    if (signal?.aborted || this.closing.signal.aborted) {
+      // Cancelled while the answer was on its way: a grant is unlocked, not left to expire.
+      if (value.granted && !this.closing.signal.aborted)
+        await this.lockTransport.exchange(
+          `${server}/lock/${encodeURIComponent(namespace)}/unlock`,
+          JSON.stringify({ lockIds: [value.grant.lockId] }),
+          this.lockTransport.options.requestTimeoutMs,
+        );
+      if (this.closing.signal.aborted) throw new TimelockClosedError();
+      signal!.throwIfAborted();
+    }
+    const grant = granted(value, server);
+    // The lease is proven from when the request was sent; after a long wait at the leader
+    // little of that proof may be left, so a refresh starts a new one before the lock is used.
+    const provenFrom =
+      sentAt + grant.leaseMs - performance.now() < grant.leaseMs / 3
+        ? await confirmGrant(this.lockTransport, namespace, server, grant)
+        : sentAt;
+    return { grant, server, sentAt: provenFrom };
+  }
+
+  private handleContext(
+    namespace: string,
+    descriptors: readonly string[],
+    server: string,
+    grant: Grant,
+    provenFrom: number,
+  ) {
+    return {
+      transport: this.lockTransport,
+      namespace,
+      descriptors,
+      server,
+      grant,
+      provenFrom,
+      onEnd: (handle: LockHandle) => this.handles.delete(handle),
+    };
+  }
+
+  /** Tracks `handle` until it ends. */
+  private hold<H extends LockHandle>(handle: H): H {
+    this.handles.add(handle);
+    if (this.closing.signal.aborted) handle.abandon(new TimelockClosedError());
+    return handle;
   }
 
   private stateOf(namespace: string): NamespaceState {
@@ -293,6 +612,10 @@ function checkCount(n: unknown): void {
     throw new TypeError(`the count must be a number from 1 to ${MAX_RANGE}, not ${typeof n}`);
   if (!Number.isInteger(n) || n < 1 || n > MAX_RANGE)
     throw new RangeError(`the count must be an integer from 1 to ${MAX_RANGE}, not ${n}`);
+}
+
+function leaseOf(leaseMs: unknown): number {
+  return checkLockDuration('leaseMs', leaseMs ?? DEFAULT_LEASE_MS, MIN_LEASE_MS, MAX_LEASE_MS);
 }
 
 function checkDuration(name: string, ms: number, min: number): void {
