@@ -55,7 +55,10 @@ export interface PipelineOptions {
   readonly invariantEvery: number;
 }
 
-/** The pipeline's defaults: 20 seeds x 400 steps, all fault kinds, batch 1, Safety on every state. */
+/**
+ * The pipeline's defaults: 20 seeds x 400 steps, all fault kinds, batch 1, two lock clients
+ * beside the timestamp clients, Safety on every state.
+ */
 export const DEFAULT_PIPELINE: PipelineOptions = {
   specFile: defaultSpecFile(),
   cfgFile: join(dirname(defaultSpecFile()), 'models', 'TimelockCI.cfg'),
@@ -67,6 +70,7 @@ export const DEFAULT_PIPELINE: PipelineOptions = {
     batch: 1,
     // A small Step makes bounds run out often, so extending them is exercised in short runs.
     boundStep: 3,
+    lockClients: 2,
     faults: parseFaults(PIPELINE_FAULTS),
   },
   invariantEvery: 1,
@@ -151,7 +155,8 @@ export function runPipeline(
 
   progress(
     `simulate and validate: ${options.seeds} seeds from ${options.firstSeed}, ` +
-      `${options.simulation.steps} steps each, faults ${formatFaults(options.simulation.faults)}, ` +
+      `${options.simulation.steps} steps each, ${options.simulation.clients} timestamp and ${options.simulation.lockClients ?? 0} lock clients, ` +
+      `faults ${formatFaults(options.simulation.faults)}, ` +
       `Safety checked ${options.invariantEvery === 1 ? 'on every matched state' : `every ${options.invariantEvery} matched events`}`,
   );
   const tally = new CoverageTally();
@@ -293,6 +298,7 @@ interface PipelineFlags {
   boundStep: number;
   servers: number;
   clients: number;
+  lockClients: number;
   invariantEvery: number;
   modelCheck: boolean;
   json?: boolean;
@@ -338,6 +344,12 @@ export function registerPipeline(program: Command): void {
       d.simulation.clients,
     )
     .option(
+      '--lock-clients <n>',
+      'lock clients per cluster (0: timestamps only)',
+      wholeNumber('--lock-clients', 0),
+      d.simulation.lockClients ?? 0,
+    )
+    .option(
       '--invariant-every <n>',
       'check Safety on the matched states after every n-th event and the last (0: never)',
       wholeNumber('--invariant-every', 0),
@@ -368,6 +380,7 @@ Examples:
           boundStep: flags.boundStep,
           servers: flags.servers,
           clients: flags.clients,
+          lockClients: flags.lockClients,
         },
         invariantEvery: flags.invariantEvery,
       };

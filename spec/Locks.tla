@@ -78,25 +78,25 @@ LockRequest(s, c, h, D) ==
 (* leader, when no lock s holds overlaps: the fencing token is c's next    *)
 (* timestamp.                                                              *)
 (***************************************************************************)
-LockGrant(s, c, h, k) ==
-    LET e == locks[s][c][h]
-        token == tsvc[s][c].counter + 1
-    IN  /\ e.st = "waiting"
-        /\ k > e.after
-        /\ ConfirmedBy(s, k)
-        /\ ServingCurrentTerm(s, c)
-        /\ tsvc[s][c].counter < tsvc[s][c].limit
-        /\ ~\E g \in Holders : Holding(locks[s][c][g]) /\ Overlap(locks[s][c][g], e)
-        /\ locks' = [locks EXCEPT ![s][c][h] =
-                        [e EXCEPT !.st = "held", !.fencing = token, !.term = tsvc[s][c].term]]
-        /\ tsvc' = [tsvc EXCEPT ![s][c].counter = token]
-        /\ served' = served \cup {[client |-> c, first |-> token, last |-> token,
-                                   floor |-> lockFloor[h], prev |-> returned[c]]}
-        /\ returned' = [returned EXCEPT ![c] = Max(@, token)]
-        /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, req, lockFloor>>
-
-(* The fencing token LockGrant(s, c, h, k) hands out: what traces log.    *)
+(* The fencing token a grant at s in namespace c takes: c's next timestamp.*)
 GrantedToken(s, c) == tsvc[s][c].counter + 1
+
+LockGrant(s, c, h, k) ==
+    /\ locks[s][c][h].st = "waiting"
+    /\ k > locks[s][c][h].after
+    /\ ConfirmedBy(s, k)
+    /\ ServingCurrentTerm(s, c)
+    /\ tsvc[s][c].counter < tsvc[s][c].limit
+    /\ ~\E g \in Holders : Holding(locks[s][c][g]) /\ Overlap(locks[s][c][g], locks[s][c][h])
+    /\ locks' = [locks EXCEPT ![s][c][h] =
+                    [@ EXCEPT !.st = "held", !.fencing = GrantedToken(s, c),
+                              !.term = tsvc[s][c].term]]
+    /\ tsvc' = [tsvc EXCEPT ![s][c].counter = GrantedToken(s, c)]
+    /\ served' = served \cup {[client |-> c, first |-> GrantedToken(s, c),
+                               last |-> GrantedToken(s, c), floor |-> lockFloor[h],
+                               prev |-> returned[c]]}
+    /\ returned' = [returned EXCEPT ![c] = Max(@, GrantedToken(s, c))]
+    /\ UNCHANGED <<acc, msgs, learned, chosen, fresh, req, lockFloor>>
 
 (* A refresh of h arrives at s while h holds its lock.                    *)
 LockRefreshRequest(s, c, h) ==

@@ -159,8 +159,8 @@ describe('guards that matter', () => {
   it('a lock grant that takes its fencing token without using up the timestamp breaks UniqueTimestamps', () => {
     const r = checkMutant(
       'Locks.tla',
-      "        /\\ tsvc' = [tsvc EXCEPT ![s][c].counter = token]\n",
-      "        /\\ tsvc' = tsvc\n",
+      "    /\\ tsvc' = [tsvc EXCEPT ![s][c].counter = GrantedToken(s, c)]\n",
+      "    /\\ tsvc' = tsvc\n",
       'models/LocksCI.cfg',
       ['TypeOK', 'UniqueTimestamps', 'RealTimeOrder'],
     );

@@ -48,7 +48,10 @@ describe('timelock pipeline', () => {
     );
     expect(summary.ok).toBe(false);
     expect(summary.failures).toHaveLength(1);
-    expect(summary.failures[0].reason).toMatch(/Serve\(.*k > req\[c\]\[s\]\.after/);
+    // A stale check is caught at the first step that relies on it: a Serve or a LockGrant.
+    expect(summary.failures[0].reason).toMatch(
+      /(Serve\(.*k > req\[c\]\[s\]|LockGrant\(.*k > locks\[s\]\[c\]\[h\])\.after/,
+    );
     expect(summary.failures[0].replay).toMatch(/^timelock simulate --seed 1 /);
     expect(formatPipelineSummary(summary)).toMatch(/verdict {8}FAIL/);
   });
