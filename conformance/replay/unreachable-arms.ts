@@ -35,14 +35,6 @@ export const UNREACHABLE_ARMS: readonly UnreachableArm[] = [
     because:
       "Max's callers are Serve and LockGrant, as Max(returned[c], the last timestamp handed out): the ELSE arm means a client got a timestamp (or a fencing token) not above what it already had, which UniqueTimestamps and RealTimeOrder forbid",
   },
-  {
-    within: 'Restart',
-    kind: '\\/',
-    arm: 'disjunct 3',
-    text: 'HasLocks(s)',
-    because:
-      'a server files lock requests only while it acts as the leader, so it has learned a value whenever it holds a lock entry: the first disjunct holds then',
-  },
 ];
 
 /** Whether `arm` is one of {@link UNREACHABLE_ARMS}. */

@@ -341,8 +341,7 @@ export class Server {
       case 'lock': {
         if (slot !== undefined)
           return answer({ kind: 'refused', leader: 0, reason: 'the lock id is in use' });
-        // Only a server acting as the leader files a request: so a server holds lock entries
-        // only while it has learned a leader (see UNREACHABLE_ARMS, Restart).
+        // Only a server acting as the leader files a request: a follower would only drop it.
         const leader = leaderOf(this.learner);
         if (!this.mayLead(leader, this.learner.greatest(LEADER_LOG)))
           return answer({
