@@ -33,7 +33,7 @@ export * from './lock/lock-table.ts';
 export * from './lock/lock-tables.ts';
 export * from './lock/rules.ts';
 export * from './net/lock-api.ts';
-export type { ClientRefusal } from './net/client-api.ts';
+export type { ClientRefusal } from './net/refusal.ts';
 export * from './server/step.ts';
 export * from './server/timings.ts';
 export * from './sim/faults.ts';

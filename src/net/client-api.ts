@@ -17,6 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerId } from '../paxos/types.ts';
 import { isLockPath, MAX_LOCK_BODY, parseLockRequest, type LockApiRequest } from './lock-api.ts';
+import type { ClientRefusal } from './refusal.ts';
 
 /** The most timestamps one request may ask for (AtlasDB's limit for a range). */
 export const MAX_RANGE = 10_000;
@@ -30,12 +31,7 @@ export type ClientRequest =
   | { readonly kind: 'locks'; readonly request: LockApiRequest }
   | { readonly kind: 'leader' | 'status' | 'health' };
 
-/** A request the API refuses, with the status and the reason to answer. */
-export interface ClientRefusal {
-  readonly status: number;
-  readonly error: string;
-  readonly allow?: string;
-}
+export type { ClientRefusal } from './refusal.ts';
 
 /** What answering a fresh-timestamp request gave. */
 export type FreshOutcome =

@@ -16,7 +16,7 @@
  * request that breaks any of this is refused with 400 and what was expected, before it reaches
  * the server core: nothing changes.
  */
-import type { ClientRefusal } from './client-api.ts';
+import type { ClientRefusal } from './refusal.ts';
 
 /** The most descriptors one lock may ask for. */
 export const MAX_DESCRIPTORS = 100;
