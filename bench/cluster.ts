@@ -15,25 +15,25 @@
  *                            [--skip-etcd] [--skip-failover] [--help]
  *
  * Progress goes to stderr, the results to stdout. Every process started is stopped, and the
- * data folders removed, at the end, on failure and on Ctrl-C.
+ * data folders removed, at the end, on failure, on Ctrl-C and on SIGTERM.
  */
 import type { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalCluster } from '../src/cluster/local-cluster.ts';
+import type { LocalCluster } from '../src/cluster/local-cluster.ts';
 import { TimelockClient } from '../src/client/timelock-client.ts';
 import type { ServerId } from '../src/paxos/types.ts';
+import { compareWithEtcd, etcdPutRequest, revisionOf, type EtcdComparison } from './etcd.ts';
+import { int, machineLines, ms, percentiles, printReport, table } from './support/figures.ts';
 import {
-  ETCD_INSTALL_HINT,
-  etcdPutRequest,
-  findEtcd,
-  revisionOf,
-  startEtcd,
-  type EtcdNode,
-} from './etcd.ts';
+  benchOptions,
+  BenchRun,
+  benchSettings,
+  CLUSTER_SERVERS,
+  LEADER_TIMEOUT_MS,
+  waitForStableLeader,
+  type BenchSettings,
+} from './support/run.ts';
 
 const HELP = `npm run bench:cluster -- [options]
 
@@ -47,7 +47,6 @@ Loads the leader of a fresh local 3-server cluster with autocannon and prints a 
   --help               show this help
 `;
 
-const SERVERS = 3;
 const NAMESPACE = 'bench';
 const WARMUP_SECONDS = 1;
 const RANGE_SIZE = 10_000;
@@ -60,9 +59,6 @@ const FAILOVER_POLL_MS = 10;
  * not hide the new leader, yet long enough for a new leader's first Paxos round.
  */
 const FAILOVER_REQUEST_TIMEOUT_MS = 200;
-const STABLE_LEADER_TIMEOUT_MS = 30_000;
-/** Checks 100 ms apart that must all find the same leader before a run. */
-const STABLE_CHECKS = 10;
 /** How many times a load run is tried in all when the leader moves away during it. */
 const LOAD_ATTEMPTS = 3;
 
@@ -110,44 +106,31 @@ const autocannonVersion = (
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-interface Settings {
-  readonly durationS: number;
+interface Settings extends BenchSettings {
   readonly connections: readonly number[];
-  readonly json: boolean;
-  readonly skipEtcd: boolean;
   readonly skipFailover: boolean;
 }
 
 function parseSettings(): Settings | 'help' {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '5' },
+      ...benchOptions(5),
       connections: { type: 'string', default: '1,16,64' },
-      json: { type: 'boolean', default: false },
-      'skip-etcd': { type: 'boolean', default: false },
       'skip-failover': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return 'help';
-  const durationS = Number(values.duration);
-  if (!Number.isInteger(durationS) || durationS < 1)
-    throw new Error(`--duration must be a whole number of seconds >= 1, not ${values.duration}`);
   const connections = values.connections.split(',').map((s) => Number(s.trim()));
   if (connections.length === 0 || connections.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error(`--connections must list positive integers, not ${values.connections}`);
   return {
-    durationS,
+    ...benchSettings(values, { whole: true }),
     connections,
-    json: values.json,
-    skipEtcd: values['skip-etcd'],
     skipFailover: values['skip-failover'],
   };
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[bench:cluster] ${message}\n`);
-}
+const bench = new BenchRun('bench:cluster');
 
 // ---------------------------------------------------------------------------------------------
 // One load run
@@ -217,15 +200,13 @@ async function runLoad(
     if (isOk(status)) latencies.push(ms);
   });
   const result = await run;
-  latencies.sort((a, b) => a - b);
   return {
     connections,
     seconds: result.duration,
     okPerSecond: result['2xx'] / result.duration,
     responsesPerSecond: result.requests.average,
     ok: result['2xx'],
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
+    ...percentiles(latencies),
     non2xx: result.non2xx,
     non2xxReasons,
     errors: result.errors + result.timeouts,
@@ -245,56 +226,17 @@ function errorOf(body: string): string {
   return body.slice(0, 80);
 }
 
-/** The nearest-rank percentile of sorted `values`; NaN when there are none. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 // ---------------------------------------------------------------------------------------------
 // The cluster's leader
 
-interface LeaderAnswer {
-  readonly leader: ServerId | null;
-}
-
 /**
  * The leader once every server has named it, and it has served a timestamp, for about a
- * second ({@link STABLE_CHECKS} checks in a row): right after an election or a restart the
- * servers may still disagree, and measuring then would measure the election.
+ * second: a timestamp served proves it can lead, not just that the others think it does.
  */
-async function waitForStableLeader(cluster: LocalCluster): Promise<ServerId> {
-  const until = Date.now() + STABLE_LEADER_TIMEOUT_MS;
-  let agreed: ServerId | null = null;
-  let streak = 0;
-  while (streak < STABLE_CHECKS) {
-    if (Date.now() > until)
-      throw new Error(`no stable leader within ${STABLE_LEADER_TIMEOUT_MS} ms`);
-    const leader = await unanimousLeader(cluster);
-    const serves = leader !== null && (await servesTimestamp(cluster.urls.get(leader)!));
-    streak = serves && leader === agreed ? streak + 1 : serves ? 1 : 0;
-    agreed = serves ? leader : null;
-    await sleep(100);
-  }
-  return agreed!;
-}
-
-/** The leader every server names, or null if one does not answer or they disagree. */
-async function unanimousLeader(cluster: LocalCluster): Promise<ServerId | null> {
-  const answers = await Promise.all(
-    [...cluster.urls.values()].map(async (url) => {
-      try {
-        const res = await fetch(url + '/leader', { signal: AbortSignal.timeout(500) });
-        return ((await res.json()) as LeaderAnswer).leader;
-      } catch {
-        return null;
-      }
-    }),
-  );
-  const first = answers[0];
-  return first !== null && answers.every((a) => a === first) ? first : null;
+function stableLeader(cluster: LocalCluster): Promise<ServerId> {
+  return waitForStableLeader(cluster, servesTimestamp);
 }
 
 async function servesTimestamp(url: string): Promise<boolean> {
@@ -308,10 +250,6 @@ async function servesTimestamp(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,8 +296,8 @@ async function loadLeader(
 ): Promise<ClusterLoadResult> {
   const discarded: DiscardedRun[] = [];
   for (let attempt = 1; ; attempt++) {
-    const leaderBefore = await waitForStableLeader(cluster);
-    progress(`${label}, ${connections} connection(s), leader server ${leaderBefore}`);
+    const leaderBefore = await stableLeader(cluster);
+    bench.progress(`${label}, ${connections} connection(s), leader server ${leaderBefore}`);
     const url = cluster.urls.get(leaderBefore)!;
     const load = await runLoad(url, request, connections, settings.durationS);
     const leaderAfter = await cluster.leader();
@@ -367,7 +305,7 @@ async function loadLeader(
     if (!moved || attempt === LOAD_ATTEMPTS)
       return { ...load, leaderBefore, leaderAfter, discarded };
     discarded.push({ leaderBefore, leaderAfter, ok: load.ok, non2xx: load.non2xx });
-    progress(
+    bench.progress(
       `  the leader moved to ${leaderAfter ?? 'none'} during the run (${load.non2xx} non-2xx): ` +
         `running it again, attempt ${attempt + 1} of ${LOAD_ATTEMPTS}`,
     );
@@ -451,18 +389,18 @@ interface FailoverResult {
 async function benchFailover(cluster: LocalCluster): Promise<FailoverResult> {
   const runs: FailoverRun[] = [];
   for (let i = 1; i <= FAILOVER_REPEATS; i++) {
-    const leader = await waitForStableLeader(cluster);
-    progress(`failover ${i}/${FAILOVER_REPEATS}: killing the leader, server ${leader}`);
+    const leader = await stableLeader(cluster);
+    bench.progress(`failover ${i}/${FAILOVER_REPEATS}: killing the leader, server ${leader}`);
     const run = await timeFailover(cluster, leader);
     runs.push(run);
-    progress(
+    bench.progress(
       run.ms === null
         ? `  no timestamp after the kill: ${run.error}`
         : `  served again after ${run.ms.toFixed(0)} ms by server ${run.newLeader ?? '?'}`,
     );
     await cluster.startServer(leader);
   }
-  await waitForStableLeader(cluster);
+  await stableLeader(cluster);
   const times = runs.flatMap((r) => (r.ms === null ? [] : [r.ms])).sort((a, b) => a - b);
   return { runs, medianMs: times.length > 0 ? median(times) : null };
 }
@@ -481,7 +419,7 @@ async function timeFailover(cluster: LocalCluster, leader: ServerId): Promise<Fa
   const client = new TimelockClient({
     servers: [...cluster.urls.values()],
     requestTimeoutMs: FAILOVER_REQUEST_TIMEOUT_MS,
-    deadlineMs: STABLE_LEADER_TIMEOUT_MS,
+    deadlineMs: LEADER_TIMEOUT_MS,
     backoff: { baseMs: FAILOVER_POLL_MS, maxMs: FAILOVER_POLL_MS },
   });
   try {
@@ -507,36 +445,22 @@ function median(sorted: readonly number[]): number {
 // ---------------------------------------------------------------------------------------------
 // 4. etcd
 
-type EtcdResult =
-  | { readonly skipped: string }
-  | {
-      readonly version: string;
-      readonly results: readonly LoadResult[];
-      /** Sampled 200 answers without a revision: must be 0. */
-      readonly withoutRevision: number;
-    };
+type EtcdResult = EtcdComparison<{
+  readonly results: readonly LoadResult[];
+  /** Sampled 200 answers without a revision: must be 0. */
+  readonly withoutRevision: number;
+}>;
 
 /**
  * Each request is one put of the same key: like a fresh timestamp it must go through etcd's
  * log (Raft, WAL fsync) and yields a new revision, greater than every one before.
  */
-async function benchEtcd(
-  settings: Settings,
-  dataDir: string,
-  track: (node: EtcdNode) => void,
-): Promise<EtcdResult> {
-  if (settings.skipEtcd) return { skipped: 'skipped (--skip-etcd)' };
-  const binary = findEtcd();
-  if (binary === undefined)
-    return { skipped: `skipped: no etcd on PATH (install it with \`${ETCD_INSTALL_HINT}\`)` };
-  progress(`starting etcd (${binary})`);
-  const node = await startEtcd(binary, dataDir);
-  track(node);
-  let withoutRevision = 0;
-  const results: LoadResult[] = [];
-  try {
+function benchEtcd(settings: Settings, dataDir: string): Promise<EtcdResult> {
+  return compareWithEtcd(bench, settings.skipEtcd, dataDir, async (node) => {
+    let withoutRevision = 0;
+    const results: LoadResult[] = [];
     for (const connections of settings.connections) {
-      progress(`etcd put, ${connections} connection(s)`);
+      bench.progress(`etcd put, ${connections} connection(s)`);
       const { path, body } = etcdPutRequest(`c${connections}`);
       let seen = 0;
       const request: LoadRequest = {
@@ -553,10 +477,8 @@ async function benchEtcd(
       };
       results.push(await runLoad(node.url, request, connections, settings.durationS));
     }
-  } finally {
-    await node.stop();
-  }
-  return { version: node.version, results, withoutRevision };
+    return { results, withoutRevision };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -571,36 +493,10 @@ interface Report {
   readonly machine: ReturnType<typeof machineFacts>;
 }
 
-/**
- * What figures need quoted with them. The load averages matter because the servers, etcd and
- * autocannon share the CPUs with whatever else runs on the machine.
- */
-function machineFacts(loadAtStart: readonly number[]) {
-  const cpu = cpus();
-  const round2 = (n: number) => Math.round(n * 100) / 100;
-  return {
-    cpus: cpu.length,
-    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    os: `${process.platform} ${release()}`,
-    autocannon: autocannonVersion,
-    /** 1, 5 and 15 min load averages when the benchmark started and when it ended. */
-    loadAverageAtStart: loadAtStart.map(round2),
-    loadAverageAtEnd: loadavg().map(round2),
-  };
+function machineFacts() {
+  return { ...bench.machineFacts(), autocannon: autocannonVersion };
 }
 
-/** Right-aligned columns under a header, two spaces apart. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) =>
-    '  ' + cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (Number.isNaN(n) ? '-' : n < 10 ? n.toFixed(2) : n.toFixed(1));
 const leaderCell = (r: ClusterLoadResult) =>
   r.leaderAfter === r.leaderBefore
     ? String(r.leaderBefore)
@@ -726,14 +622,14 @@ function etcdText(ours: readonly LoadResult[], etcd: EtcdResult): string {
   ].join('\n');
 }
 
-function printReport(report: Report): void {
+function reportText(report: Report): string {
   const s = report.settings;
   const m = report.machine;
   const etcdTitle =
     'version' in report.etcd
       ? ` (${report.etcd.version}, single node, each request a put via /v3/kv/put)`
       : '';
-  const out = [
+  return [
     `Timelock cluster benchmark: ${s.servers} local \`timelock serve\` processes, loaded through the`,
     `leader's client API with autocannon ${m.autocannon}; each run ${s.warmupS} s warm-up + ${s.durationS} s measured.`,
     'req/s counts 2xx answers only; latency percentiles are over every 2xx answer measured.',
@@ -751,98 +647,31 @@ function printReport(report: Report): void {
     `4. side by side with etcd${etcdTitle}`,
     etcdText(report.freshTimestamp, report.etcd),
     '',
-    `machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}, ${m.os}`,
-    `  load average (1/5/15 min) at start ${m.loadAverageAtStart.join(' ')}, at end ${m.loadAverageAtEnd.join(' ')};`,
-    '  the servers, etcd, autocannon and anything else running share these CPUs.',
-  ];
-  process.stdout.write(out.join('\n') + '\n');
+    ...machineLines(m, 'autocannon'),
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
-// Main: everything started is stopped in `cleanUp`, whichever way the run ends.
+// Main
 
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | undefined;
-
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const stop of cleanups.reverse()) {
-      try {
-        await stop();
-      } catch (e) {
-        progress(`cleanup failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-  })();
-  return cleaning;
+async function main(settings: Settings): Promise<void> {
+  const measured = await bench.clusterThenEtcd(
+    async (cluster) => ({
+      freshTimestamp: await benchFreshTimestamps(cluster, settings),
+      ranges: await benchRanges(cluster, settings),
+      failover: settings.skipFailover
+        ? { skipped: 'skipped (--skip-failover)' }
+        : await benchFailover(cluster),
+    }),
+    (dataDir) => benchEtcd(settings, dataDir),
+  );
+  const report: Report = {
+    settings: { ...settings, warmupS: WARMUP_SECONDS, servers: CLUSTER_SERVERS },
+    ...measured.cluster,
+    etcd: measured.etcd,
+    machine: machineFacts(),
+  };
+  printReport(report, settings.json, reportText);
 }
 
-async function main(): Promise<void> {
-  const settings = parseSettings();
-  if (settings === 'help') return void process.stdout.write(HELP);
-  const loadAtStart = loadavg();
-  process.once('SIGINT', () => {
-    progress('interrupted: stopping every process');
-    void cleanUp().finally(() => process.exit(130));
-  });
-
-  const dir = mkdtempSync(join(tmpdir(), 'timelock-bench-cluster-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const serverLog = new Map<ServerId, string[]>();
-  progress(`starting ${SERVERS} servers in ${dir}`);
-  const cluster = await LocalCluster.start({
-    servers: SERVERS,
-    dir: join(dir, 'cluster'),
-    trace: false,
-    logLevel: 'warn',
-    onLine: (id, line) => keepLast(serverLog, id, line),
-    onExit: (id, code, signal) =>
-      progress(`server ${id} exited unexpectedly (${signal ?? `code ${code}`})`),
-  });
-  cleanups.push(() => cluster.stop());
-
-  try {
-    const freshTimestamp = await benchFreshTimestamps(cluster, settings);
-    const ranges = await benchRanges(cluster, settings);
-    const failover = settings.skipFailover
-      ? { skipped: 'skipped (--skip-failover)' }
-      : await benchFailover(cluster);
-    // etcd gets the machine to itself, as the cluster had it.
-    progress('stopping the cluster');
-    await cluster.stop();
-    const etcd = await benchEtcd(settings, join(dir, 'etcd'), (node) =>
-      cleanups.push(() => node.stop()),
-    );
-    const report: Report = {
-      settings: { ...settings, warmupS: WARMUP_SECONDS, servers: SERVERS },
-      freshTimestamp,
-      ranges,
-      failover,
-      etcd,
-      machine: machineFacts(loadAtStart),
-    };
-    if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else printReport(report);
-  } catch (e) {
-    for (const [id, lines] of serverLog)
-      for (const line of lines) process.stderr.write(`server ${id}: ${line}\n`);
-    throw e;
-  }
-}
-
-/** Keeps each server's last log lines, printed only if the benchmark fails. */
-function keepLast(log: Map<ServerId, string[]>, id: ServerId, line: string): void {
-  const lines = log.get(id) ?? [];
-  lines.push(line);
-  if (lines.length > 20) lines.shift();
-  log.set(id, lines);
-}
-
-try {
-  await main();
-} catch (e) {
-  process.stderr.write(`bench:cluster failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+await bench.run(parseSettings, HELP, main);

@@ -1,8 +1,9 @@
 /**
- * A throwaway single-node etcd for `npm run bench:cluster`: started on 127.0.0.1 with free
- * ports and a data folder of the caller's, loaded through its v3 HTTP/JSON gateway, and
- * stopped afterwards. An etcd put yields a new cluster-wide revision, so it is the nearest
- * thing etcd has to a fresh timestamp; that is what the benchmark compares ours with.
+ * A throwaway single-node etcd for `npm run bench:cluster` and `npm run bench:locks`: started
+ * on 127.0.0.1 with free ports and a data folder of the caller's, loaded through its v3
+ * HTTP/JSON gateway, and stopped afterwards. An etcd put yields a new cluster-wide revision,
+ * so it is the nearest thing etcd has to a fresh timestamp, which bench:cluster compares ours
+ * with; bench:locks compares locks with etcd's lock API.
  *
  * Needs an `etcd` binary on PATH (Debian: `apt-get install etcd-server`).
  */
@@ -11,6 +12,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePorts } from '../src/cluster/local-cluster.ts';
+import { LastLines, type BenchRun } from './support/run.ts';
 
 /** How to install etcd where it is missing, for the message that says it was skipped. */
 export const ETCD_INSTALL_HINT = 'apt-get install etcd-server';
@@ -28,6 +30,35 @@ export interface EtcdNode {
   stop(): Promise<void>;
 }
 
+/** An etcd comparison: skipped, and why, or what was measured on which etcd. */
+export type EtcdComparison<R> = { readonly skipped: string } | (R & { readonly version: string });
+
+/**
+ * Measures with `measure` on a throwaway etcd with its data in `dataDir`, unless `skip` (the
+ * benchmark's --skip-etcd) or there is no etcd on PATH, which is reported rather than failed:
+ * the comparison is optional. The etcd is stopped afterwards, and at the run's end should
+ * `measure` never return.
+ */
+export async function compareWithEtcd<R extends object>(
+  run: BenchRun,
+  skip: boolean,
+  dataDir: string,
+  measure: (node: EtcdNode) => Promise<R>,
+): Promise<EtcdComparison<R>> {
+  if (skip) return { skipped: 'skipped (--skip-etcd)' };
+  const binary = findEtcd();
+  if (binary === undefined)
+    return { skipped: `skipped: no etcd on PATH (install it with \`${ETCD_INSTALL_HINT}\`)` };
+  run.progress(`starting etcd (${binary})`);
+  const node = await startEtcd(binary, dataDir);
+  run.atEnd(() => node.stop());
+  try {
+    return { version: node.version, ...(await measure(node)) };
+  } finally {
+    await node.stop();
+  }
+}
+
 /** The path of the `etcd` executable on PATH, or undefined when there is none. */
 export function findEtcd(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -43,9 +74,13 @@ export function findEtcd(): string | undefined {
   return undefined;
 }
 
-/** The HTTP request of one benchmark put: the v3 gateway wants keys and values in base64. */
+/** The v3 gateway wants keys, values and lock names in base64. */
+export function base64(s: string): string {
+  return Buffer.from(s, 'utf8').toString('base64');
+}
+
+/** The HTTP request of one benchmark put. */
 export function etcdPutRequest(value: string): { path: string; body: string } {
-  const base64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
   return {
     path: '/v3/kv/put',
     body: JSON.stringify({ key: base64(BENCH_KEY), value: base64(value) }),
@@ -101,7 +136,7 @@ export async function startEtcd(
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const lastLines = keepLastLines(child, 20);
+  const lastLines = keepLastLines(child);
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const node: EtcdNode = {
@@ -116,7 +151,7 @@ export async function startEtcd(
     await waitUntilPutsSucceed(url, child, timeoutMs);
   } catch (e) {
     await node.stop();
-    const detail = lastLines().join('\n');
+    const detail = lastLines.lines().join('\n');
     throw new Error(`${(e as Error).message}${detail ? `; etcd said:\n${detail}` : ''}`, {
       cause: e,
     });
@@ -124,15 +159,11 @@ export async function startEtcd(
   return node;
 }
 
-function keepLastLines(child: ChildProcess, count: number): () => string[] {
-  const lines: string[] = [];
+function keepLastLines(child: ChildProcess): LastLines {
+  const lines = new LastLines(20);
   for (const stream of [child.stdout, child.stderr])
-    if (stream)
-      createInterface({ input: stream }).on('line', (line) => {
-        lines.push(line);
-        if (lines.length > count) lines.shift();
-      });
-  return () => [...lines];
+    if (stream) createInterface({ input: stream }).on('line', (line) => lines.add(line));
+  return lines;
 }
 
 async function etcdVersion(binary: string): Promise<string> {

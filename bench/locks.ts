@@ -16,14 +16,22 @@
  * process started is stopped (and its data folder removed) at the end, on failure, on Ctrl-C
  * and when the time bound passes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalCluster } from '../src/cluster/local-cluster.ts';
+import type { LocalCluster } from '../src/cluster/local-cluster.ts';
 import { TimelockClient, type LockHandle } from '../src/client/timelock-client.ts';
 import type { ServerId } from '../src/paxos/types.ts';
-import { ETCD_INSTALL_HINT, findEtcd, startEtcd } from './etcd.ts';
+import { base64, compareWithEtcd, type EtcdComparison } from './etcd.ts';
+import { int, machineLines, ms, percentiles, printReport, table } from './support/figures.ts';
+import type { MachineFacts } from './support/figures.ts';
+import {
+  benchOptions,
+  BenchRun,
+  benchSettings,
+  CLUSTER_SERVERS,
+  sleep,
+  waitForStableLeader,
+  type BenchSettings,
+} from './support/run.ts';
 
 const HELP = `npm run bench:locks -- [options]
 
@@ -36,7 +44,6 @@ uncontended and contended, at 1 and 16 clients; the same on etcd's lock API, sid
   --help         show this help
 `;
 
-const SERVERS = 3;
 const NAMESPACE = 'bench-locks';
 const CLIENTS = [1, 16] as const;
 const MODES = ['uncontended', 'contended'] as const;
@@ -47,9 +54,6 @@ const ACQUIRE_TIMEOUT_MS = 10_000;
 /** etcd's leases per client: outlive a load; revoked after it. */
 const ETCD_LEASE_TTL_S = 60;
 const REQUEST_TIMEOUT_MS = 10_000;
-const STABLE_LEADER_TIMEOUT_MS = 30_000;
-/** Checks 100 ms apart that must all find the same leader before a load. */
-const STABLE_CHECKS = 5;
 /**
  * An unmeasured load before the first measured one. Fresh `timelock serve` processes answer
  * several times slower for their first seconds of load (the JIT warming up); with a 2 s
@@ -58,37 +62,19 @@ const STABLE_CHECKS = 5;
  */
 const WARMUP_ALL_S = 5;
 
-interface Settings {
-  readonly durationS: number;
+interface Settings extends BenchSettings {
   readonly warmupS: number;
-  readonly json: boolean;
-  readonly skipEtcd: boolean;
 }
 
 function parseSettings(): Settings | 'help' {
-  const { values } = parseArgs({
-    options: {
-      duration: { type: 'string', default: '3' },
-      json: { type: 'boolean', default: false },
-      'skip-etcd': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseArgs({ options: benchOptions(3) });
   if (values.help) return 'help';
-  const durationS = Number(values.duration);
-  if (!Number.isFinite(durationS) || durationS <= 0 || durationS > 600)
-    throw new Error(`--duration must be a number of seconds in (0, 600], not ${values.duration}`);
-  return {
-    durationS,
-    warmupS: Math.min(1, durationS / 2),
-    json: values.json,
-    skipEtcd: values['skip-etcd'],
-  };
+  // At most 600 s, so that the whole run's time bound (see main) stays within reason.
+  const settings = benchSettings(values, { whole: false, maxS: 600 });
+  return { ...settings, warmupS: Math.min(1, settings.durationS / 2) };
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[bench:locks] ${message}\n`);
-}
+const bench = new BenchRun('bench:locks');
 
 // ---------------------------------------------------------------------------------------------
 // A closed-loop load
@@ -141,7 +127,7 @@ async function runLoad(
         const message = e instanceof Error ? e.message.slice(0, 120) : String(e);
         if (t0 >= measureFrom) errors[message] = (errors[message] ?? 0) + 1;
         // A failing system answers fast; do not spin on it.
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await sleep(10);
       }
     }
   };
@@ -155,23 +141,15 @@ async function runLoad(
   } finally {
     clearTimeout(grace);
   }
-  latencies.sort((a, b) => a - b);
   return {
     mode,
     clients: pairs.length,
     seconds: settings.durationS,
     pairs: completed,
     pairsPerSecond: settings.durationS > 0 ? completed / settings.durationS : NaN,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
+    ...percentiles(latencies),
     errors,
   };
-}
-
-/** The nearest-rank percentile of sorted `values`; NaN when there are none. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /** The descriptor (or etcd lock name) of client `i` in a load. */
@@ -195,32 +173,6 @@ type TimelockResult =
         readonly leaderAfter: ServerId | null;
       })[];
     };
-
-/** The leader once every server names the same one {@link STABLE_CHECKS} times in a row. */
-async function waitForStableLeader(cluster: LocalCluster): Promise<ServerId> {
-  const until = Date.now() + STABLE_LEADER_TIMEOUT_MS;
-  let agreed: ServerId | null = null;
-  let streak = 0;
-  while (streak < STABLE_CHECKS) {
-    if (Date.now() > until)
-      throw new Error(`no stable leader within ${STABLE_LEADER_TIMEOUT_MS} ms`);
-    const answers = await Promise.all(
-      [...cluster.urls.values()].map(async (url) => {
-        try {
-          const res = await fetch(url + '/leader', { signal: AbortSignal.timeout(500) });
-          return ((await res.json()) as { leader: ServerId | null }).leader;
-        } catch {
-          return null;
-        }
-      }),
-    );
-    const leader = answers.every((a) => a === answers[0]) ? answers[0] : null;
-    streak = leader !== null && leader === agreed ? streak + 1 : leader !== null ? 1 : 0;
-    agreed = leader;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return agreed!;
-}
 
 async function benchTimelock(cluster: LocalCluster, settings: Settings): Promise<TimelockResult> {
   const servers = [...cluster.urls.values()];
@@ -255,13 +207,13 @@ async function benchTimelock(cluster: LocalCluster, settings: Settings): Promise
       for (const client of lockClients) client.close();
     }
   };
-  progress(`timelock warm-up, ${WARMUP_ALL_S} s`);
+  bench.progress(`timelock warm-up, ${WARMUP_ALL_S} s`);
   await load('uncontended', Math.max(...CLIENTS), warmUpOnly(settings));
   const results = [];
   for (const mode of MODES)
     for (const clients of CLIENTS) {
       const leaderBefore = await waitForStableLeader(cluster);
-      progress(`timelock ${mode}, ${clients} client(s), leader server ${leaderBefore}`);
+      bench.progress(`timelock ${mode}, ${clients} client(s), leader server ${leaderBefore}`);
       const result = await load(mode, clients, settings);
       results.push({ ...result, leaderBefore, leaderAfter: await cluster.leader() });
     }
@@ -271,11 +223,7 @@ async function benchTimelock(cluster: LocalCluster, settings: Settings): Promise
 // ---------------------------------------------------------------------------------------------
 // etcd
 
-type EtcdResult =
-  | { readonly skipped: string }
-  | { readonly version: string; readonly results: readonly LoadResult[] };
-
-const base64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+type EtcdResult = EtcdComparison<{ readonly results: readonly LoadResult[] }>;
 
 /** POSTs `body` as JSON to etcd's gateway and returns the parsed answer; throws unless 200. */
 async function etcdCall(
@@ -329,31 +277,18 @@ async function etcdLoad(
   }
 }
 
-async function benchEtcd(
-  settings: Settings,
-  dataDir: string,
-  track: (stop: () => Promise<void>) => void,
-): Promise<EtcdResult> {
-  if (settings.skipEtcd) return { skipped: 'skipped (--skip-etcd)' };
-  const binary = findEtcd();
-  if (binary === undefined)
-    return { skipped: `skipped: no etcd on PATH (install it with \`${ETCD_INSTALL_HINT}\`)` };
-  progress(`starting etcd (${binary})`);
-  const node = await startEtcd(binary, dataDir);
-  track(() => node.stop());
-  const results: LoadResult[] = [];
-  try {
-    progress(`etcd warm-up, ${WARMUP_ALL_S} s`);
+function benchEtcd(settings: Settings, dataDir: string): Promise<EtcdResult> {
+  return compareWithEtcd(bench, settings.skipEtcd, dataDir, async (node) => {
+    const results: LoadResult[] = [];
+    bench.progress(`etcd warm-up, ${WARMUP_ALL_S} s`);
     await etcdLoad(node.url, 'uncontended', Math.max(...CLIENTS), warmUpOnly(settings));
     for (const mode of MODES)
       for (const clients of CLIENTS) {
-        progress(`etcd ${mode}, ${clients} client(s)`);
+        bench.progress(`etcd ${mode}, ${clients} client(s)`);
         results.push(await etcdLoad(node.url, mode, clients, settings));
       }
-  } finally {
-    await node.stop();
-  }
-  return { version: node.version, results };
+    return { results };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,32 +298,9 @@ interface Report {
   readonly settings: Settings & { readonly servers: number; readonly leaseMs: number };
   readonly timelock: TimelockResult;
   readonly etcd: EtcdResult;
-  readonly machine: ReturnType<typeof machineFacts>;
+  readonly machine: MachineFacts;
 }
 
-function machineFacts(loadAtStart: readonly number[]) {
-  const cpu = cpus();
-  const round2 = (n: number) => Math.round(n * 100) / 100;
-  return {
-    cpus: cpu.length,
-    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    os: `${process.platform} ${release()}`,
-    loadAverageAtStart: loadAtStart.map(round2),
-    loadAverageAtEnd: loadavg().map(round2),
-  };
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) =>
-    '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (Number.isNaN(n) ? '-' : n < 10 ? n.toFixed(2) : n.toFixed(1));
 const errorCount = (r: LoadResult) => Object.values(r.errors).reduce((a, b) => a + b, 0);
 
 function cells(r: LoadResult | undefined): string[] {
@@ -397,7 +309,7 @@ function cells(r: LoadResult | undefined): string[] {
     : ['-', '-', '-', '-'];
 }
 
-function printReport(report: Report): void {
+function reportText(report: Report): string {
   const s = report.settings;
   const m = report.machine;
   const ours = 'results' in report.timelock ? report.timelock.results : [];
@@ -438,112 +350,48 @@ function printReport(report: Report): void {
         `  timelock ${r.mode} x${r.clients}: the leader moved ${r.leaderBefore} -> ${r.leaderAfter ?? 'none'}`,
       );
   const etcdTitle = 'version' in report.etcd ? `${report.etcd.version}, single node` : 'etcd';
-  process.stdout.write(
-    [
-      `Lock benchmark: lock+unlock pairs per client in a closed loop; per system ${WARMUP_ALL_S} s of warm-up load first,`,
-      `then per load ${s.warmupS} s warm-up + ${s.durationS} s measured.`,
-      `timelock: ${s.servers} local \`timelock serve\` processes, through TimelockClient.lock + LockHandle.release`,
-      `  (lease ${s.leaseMs} ms; locks live in the leader's memory, each grant's fencing token a fresh timestamp).`,
-      `etcd (${etcdTitle}): /v3/lock/lock + /v3/lock/unlock via the JSON gateway, a lease per client`,
-      '  (each lock and unlock a Raft entry fsynced to its WAL).',
-      'uncontended: each client its own descriptor; contended: every client the same one.',
-      'Latency is of a whole pair, lock granted then unlock answered.',
-      '',
-      table(header, rows),
-      ...notes,
-      '',
-      `machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}, ${m.os}`,
-      `  load average (1/5/15 min) at start ${m.loadAverageAtStart.join(' ')}, at end ${m.loadAverageAtEnd.join(' ')};`,
-      '  the servers, etcd, the load generator and anything else running share these CPUs.',
-    ].join('\n') + '\n',
-  );
+  return [
+    `Lock benchmark: lock+unlock pairs per client in a closed loop; per system ${WARMUP_ALL_S} s of warm-up load first,`,
+    `then per load ${s.warmupS} s warm-up + ${s.durationS} s measured.`,
+    `timelock: ${s.servers} local \`timelock serve\` processes, through TimelockClient.lock + LockHandle.release`,
+    `  (lease ${s.leaseMs} ms; locks live in the leader's memory, each grant's fencing token a fresh timestamp).`,
+    `etcd (${etcdTitle}): /v3/lock/lock + /v3/lock/unlock via the JSON gateway, a lease per client`,
+    '  (each lock and unlock a Raft entry fsynced to its WAL).',
+    'uncontended: each client its own descriptor; contended: every client the same one.',
+    'Latency is of a whole pair, lock granted then unlock answered.',
+    '',
+    table(header, rows, true),
+    ...notes,
+    '',
+    ...machineLines(m, 'the load generator'),
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
-// Main: everything started is stopped in `cleanUp`, whichever way the run ends.
+// Main
 
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | undefined;
-
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const stop of cleanups.reverse()) {
-      try {
-        await stop();
-      } catch (e) {
-        progress(`cleanup failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
-async function main(): Promise<void> {
-  const settings = parseSettings();
-  if (settings === 'help') return void process.stdout.write(HELP);
-  const loadAtStart = loadavg();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      progress(`${signal}: stopping every process`);
-      void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-    });
+async function main(settings: Settings): Promise<void> {
   // Start-up, then 8 loads and 2 warm-ups, each with a grace period.
-  const boundMs =
+  bench.giveUpAfter(
     120_000 +
-    8 * ((settings.warmupS + settings.durationS) * 1000 + 15_000) +
-    2 * (WARMUP_ALL_S * 1000 + 15_000);
-  const watchdog = setTimeout(() => {
-    progress(`still running after ${Math.round(boundMs / 1000)} s: giving up`);
-    void cleanUp().finally(() => process.exit(1));
-  }, boundMs);
-  cleanups.push(async () => clearTimeout(watchdog));
-
-  const dir = mkdtempSync(join(tmpdir(), 'timelock-bench-locks-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const serverLog = new Map<ServerId, string[]>();
-  progress(`starting ${SERVERS} servers in ${dir}`);
-  const cluster = await LocalCluster.start({
-    servers: SERVERS,
-    dir: join(dir, 'cluster'),
-    trace: false,
-    logLevel: 'warn',
-    onLine: (id, line) => {
-      const lines = serverLog.get(id) ?? [];
-      lines.push(line);
-      if (lines.length > 20) lines.shift();
-      serverLog.set(id, lines);
+      8 * ((settings.warmupS + settings.durationS) * 1000 + 15_000) +
+      2 * (WARMUP_ALL_S * 1000 + 15_000),
+  );
+  const measured = await bench.clusterThenEtcd(
+    async (cluster) => {
+      const timelock = await benchTimelock(cluster, settings);
+      if ('skipped' in timelock) bench.progress(`timelock: ${timelock.skipped}`);
+      return timelock;
     },
-    onExit: (id, code, signal) =>
-      progress(`server ${id} exited unexpectedly (${signal ?? `code ${code}`})`),
-  });
-  cleanups.push(() => cluster.stop());
-  try {
-    const timelock = await benchTimelock(cluster, settings);
-    if ('skipped' in timelock) progress(`timelock: ${timelock.skipped}`);
-    // etcd gets the machine to itself, as the cluster had it.
-    progress('stopping the cluster');
-    await cluster.stop();
-    const etcd = await benchEtcd(settings, join(dir, 'etcd'), (stop) => cleanups.push(stop));
-    const report: Report = {
-      settings: { ...settings, servers: SERVERS, leaseMs: LEASE_MS },
-      timelock,
-      etcd,
-      machine: machineFacts(loadAtStart),
-    };
-    if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else printReport(report);
-  } catch (e) {
-    for (const [id, lines] of serverLog)
-      for (const line of lines) process.stderr.write(`server ${id}: ${line}\n`);
-    throw e;
-  }
+    (dataDir) => benchEtcd(settings, dataDir),
+  );
+  const report: Report = {
+    settings: { ...settings, servers: CLUSTER_SERVERS, leaseMs: LEASE_MS },
+    timelock: measured.cluster,
+    etcd: measured.etcd,
+    machine: bench.machineFacts(),
+  };
+  printReport(report, settings.json, reportText);
 }
 
-try {
-  await main();
-} catch (e) {
-  process.stderr.write(`bench:locks failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+await bench.run(parseSettings, HELP, main);

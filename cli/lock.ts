@@ -13,11 +13,19 @@ import {
   MAX_ACQUIRE_MS,
   MAX_LEASE_MS,
   MIN_LEASE_MS,
-  TimelockClient,
   TimelockUnavailableError,
   type LockHandle,
+  type TimelockClient,
 } from '../src/client/timelock-client.ts';
 import { parseDuration } from './chaos.ts';
+import {
+  clusterClient,
+  DEFAULT_TIMEOUT_MS,
+  NO_SERVERS,
+  SERVERS_ENV,
+  SERVERS_HELP,
+  serverUrls,
+} from './options.ts';
 
 /**
  * Exit codes: held and released; failed (bad option, refused request, invalid answer); no
@@ -32,11 +40,6 @@ export const LOCK_EXIT = {
   lost: 5,
   interrupted: { SIGINT: 130, SIGTERM: 143 },
 } as const;
-
-const SERVERS_ENV = 'TIMELOCK_SERVERS';
-const DEFAULT_TIMEOUT_MS = 10_000;
-/** An attempt on one server waits this long beyond the lock wait, so a silent one costs little. */
-const MAX_ATTEMPT_MS = 1000;
 
 interface LockFlags {
   namespace: string;
@@ -82,10 +85,7 @@ export function registerLock(program: Command): void {
       'how long to hold the lock, e.g. 30s, 5m, 1500ms (default: until Ctrl-C or SIGTERM)',
       durationWithin('--hold', 0, Number.MAX_SAFE_INTEGER),
     )
-    .option(
-      '--servers <urls>',
-      `comma-separated base URLs of the servers, any of them the leader (default: $${SERVERS_ENV})`,
-    )
+    .option('--servers <urls>', SERVERS_HELP)
     .addOption(
       new Option(
         '--acquire-timeout <time>',
@@ -139,12 +139,9 @@ type Say = (line: string) => void;
 
 async function runLock(flags: LockFlags): Promise<number> {
   const say: Say = (line) => process.stderr.write(`timelock lock: ${line}\n`);
-  const servers = (flags.servers ?? process.env[SERVERS_ENV] ?? '')
-    .split(',')
-    .map((url) => url.trim())
-    .filter((url) => url !== '');
+  const servers = serverUrls(flags.servers);
   if (servers.length === 0) {
-    say(`no servers; give --servers URL,URL,... or set ${SERVERS_ENV}`);
+    say(NO_SERVERS);
     return LOCK_EXIT.failed;
   }
   const stop = new AbortController();
@@ -153,11 +150,7 @@ async function runLock(flags: LockFlags): Promise<number> {
   for (const [signal, handler] of Object.entries(handlers)) process.on(signal, handler);
   let client: TimelockClient | undefined;
   try {
-    client = new TimelockClient({
-      servers,
-      deadlineMs: flags.timeout,
-      requestTimeoutMs: Math.min(MAX_ATTEMPT_MS, flags.timeout),
-    });
+    client = clusterClient(servers, flags.timeout);
     let handle: LockHandle;
     try {
       handle = await client.lock(flags.namespace, flags.descriptor, {

@@ -5,19 +5,23 @@
 import type { Command } from 'commander';
 import {
   MAX_RANGE,
-  TimelockClient,
   TimelockUnavailableError,
+  type TimelockClient,
   type TimestampRange,
 } from '../src/client/timelock-client.ts';
+import {
+  clusterClient,
+  DEFAULT_TIMEOUT_MS,
+  MAX_ATTEMPT_MS,
+  NO_SERVERS,
+  SERVERS_ENV,
+  SERVERS_HELP,
+  serverUrls,
+} from './options.ts';
 import { wholeNumber } from './simulate.ts';
 
 /** Exit codes: served, failed (bad option, refused or invalid answer), no server available. */
 export const TS_EXIT = { served: 0, failed: 1, unavailable: 3 } as const;
-
-const SERVERS_ENV = 'TIMELOCK_SERVERS';
-const DEFAULT_TIMEOUT_MS = 10_000;
-/** An attempt on one server never takes longer than this, so a silent server costs little. */
-const MAX_ATTEMPT_MS = 1000;
 
 interface TsFlags {
   namespace: string;
@@ -39,10 +43,7 @@ export function registerTs(program: Command): void {
       wholeNumber('-n', 1, MAX_RANGE),
       1,
     )
-    .option(
-      '--servers <urls>',
-      `comma-separated base URLs of the servers, any of them the leader (default: $${SERVERS_ENV})`,
-    )
+    .option('--servers <urls>', SERVERS_HELP)
     .option(
       '--timeout-ms <ms>',
       'give up when no server has answered within this long, retries included',
@@ -71,23 +72,14 @@ Examples:
 }
 
 async function runTs(flags: TsFlags): Promise<number> {
-  const servers = (flags.servers ?? process.env[SERVERS_ENV] ?? '')
-    .split(',')
-    .map((url) => url.trim())
-    .filter((url) => url !== '');
+  const servers = serverUrls(flags.servers);
   if (servers.length === 0) {
-    process.stderr.write(
-      `timelock ts: no servers; give --servers URL,URL,... or set ${SERVERS_ENV}\n`,
-    );
+    process.stderr.write(`timelock ts: ${NO_SERVERS}\n`);
     return TS_EXIT.failed;
   }
   let client: TimelockClient | undefined;
   try {
-    client = new TimelockClient({
-      servers,
-      deadlineMs: flags.timeoutMs,
-      requestTimeoutMs: Math.min(MAX_ATTEMPT_MS, flags.timeoutMs),
-    });
+    client = clusterClient(servers, flags.timeoutMs);
     const range = await client.freshTimestamps(flags.namespace, flags.count);
     process.stdout.write(formatRange(range, flags.json === true) + '\n');
     return TS_EXIT.served;

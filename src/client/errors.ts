@@ -31,11 +31,10 @@ export class TimelockUnavailableError extends TimelockClientError {
     readonly deadlineMs: number,
     served = 'handed out timestamps',
   ) {
-    const perServer = [...lastErrorByServer].map(([url, error]) => `${url}: ${error}`);
     super(
       `no Timelock server ${served} for namespace "${namespace}" within ` +
         `${deadlineMs} ms (${attempts} attempt${attempts === 1 ? '' : 's'})` +
-        (perServer.length > 0 ? `; last errors: ${perServer.join('; ')}` : ''),
+        (lastErrorByServer.size > 0 ? `; last errors: ${perServer(lastErrorByServer)}` : ''),
     );
   }
 }
@@ -170,14 +169,11 @@ export class LockOutcomeUnknownError extends TimelockClientError {
     readonly unanswered: ReadonlyMap<string, string>,
     readonly lastErrorByServer: ReadonlyMap<string, string>,
   ) {
-    const silent = [...unanswered].map(([url, error]) => `${url}: ${error}`).join('; ');
-    const others = [...lastErrorByServer]
-      .filter(([url]) => !unanswered.has(url))
-      .map(([url, error]) => `${url}: ${error}`);
+    const others = [...lastErrorByServer].filter(([url]) => !unanswered.has(url));
     super(
-      `a lock request in namespace "${namespace}" got no answer (${silent}); it may have been ` +
-        `granted to nobody, in which case it expires within ${leaseMs} ms` +
-        (others.length > 0 ? `; other servers: ${others.join('; ')}` : ''),
+      `a lock request in namespace "${namespace}" got no answer (${perServer(unanswered)}); ` +
+        `it may have been granted to nobody, in which case it expires within ${leaseMs} ms` +
+        (others.length > 0 ? `; other servers: ${perServer(others)}` : ''),
     );
   }
 }
@@ -216,6 +212,11 @@ export class LockReleasedError extends TimelockClientError {
   constructor(readonly lockId: string) {
     super(`lock ${lockId} was released`);
   }
+}
+
+/** Each server's URL with what it did, for a message. */
+function perServer(errors: Iterable<readonly [string, string]>): string {
+  return [...errors].map(([url, error]) => `${url}: ${error}`).join('; ');
 }
 
 function describeDescriptors(descriptors: readonly string[]): string {

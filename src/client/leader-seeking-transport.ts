@@ -1,9 +1,15 @@
 /**
- * One fresh-timestamps request to a cluster, made to whichever server is the leader: start
- * from the last known leader, follow a follower's hint to the leader, move on round-robin
- * from servers that are down, slow or without a leader, and back off between rounds of
- * failures until the deadline. Requests are POSTs that a non-leader refuses without handing
- * out anything, so retrying them elsewhere is safe; a lost answer only wastes its range.
+ * Requests to whichever server of a cluster is the leader, for timestamps and locks alike:
+ * start from the last known leader, follow a follower's hint to the leader, move on
+ * round-robin from servers that are down, slow or without a leader, and back off with jitter
+ * after a round in which every server failed, until the deadline.
+ *
+ * Most requests are POSTs that a non-leader refuses without doing anything, and that do no
+ * harm when the leader does them twice because an answer was lost (the lost answer's range of
+ * timestamps is merely wasted), so any server may be asked again. A request marked
+ * {@link LeaderRequest.oncePerServer} is not: a server that may have acted on it without its
+ * answer arriving is not asked again in the same call, nor followed to when another server
+ * names it leader (src/client/lock-handle.ts says why locks need this).
  */
 import { fullJitterDelay, sleep, type BackoffOptions } from './backoff.ts';
 import { TimelockClosedError, TimelockProtocolError, TimelockRequestError } from './errors.ts';
@@ -55,7 +61,58 @@ export interface TransportOptions {
   readonly closed: AbortSignal;
 }
 
-/** How a request ended, short of an error: a range, or the deadline passed first. */
+/** One request to the leader (see {@link LeaderSeekingTransport.request}). */
+export interface LeaderRequest<T> {
+  /** What follows a server's base URL, e.g. `/ts/orders/fresh-timestamps`. */
+  readonly path: string;
+  /**
+   * The body of an attempt made when `serverWaitMs` is left of the time the server may wait
+   * before answering (0 without {@link LeaderRequest.waitUntil}).
+   */
+  readonly body: (serverWaitMs: number) => string;
+  /**
+   * What a 200 answer means; throws (say a {@link TimelockProtocolError}) when it is not
+   * valid. Every other answer is judged the same way for every request.
+   */
+  readonly parse: (text: string, server: string) => T;
+  /** When the call gives up, as a `performance.now()` time. */
+  readonly deadline: number;
+  /**
+   * When the server's own wait ends (a lock's acquire timeout), as a `performance.now()` time:
+   * an attempt is given what is left of that wait on top of the request timeout.
+   */
+  readonly waitUntil?: number;
+  /**
+   * Whether a server that may have acted on the request without answering must not be asked
+   * again in this call (see the module comment). Such an attempt also gets its whole time
+   * even past the deadline: cutting it short would only leave its outcome unknown.
+   */
+  readonly oncePerServer?: boolean;
+  /** Cancels the call, as closing the client does: it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Where every attempt is recorded. */
+  readonly log: AttemptLog;
+}
+
+/**
+ * How a request ended, short of an error: answered (with when the attempt that was answered
+ * was sent), or not, because the deadline passed or every server may have acted on a
+ * {@link LeaderRequest.oncePerServer} request without answering.
+ */
+export type LeaderOutcome<T> =
+  | {
+      readonly kind: 'served';
+      readonly value: T;
+      readonly server: string;
+      readonly sentAt: number;
+    }
+  | {
+      readonly kind: 'not-served';
+      /** Per server that may have acted on the request without answering, what happened. */
+      readonly unanswered: ReadonlyMap<string, string>;
+    };
+
+/** How a fresh-timestamps request ended, short of an error. */
 export type RangeOutcome =
   | {
       readonly kind: 'served';
@@ -65,22 +122,18 @@ export type RangeOutcome =
     }
   | { readonly kind: 'deadline-passed' };
 
-/** What one attempt's HTTP exchange gave. */
-type Exchange =
+/** What one HTTP exchange gave. */
+export type Exchange =
   | { readonly kind: 'answered'; readonly status: number; readonly text: string }
-  | { readonly kind: 'no-answer'; readonly reason: string };
+  /** `sent`: whether the server may have received the request (else it surely did not). */
+  | { readonly kind: 'no-answer'; readonly reason: string; readonly sent: boolean };
 
-/** What one attempt means for the request. */
-type Verdict =
-  | { readonly kind: 'served'; readonly lower: number; readonly upper: number }
-  | { readonly kind: 'not-served'; readonly reason: string; readonly leaderUrl?: string };
-
-/** Makes fresh-timestamps requests to the leader of a cluster (see the module comment). */
+/** Makes requests to the leader of a cluster (see the module comment). */
 export class LeaderSeekingTransport {
-  /** The server that served last, or that a follower named as leader since. */
+  /** The server that answered last, or that a follower named as leader since. */
   private knownLeader: string | undefined;
 
-  constructor(private readonly options: TransportOptions) {}
+  constructor(readonly options: TransportOptions) {}
 
   /**
    * Asks the leader for `count` fresh timestamps of `namespace`, trying until `deadline` (a
@@ -96,56 +149,99 @@ export class LeaderSeekingTransport {
     deadline: number,
     log: AttemptLog,
   ): Promise<RangeOutcome> {
+    const outcome = await this.request({
+      path: `/ts/${encodeURIComponent(namespace)}/fresh-timestamps`,
+      body: () => JSON.stringify({ n: count }),
+      parse: (text, server) => rangeIn(text, count, server),
+      deadline,
+      log,
+    });
+    // Unlike a grant, a range that arrives as the client closes needs no undoing: dropped.
+    if (this.options.closed.aborted) throw new TimelockClosedError();
+    if (outcome.kind === 'not-served') return { kind: 'deadline-passed' };
+    return { kind: 'served', ...outcome.value, server: outcome.server };
+  }
+
+  /**
+   * Makes `request` to the leader (see the module comment). A 200 answer is returned even
+   * when the call was cancelled while it was on its way: it may have done something, such as
+   * grant a lock, that the caller must then undo.
+   *
+   * @throws {@link TimelockRequestError} when a server refuses the request as malformed
+   * @throws what `request.parse` throws
+   * @throws {@link TimelockClosedError} when the client closes meanwhile, or the reason of
+   *   `request.signal`
+   */
+  async request<T>(request: LeaderRequest<T>): Promise<LeaderOutcome<T>> {
     const { servers, requestTimeoutMs, backoff, random, closed } = this.options;
-    const path = `/ts/${encodeURIComponent(namespace)}/fresh-timestamps`;
-    const body = JSON.stringify({ n: count });
+    const { deadline, log, signal } = request;
+    const cancel = signal ? AbortSignal.any([closed, signal]) : closed;
+    const unanswered = new Map<string, string>();
     const rotation = new Rotation(servers, this.knownLeader);
-    let server = this.knownLeader ?? rotation.next();
+    let server = this.knownLeader ?? rotation.next(unanswered);
     const triedThisRound = new Set<string>();
     let failedRounds = 0;
     for (;;) {
-      if (closed.aborted) throw new TimelockClosedError();
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return { kind: 'deadline-passed' };
+      this.throwIfCancelled(signal);
+      const now = performance.now();
+      if (now >= deadline) return { kind: 'not-served', unanswered };
+      const serverWaitMs =
+        request.waitUntil === undefined ? 0 : Math.max(0, Math.floor(request.waitUntil - now));
       log.attempts += 1;
       triedThisRound.add(server);
       const exchange = await this.exchange(
-        server + path,
-        body,
-        Math.min(requestTimeoutMs, remaining),
+        server + request.path,
+        request.body(serverWaitMs),
+        serverWaitMs +
+          (request.oncePerServer ? requestTimeoutMs : Math.min(requestTimeoutMs, deadline - now)),
+        cancel,
       );
-      if (closed.aborted) throw new TimelockClosedError();
-      const verdict = judge(exchange, count, server);
-      if (verdict.kind === 'served') {
+      if (exchange.kind === 'answered' && exchange.status === 200) {
+        const value = request.parse(exchange.text, server);
         this.knownLeader = server;
-        return { kind: 'served', lower: verdict.lower, upper: verdict.upper, server };
+        return { kind: 'served', value, server, sentAt: now };
       }
-      log.lastErrorByServer.set(server, verdict.reason);
+      this.throwIfCancelled(signal);
+      const failure = judgeFailure(exchange, server);
+      log.lastErrorByServer.set(server, failure.reason);
+      if (request.oncePerServer && failure.mayHaveActed) unanswered.set(server, failure.reason);
       if (this.knownLeader === server) this.knownLeader = undefined;
-      if (verdict.leaderUrl !== undefined) this.knownLeader = verdict.leaderUrl;
+      const hint =
+        failure.leaderUrl !== undefined && !unanswered.has(failure.leaderUrl)
+          ? failure.leaderUrl
+          : undefined;
+      if (hint !== undefined) this.knownLeader = hint;
+      const candidates = servers.filter((s) => !unanswered.has(s));
+      if (candidates.length === 0 && hint === undefined) return { kind: 'not-served', unanswered };
       // A hint to a server already tried this round is stale (two followers naming each
-      // other, say); following it again would keep the other servers from being tried.
+      // other, say); following it again would keep the other servers from being tried,
+      // unless there are no others.
       server =
-        verdict.leaderUrl !== undefined && !triedThisRound.has(verdict.leaderUrl)
-          ? rotation.jumpTo(verdict.leaderUrl)
-          : rotation.next();
-      if (servers.every((s) => triedThisRound.has(s))) {
+        hint !== undefined && (!triedThisRound.has(hint) || candidates.length === 0)
+          ? rotation.jumpTo(hint)
+          : rotation.next(unanswered);
+      if (candidates.every((s) => triedThisRound.has(s))) {
         failedRounds += 1;
         triedThisRound.clear();
         const wait = fullJitterDelay(failedRounds, backoff, random);
-        await sleep(Math.min(wait, deadline - performance.now()), closed);
+        await sleep(Math.min(wait, deadline - performance.now()), cancel);
       }
     }
   }
 
-  /** POSTs `body` to `url`, giving up after `timeoutMs`; never throws. */
-  private async exchange(url: string, body: string, timeoutMs: number): Promise<Exchange> {
+  /** POSTs `body` to `url`, giving up after `timeoutMs` or when `cancel` fires; never throws. */
+  async exchange(
+    url: string,
+    body: string,
+    timeoutMs: number,
+    cancel: AbortSignal = this.options.closed,
+  ): Promise<Exchange> {
     const controller = new AbortController();
     // A timer we clear ourselves rather than AbortSignal.timeout, whose timer outlives the
     // attempt and would keep running after the call completes.
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const abortOnClose = () => controller.abort();
-    this.options.closed.addEventListener('abort', abortOnClose, { once: true });
+    const timer = setTimeout(() => controller.abort(), Math.max(1, timeoutMs));
+    const abort = () => controller.abort();
+    cancel.addEventListener('abort', abort, { once: true });
     try {
       const response = await this.options.fetch(url, {
         method: 'POST',
@@ -155,20 +251,26 @@ export class LeaderSeekingTransport {
       });
       return { kind: 'answered', status: response.status, text: await response.text() };
     } catch (e) {
-      return {
-        kind: 'no-answer',
-        reason: controller.signal.aborted
-          ? `no answer within ${Math.ceil(timeoutMs)} ms`
-          : describeNetworkError(e),
-      };
+      if (controller.signal.aborted)
+        return {
+          kind: 'no-answer',
+          reason: cancel.aborted ? 'cancelled' : `no answer within ${Math.ceil(timeoutMs)} ms`,
+          sent: true,
+        };
+      return { kind: 'no-answer', ...describeNetworkError(e) };
     } finally {
       clearTimeout(timer);
-      this.options.closed.removeEventListener('abort', abortOnClose);
+      cancel.removeEventListener('abort', abort);
     }
+  }
+
+  private throwIfCancelled(signal: AbortSignal | undefined): void {
+    if (this.options.closed.aborted) throw new TimelockClosedError();
+    signal?.throwIfAborted();
   }
 }
 
-/** Round-robin over the configured servers, remembering where the last jump landed. */
+/** Round-robin over the servers from `start`, skipping those excluded. */
 class Rotation {
   private index: number;
 
@@ -179,9 +281,12 @@ class Rotation {
     this.index = start === undefined ? -1 : servers.indexOf(start);
   }
 
-  /** The server after the current one. */
-  next(): string {
-    this.index = (this.index + 1) % this.servers.length;
+  /** The next server not in `excluded` (the next one at all when every one is). */
+  next(excluded: ReadonlyMap<string, unknown>): string {
+    for (let i = 0; i < this.servers.length; i++) {
+      this.index = (this.index + 1) % this.servers.length;
+      if (!excluded.has(this.servers[this.index])) break;
+    }
     return this.servers[this.index];
   }
 
@@ -194,23 +299,28 @@ class Rotation {
 }
 
 /**
- * What an exchange means: a range, or a failure to note (with the leader's URL when a
- * follower named one).
+ * What an exchange other than a 200 means: why the server did not serve (with the leader's
+ * URL when a follower named one), and whether it may have acted on the request all the same.
+ * Only a 503 and a connection never made prove it did not.
  *
  * @throws {@link TimelockRequestError} on a 4xx
- * @throws {@link TimelockProtocolError} on a 200 without a valid range of at most `count`
  */
-function judge(exchange: Exchange, count: number, server: string): Verdict {
-  if (exchange.kind === 'no-answer') return { kind: 'not-served', reason: exchange.reason };
+function judgeFailure(
+  exchange: Exchange,
+  server: string,
+): { reason: string; leaderUrl?: string; mayHaveActed: boolean } {
+  if (exchange.kind === 'no-answer')
+    return { reason: exchange.reason, mayHaveActed: exchange.sent };
   const { status, text } = exchange;
-  if (status === 200) return { kind: 'served', ...rangeIn(text, count, server) };
   if (status >= 400 && status < 500) throw new TimelockRequestError(status, errorIn(text), server);
   const leaderUrl = status === 503 ? leaderUrlIn(text) : undefined;
+  const mayHaveActed = status !== 503;
   if (leaderUrl !== undefined)
-    return { kind: 'not-served', reason: `not the leader (leader: ${leaderUrl})`, leaderUrl };
-  return { kind: 'not-served', reason: `HTTP ${status}: ${errorIn(text)}` };
+    return { reason: `not the leader (leader: ${leaderUrl})`, leaderUrl, mayHaveActed };
+  return { reason: `HTTP ${status}: ${errorIn(text)}`, mayHaveActed };
 }
 
+/** @throws {@link TimelockProtocolError} unless `text` is a range of 1 to `count` timestamps */
 function rangeIn(text: string, count: number, server: string): { lower: number; upper: number } {
   const { lower, upper } = (parseJson(text) ?? {}) as { lower?: unknown; upper?: unknown };
   if (!Number.isSafeInteger(lower) || !Number.isSafeInteger(upper))
@@ -230,7 +340,7 @@ function rangeIn(text: string, count: number, server: string): { lower: number; 
 }
 
 /** The server's `error` field, or the body itself when it has none. */
-function errorIn(text: string): string {
+export function errorIn(text: string): string {
   const error = (parseJson(text) as { error?: unknown } | undefined)?.error;
   return typeof error === 'string' ? error : abbreviate(text);
 }
@@ -246,7 +356,8 @@ function leaderUrlIn(text: string): string | undefined {
   }
 }
 
-function parseJson(text: string): unknown {
+/** `text` parsed as JSON, or undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -254,15 +365,40 @@ function parseJson(text: string): unknown {
   }
 }
 
-function abbreviate(text: string): string {
+/** `text` quoted for a message, cut short when long. */
+export function abbreviate(text: string): string {
   if (text.trim() === '') return '(an empty body)';
   return text.length > 200 ? `${JSON.stringify(text.slice(0, 200))}...` : JSON.stringify(text);
 }
 
+/**
+ * Connection failures that happen before a request is written: the server never saw it. So
+ * did failures without a code: fetch's own checks (a blocked port, say), as every error of the
+ * socket or of undici carries one.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 /** Undici reports every network failure as "fetch failed"; the cause says which. */
-function describeNetworkError(e: unknown): string {
+function describeNetworkError(e: unknown): { reason: string; sent: boolean } {
   const cause = (e as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (typeof cause?.code === 'string') return `connection failed (${cause.code})`;
-  if (typeof cause?.message === 'string') return `connection failed (${cause.message})`;
-  return `connection failed (${e instanceof Error ? e.message : String(e)})`;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const what =
+    code ??
+    (typeof cause?.message === 'string'
+      ? cause.message
+      : e instanceof Error
+        ? e.message
+        : String(e));
+  return {
+    reason: `connection failed (${what})`,
+    sent: code !== undefined && !NOT_SENT_CODES.has(code),
+  };
 }

@@ -2,9 +2,8 @@
  * Locks for a {@link TimelockClient}: the requests to the lock endpoints (`/lock/{namespace}/...`)
  * and the handle of a held lock, which keeps its lease alive and says when it is lost.
  *
- * **Finding the leader.** Lock requests go to the leader as timestamp requests do: start from
- * the last known leader, follow a follower's hint, move on round-robin from servers that are
- * down or have no leader, and back off with jitter after a round in which every server failed.
+ * **Finding the leader.** Lock requests go to the leader the way timestamp requests do, through
+ * the same {@link LeaderSeekingTransport}.
  *
  * **No blind retries of a grant.** A lock request is not idempotent: the leader makes a new lock
  * id for each. An attempt whose server may have granted it without the answer arriving (no
@@ -18,28 +17,30 @@
  * The HTTP timeout of an attempt is the wait the server was asked for plus the client's request
  * timeout, so the client never gives up on a server still within the wait it was allowed, and
  * such an attempt is not cut short at the call's deadline either. Idempotent requests
- * (wait-for-locks, immutable-timestamp) are retried anywhere.
+ * (wait-for-locks, immutable-timestamp) are retried anywhere. The transport keeps the rule for
+ * every request that {@link requestLock} marks as not idempotent (`oncePerServer`).
  *
  * **Proving the lease.** A lease is measured from when a request that established or refreshed
  * it was sent, not answered: the server started the lease no earlier, so the client's proof
  * ends no later than the server's lease. The handle's signal fires when the proof runs out.
  */
-import { fullJitterDelay, sleep } from './backoff.ts';
 import {
   LockLostError,
   LockOutcomeUnknownError,
   LockReleasedError,
   TimelockClosedError,
   TimelockProtocolError,
-  TimelockRequestError,
   TimelockUnavailableError,
   type LockLossCause,
 } from './errors.ts';
 import { DEFAULT_LEASE_MS, MAX_DESCRIPTOR_LENGTH, MAX_DESCRIPTORS } from '../net/lock-api.ts';
 import {
-  normaliseServerUrl,
-  type AttemptLog,
-  type TransportOptions,
+  abbreviate,
+  errorIn,
+  newAttemptLog,
+  parseJson,
+  type Exchange,
+  type LeaderSeekingTransport,
 } from './leader-seeking-transport.ts';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
@@ -110,25 +111,17 @@ export function checkLockDuration(name: string, ms: unknown, min: number, max: n
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-/** What one HTTP exchange gave. */
-export type LockExchange =
-  | { readonly kind: 'answered'; readonly status: number; readonly text: string }
-  /** `sent`: whether the server may have received the request (else it surely did not). */
-  | { readonly kind: 'no-answer'; readonly reason: string; readonly sent: boolean };
-
-/** One request to the leader (see {@link LockTransport.seek}). */
-export interface SeekRequest<T> {
+/** One request to a lock endpoint of the leader (see {@link requestLock}). */
+export interface LockRequest<T> {
   readonly namespace: string;
   /** The last path segment: `lock`, `wait-for-locks`, ... */
   readonly endpoint: string;
   /** The body of an attempt made when `serverWaitMs` is left of the server's wait. */
   readonly body: (serverWaitMs: number) => string;
-  /** When the server's wait for the descriptors ends (`performance.now()` time), if it waits. */
-  readonly waitUntil?: number;
-  /** When the call gives up (`performance.now()` time). */
-  readonly deadline: number;
-  /** How long the call may take in all, for {@link TimelockUnavailableError}'s message. */
-  readonly budgetMs: number;
+  /** How long the leader may wait for the descriptors; 0, the default, when it answers at once. */
+  readonly acquireTimeoutMs?: number;
+  /** The client's deadline: the call may take the longer of it and the acquire timeout. */
+  readonly deadlineMs: number;
   /** Whether sending it twice is harmless (else see the module comment). */
   readonly idempotent: boolean;
   /** The lease a non-idempotent request asks for, for {@link LockOutcomeUnknownError}. */
@@ -138,238 +131,73 @@ export interface SeekRequest<T> {
   /** For {@link TimelockUnavailableError}'s message: what no server did. */
   readonly served: string;
   readonly signal?: AbortSignal;
-  readonly log: AttemptLog;
-}
-
-/** Lock requests to a cluster: to the leader, or to the server that granted a lock. */
-export class LockTransport {
-  private knownLeader: string | undefined;
-
-  constructor(readonly options: TransportOptions) {}
-
-  /**
-   * Makes `request` to the leader (see the module comment) and returns what its 200 answer
-   * means, with the server that gave it and when the attempt it answered was sent.
-   *
-   * @throws {@link TimelockUnavailableError} when no server answered before the deadline
-   * @throws {@link LockOutcomeUnknownError} when a non-idempotent request may have been
-   *   granted by a server that did not answer, and no other server answered instead
-   * @throws {@link TimelockRequestError}, {@link TimelockProtocolError},
-   *   {@link TimelockClosedError}, or the reason of `request.signal`
-   */
-  async seek<T>(request: SeekRequest<T>): Promise<{ value: T; server: string; sentAt: number }> {
-    const { servers, requestTimeoutMs, backoff, random, closed } = this.options;
-    const cancel = request.signal ? AbortSignal.any([closed, request.signal]) : closed;
-    const path = `/lock/${encodeURIComponent(request.namespace)}/${request.endpoint}`;
-    const { log } = request;
-    // Servers that may hold a grant nobody will learn of: not asked again in this call.
-    const unanswered = new Map<string, string>();
-    const rotation = new Rotation(servers, this.knownLeader);
-    let server = this.knownLeader ?? rotation.next(unanswered);
-    const triedThisRound = new Set<string>();
-    let failedRounds = 0;
-    const giveUp = () =>
-      unanswered.size > 0
-        ? new LockOutcomeUnknownError(
-            request.namespace,
-            request.leaseMs ?? DEFAULT_LEASE_MS,
-            unanswered,
-            log.lastErrorByServer,
-          )
-        : new TimelockUnavailableError(
-            request.namespace,
-            log.attempts,
-            log.lastErrorByServer,
-            request.budgetMs,
-            request.served,
-          );
-    for (;;) {
-      this.throwIfCancelled(request.signal);
-      const now = performance.now();
-      if (now >= request.deadline) throw giveUp();
-      const serverWaitMs =
-        request.waitUntil === undefined ? 0 : Math.max(0, Math.floor(request.waitUntil - now));
-      log.attempts += 1;
-      triedThisRound.add(server);
-      const exchange = await this.exchange(
-        server + path,
-        request.body(serverWaitMs),
-        // Cutting a grant short at the deadline would leave its outcome unknown for no gain,
-        // so such an attempt gets its full time, and the call may overrun by that much.
-        serverWaitMs +
-          (request.idempotent
-            ? Math.min(requestTimeoutMs, request.deadline - now)
-            : requestTimeoutMs),
-        cancel,
-      );
-      // An answer that arrived is returned even if the call was cancelled meanwhile: it may
-      // be a grant, which the caller then unlocks rather than leave to expire.
-      if (exchange.kind === 'answered' && exchange.status === 200) {
-        const value = request.parse(parseJson(exchange.text), exchange.text, server);
-        this.knownLeader = server;
-        return { value, server, sentAt: now };
-      }
-      this.throwIfCancelled(request.signal);
-      if (exchange.kind === 'answered' && exchange.status >= 400 && exchange.status < 500)
-        throw new TimelockRequestError(exchange.status, errorIn(exchange.text), server);
-      const hint =
-        exchange.kind === 'answered' && exchange.status === 503
-          ? leaderUrlIn(exchange.text)
-          : undefined;
-      const reason =
-        exchange.kind === 'no-answer'
-          ? exchange.reason
-          : hint !== undefined
-            ? `not the leader (leader: ${hint})`
-            : `HTTP ${exchange.status}: ${errorIn(exchange.text)}`;
-      log.lastErrorByServer.set(server, reason);
-      const mayHaveBeenServed =
-        exchange.kind === 'no-answer' ? exchange.sent : exchange.status !== 503;
-      if (mayHaveBeenServed && !request.idempotent) unanswered.set(server, reason);
-      if (this.knownLeader === server) this.knownLeader = undefined;
-      const usableHint = hint !== undefined && !unanswered.has(hint) ? hint : undefined;
-      if (usableHint !== undefined) this.knownLeader = usableHint;
-      const candidates = servers.filter((s) => !unanswered.has(s));
-      if (candidates.length === 0 && usableHint === undefined) throw giveUp();
-      // A hint to a server tried this round is stale; following it would starve the others,
-      // unless there are no others.
-      server =
-        usableHint !== undefined && (!triedThisRound.has(usableHint) || candidates.length === 0)
-          ? rotation.jumpTo(usableHint)
-          : rotation.next(unanswered);
-      if (candidates.every((s) => triedThisRound.has(s))) {
-        failedRounds += 1;
-        triedThisRound.clear();
-        const wait = fullJitterDelay(failedRounds, backoff, random);
-        await sleep(Math.min(wait, request.deadline - performance.now()), cancel);
-      }
-    }
-  }
-
-  /** POSTs `body` to `url`, giving up after `timeoutMs` or when `cancel` fires; never throws. */
-  async exchange(
-    url: string,
-    body: string,
-    timeoutMs: number,
-    cancel: AbortSignal = this.options.closed,
-  ): Promise<LockExchange> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), Math.max(1, timeoutMs));
-    const abort = () => controller.abort();
-    cancel.addEventListener('abort', abort, { once: true });
-    try {
-      const response = await this.options.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: controller.signal,
-      });
-      return { kind: 'answered', status: response.status, text: await response.text() };
-    } catch (e) {
-      if (controller.signal.aborted)
-        return {
-          kind: 'no-answer',
-          reason: cancel.aborted ? 'cancelled' : `no answer within ${Math.ceil(timeoutMs)} ms`,
-          sent: true,
-        };
-      return { kind: 'no-answer', ...describeNetworkError(e) };
-    } finally {
-      clearTimeout(timer);
-      cancel.removeEventListener('abort', abort);
-    }
-  }
-
-  private throwIfCancelled(signal: AbortSignal | undefined): void {
-    if (this.options.closed.aborted) throw new TimelockClosedError();
-    signal?.throwIfAborted();
-  }
-}
-
-/** Round-robin over the servers from `start`, skipping those excluded. */
-class Rotation {
-  private index: number;
-
-  constructor(
-    private readonly servers: readonly string[],
-    start: string | undefined,
-  ) {
-    this.index = start === undefined ? -1 : servers.indexOf(start);
-  }
-
-  /** The next server not in `excluded` (the next one at all when every one is). */
-  next(excluded: ReadonlyMap<string, unknown>): string {
-    for (let i = 0; i < this.servers.length; i++) {
-      this.index = (this.index + 1) % this.servers.length;
-      if (!excluded.has(this.servers[this.index])) break;
-    }
-    return this.servers[this.index];
-  }
-
-  /** `url`, continuing the rotation after it when it is one of the servers. */
-  jumpTo(url: string): string {
-    const index = this.servers.indexOf(url);
-    if (index >= 0) this.index = index;
-    return url;
-  }
 }
 
 /**
- * Connection failures that happen before a request is written: the server never saw it. So
- * did failures without a code: fetch's own checks (a blocked port, say), as every error of the
- * socket or of undici carries one.
+ * Makes `request` to the leader (see the module comment) and returns what its 200 answer
+ * means, with the server that gave it and when the attempt it answered was sent. An answer
+ * that arrives after the call was cancelled is returned all the same: it may be a grant, which
+ * the caller then unlocks rather than leave to expire.
+ *
+ * @throws {@link TimelockUnavailableError} when no server answered before the deadline
+ * @throws {@link LockOutcomeUnknownError} when a non-idempotent request may have been
+ *   granted by a server that did not answer, and no other server answered instead
+ * @throws {@link TimelockRequestError}, {@link TimelockProtocolError},
+ *   {@link TimelockClosedError}, or the reason of `request.signal`
  */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function describeNetworkError(e: unknown): { reason: string; sent: boolean } {
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const what =
-    code ??
-    (typeof cause?.message === 'string'
-      ? cause.message
-      : e instanceof Error
-        ? e.message
-        : String(e));
-  return {
-    reason: `connection failed (${what})`,
-    sent: code !== undefined && !NOT_SENT_CODES.has(code),
-  };
+export async function requestLock<T>(
+  transport: LeaderSeekingTransport,
+  request: LockRequest<T>,
+): Promise<{ value: T; server: string; sentAt: number }> {
+  const { namespace } = request;
+  const start = performance.now();
+  const acquireTimeoutMs = request.acquireTimeoutMs ?? 0;
+  const budgetMs = Math.max(request.deadlineMs, acquireTimeoutMs);
+  const log = newAttemptLog();
+  const outcome = await transport.request({
+    path: `/lock/${encodeURIComponent(namespace)}/${request.endpoint}`,
+    body: request.body,
+    parse: (text, server) => request.parse(parseJson(text), text, server),
+    deadline: start + budgetMs,
+    waitUntil: start + acquireTimeoutMs,
+    oncePerServer: !request.idempotent,
+    signal: request.signal,
+    log,
+  });
+  if (outcome.kind === 'served') return outcome;
+  throw outcome.unanswered.size > 0
+    ? new LockOutcomeUnknownError(
+        namespace,
+        request.leaseMs ?? DEFAULT_LEASE_MS,
+        outcome.unanswered,
+        log.lastErrorByServer,
+      )
+    : new TimelockUnavailableError(
+        namespace,
+        log.attempts,
+        log.lastErrorByServer,
+        budgetMs,
+        request.served,
+      );
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function abbreviate(text: string): string {
-  if (text.trim() === '') return '(an empty body)';
-  return text.length > 200 ? `${JSON.stringify(text.slice(0, 200))}...` : JSON.stringify(text);
-}
-
-function errorIn(text: string): string {
-  const error = (parseJson(text) as { error?: unknown } | undefined)?.error;
-  return typeof error === 'string' ? error : abbreviate(text);
-}
-
-function leaderUrlIn(text: string): string | undefined {
-  const hint = (parseJson(text) as { leaderUrl?: unknown } | undefined)?.leaderUrl;
-  if (typeof hint !== 'string') return undefined;
-  try {
-    return normaliseServerUrl(hint);
-  } catch {
-    return undefined;
-  }
+/**
+ * Asks `server`, the one that granted `lockId`, to refresh or unlock it, giving up after
+ * `timeoutMs`; never throws.
+ */
+export function callForLock(
+  transport: LeaderSeekingTransport,
+  server: string,
+  namespace: string,
+  action: 'refresh' | 'unlock',
+  lockId: string,
+  timeoutMs = transport.options.requestTimeoutMs,
+): Promise<Exchange> {
+  return transport.exchange(
+    `${server}/lock/${encodeURIComponent(namespace)}/${action}`,
+    JSON.stringify({ lockIds: [lockId] }),
+    timeoutMs,
+  );
 }
 
 /** The `leader` a 503 names, when it names one. */
@@ -446,19 +274,13 @@ function idsIn(text: string, field: 'refreshed' | 'released'): string[] | undefi
  *   unlocked, in case the server still holds it)
  */
 export async function confirmGrant(
-  transport: LockTransport,
+  transport: LeaderSeekingTransport,
   namespace: string,
   server: string,
   grant: Grant,
 ): Promise<number> {
-  const base = `${server}/lock/${encodeURIComponent(namespace)}`;
-  const ids = JSON.stringify({ lockIds: [grant.lockId] });
   const sentAt = performance.now();
-  const exchange = await transport.exchange(
-    `${base}/refresh`,
-    ids,
-    transport.options.requestTimeoutMs,
-  );
+  const exchange = await callForLock(transport, server, namespace, 'refresh', grant.lockId);
   if (exchange.kind === 'answered' && exchange.status === 200) {
     const refreshed = idsIn(exchange.text, 'refreshed');
     if (refreshed?.includes(grant.lockId)) return sentAt;
@@ -470,7 +292,7 @@ export async function confirmGrant(
           'longer held it when asked to confirm',
       );
   }
-  await transport.exchange(`${base}/unlock`, ids, transport.options.requestTimeoutMs);
+  await callForLock(transport, server, namespace, 'unlock', grant.lockId);
   if (transport.options.closed.aborted) throw new TimelockClosedError();
   const what =
     exchange.kind === 'no-answer'
@@ -489,7 +311,7 @@ export async function confirmGrant(
 
 /** What a handle needs from its client. */
 export interface HandleContext {
-  readonly transport: LockTransport;
+  readonly transport: LeaderSeekingTransport;
   readonly namespace: string;
   readonly descriptors: readonly string[];
   /** The URL of the server that granted the lock: the only one that can refresh it. */
@@ -531,7 +353,7 @@ export class LockHandle {
   readonly serverId: number;
 
   private readonly controller = new AbortController();
-  private readonly transport: LockTransport;
+  private readonly transport: LeaderSeekingTransport;
   private readonly onEnd: (handle: LockHandle) => void;
   private proofEnd: number;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -580,11 +402,7 @@ export class LockHandle {
     this.released ??= (async () => {
       this.end(new LockReleasedError(this.lockId));
       if (this.transport.options.closed.aborted) return;
-      await this.transport.exchange(
-        `${this.server}/lock/${encodeURIComponent(this.namespace)}/unlock`,
-        JSON.stringify({ lockIds: [this.lockId] }),
-        this.transport.options.requestTimeoutMs,
-      );
+      await callForLock(this.transport, this.server, this.namespace, 'unlock', this.lockId);
     })();
     return this.released;
   }
@@ -626,9 +444,12 @@ export class LockHandle {
   private async refresh(): Promise<void> {
     if (this.signal.aborted) return;
     const sentAt = performance.now();
-    const exchange = await this.transport.exchange(
-      `${this.server}/lock/${encodeURIComponent(this.namespace)}/refresh`,
-      JSON.stringify({ lockIds: [this.lockId] }),
+    const exchange = await callForLock(
+      this.transport,
+      this.server,
+      this.namespace,
+      'refresh',
+      this.lockId,
       // An answer after the proof ran out cannot revive it.
       this.proofEnd - sentAt,
     );

@@ -22,13 +22,14 @@ import {
   MIN_LEASE_MS,
 } from '../net/lock-api.ts';
 import {
+  callForLock,
   checkDescriptors,
   checkLockDuration,
   confirmGrant,
   ImmutableTimestampLockHandle,
   LockHandle,
-  LockTransport,
   parseLockAnswer,
+  requestLock,
   type Grant,
   type ImmutableTimestampLockOptions,
   type LockOptions,
@@ -154,8 +155,8 @@ interface NamespaceState {
  * ```
  */
 export class TimelockClient {
+  /** For timestamps and locks alike: both come from the leader, found once for both. */
   private readonly transport: LeaderSeekingTransport;
-  private readonly lockTransport: LockTransport;
   private readonly deadlineMs: number;
   private readonly namespaces = new Map<string, NamespaceState>();
   private readonly closing = new AbortController();
@@ -177,16 +178,14 @@ export class TimelockClient {
     checkDuration('deadlineMs', this.deadlineMs, 1);
     checkDuration('backoff.baseMs', backoff.baseMs, 0);
     checkDuration('backoff.maxMs', backoff.maxMs, backoff.baseMs);
-    const transportOptions = {
+    this.transport = new LeaderSeekingTransport({
       servers,
       requestTimeoutMs,
       backoff,
       random: options.random ?? Math.random,
       fetch: options.fetch ?? globalThis.fetch,
       closed: this.closing.signal,
-    };
-    this.transport = new LeaderSeekingTransport(transportOptions);
-    this.lockTransport = new LockTransport(transportOptions);
+    });
   }
 
   /**
@@ -263,16 +262,8 @@ export class TimelockClient {
     descriptors: readonly string[],
     options: LockOptions = {},
   ): Promise<LockHandle> {
-    checkNamespace(namespace);
-    checkDescriptors(descriptors);
-    const acquireTimeoutMs = checkLockDuration(
-      'acquireTimeoutMs',
-      options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_MS,
-      0,
-      MAX_ACQUIRE_MS,
-    );
+    const { list, acquireTimeoutMs } = checkWaitArguments(namespace, descriptors, options);
     const leaseMs = leaseOf(options.leaseMs);
-    const list = [...descriptors];
     const { grant, server, sentAt } = await this.acquire(
       namespace,
       'lock',
@@ -321,24 +312,13 @@ export class TimelockClient {
     descriptors: readonly string[],
     options: WaitForLocksOptions = {},
   ): Promise<boolean> {
-    checkNamespace(namespace);
-    checkDescriptors(descriptors);
-    const acquireTimeoutMs = checkLockDuration(
-      'acquireTimeoutMs',
-      options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_MS,
-      0,
-      MAX_ACQUIRE_MS,
-    );
-    const list = [...descriptors];
-    const start = performance.now();
-    const budgetMs = Math.max(this.deadlineMs, acquireTimeoutMs);
-    const { value } = await this.lockTransport.seek({
+    const { list, acquireTimeoutMs } = checkWaitArguments(namespace, descriptors, options);
+    const { value } = await requestLock(this.transport, {
       namespace,
       endpoint: 'wait-for-locks',
       body: (wait) => JSON.stringify({ descriptors: list, acquireTimeoutMs: wait }),
-      waitUntil: start + acquireTimeoutMs,
-      deadline: start + budgetMs,
-      budgetMs,
+      acquireTimeoutMs,
+      deadlineMs: this.deadlineMs,
       idempotent: true,
       parse: (body, text, server) => {
         const free = (body as { free?: unknown } | undefined)?.free;
@@ -351,8 +331,7 @@ export class TimelockClient {
         return free;
       },
       served: 'answered a wait-for-locks request',
-      ...(options.signal ? { signal: options.signal } : {}),
-      log: newAttemptLog(),
+      signal: options.signal,
     });
     return value;
   }
@@ -401,13 +380,11 @@ export class TimelockClient {
    */
   async getImmutableTimestamp(namespace: string): Promise<number> {
     checkNamespace(namespace);
-    const start = performance.now();
-    const { value } = await this.lockTransport.seek({
+    const { value } = await requestLock(this.transport, {
       namespace,
       endpoint: 'immutable-timestamp',
       body: () => '{}',
-      deadline: start + this.deadlineMs,
-      budgetMs: this.deadlineMs,
+      deadlineMs: this.deadlineMs,
       idempotent: true,
       parse: (body, text, server) => {
         const t = (body as { immutableTimestamp?: unknown } | undefined)?.immutableTimestamp;
@@ -420,7 +397,6 @@ export class TimelockClient {
         return t as number;
       },
       served: 'answered an immutable-timestamp request',
-      log: newAttemptLog(),
     });
     return value;
   }
@@ -450,31 +426,23 @@ export class TimelockClient {
   ): Promise<{ grant: Grant; server: string; sentAt: number }> {
     if (this.closing.signal.aborted) throw new TimelockClosedError();
     signal?.throwIfAborted();
-    const start = performance.now();
-    const budgetMs = Math.max(this.deadlineMs, acquireTimeoutMs);
     const immutable = endpoint === 'lock-immutable-timestamp';
-    const { value, server, sentAt } = await this.lockTransport.seek({
+    const { value, server, sentAt } = await requestLock(this.transport, {
       namespace,
       endpoint,
       body,
-      waitUntil: start + acquireTimeoutMs,
-      deadline: start + budgetMs,
-      budgetMs,
+      acquireTimeoutMs,
+      deadlineMs: this.deadlineMs,
       idempotent: false,
       leaseMs,
       parse: (answer, text, s) => parseLockAnswer(answer, text, s, immutable),
       served: `answered the ${endpoint} request`,
-      ...(signal ? { signal } : {}),
-      log: newAttemptLog(),
+      signal,
     });
     if (signal?.aborted || this.closing.signal.aborted) {
       // Cancelled while the answer was on its way: a grant is unlocked, not left to expire.
       if (value.granted && !this.closing.signal.aborted)
-        await this.lockTransport.exchange(
-          `${server}/lock/${encodeURIComponent(namespace)}/unlock`,
-          JSON.stringify({ lockIds: [value.grant.lockId] }),
-          this.lockTransport.options.requestTimeoutMs,
-        );
+        await callForLock(this.transport, server, namespace, 'unlock', value.grant.lockId);
       if (this.closing.signal.aborted) throw new TimelockClosedError();
       signal!.throwIfAborted();
     }
@@ -483,7 +451,7 @@ export class TimelockClient {
     // little of that proof may be left, so a refresh starts a new one before the lock is used.
     const provenFrom =
       sentAt + grant.leaseMs - performance.now() < grant.leaseMs / 3
-        ? await confirmGrant(this.lockTransport, namespace, server, grant)
+        ? await confirmGrant(this.transport, namespace, server, grant)
         : sentAt;
     return { grant, server, sentAt: provenFrom };
   }
@@ -496,7 +464,7 @@ export class TimelockClient {
     provenFrom: number,
   ) {
     return {
-      transport: this.lockTransport,
+      transport: this.transport,
       namespace,
       descriptors,
       server,
@@ -612,6 +580,26 @@ function checkCount(n: unknown): void {
     throw new TypeError(`the count must be a number from 1 to ${MAX_RANGE}, not ${typeof n}`);
   if (!Number.isInteger(n) || n < 1 || n > MAX_RANGE)
     throw new RangeError(`the count must be an integer from 1 to ${MAX_RANGE}, not ${n}`);
+}
+
+/**
+ * The arguments of a call that waits for descriptors, checked, with the descriptors copied so
+ * that the caller cannot change them while the call runs.
+ */
+function checkWaitArguments(
+  namespace: string,
+  descriptors: readonly string[],
+  options: WaitForLocksOptions,
+): { list: string[]; acquireTimeoutMs: number } {
+  checkNamespace(namespace);
+  checkDescriptors(descriptors);
+  const acquireTimeoutMs = checkLockDuration(
+    'acquireTimeoutMs',
+    options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_MS,
+    0,
+    MAX_ACQUIRE_MS,
+  );
+  return { list: [...descriptors], acquireTimeoutMs };
 }
 
 function leaseOf(leaseMs: unknown): number {

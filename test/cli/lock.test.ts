@@ -55,6 +55,15 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
   }
 }
 
+/** Has `leader` hold `descriptor` for some other client, for longer than any test runs. */
+function holdForAnother(leader: FakeLeader, descriptor: string): void {
+  leader.locks.set('0'.repeat(32), {
+    descriptors: [descriptor],
+    leaseMs: 60_000,
+    leaseUntil: performance.now() + 60_000,
+  });
+}
+
 describe('timelock lock', () => {
   let help: Run;
 
@@ -125,11 +134,7 @@ describe('timelock lock', () => {
 
   it('exits 4 when the descriptor stays held for --acquire-timeout', async () => {
     const leader = await FakeLeader.start();
-    leader.locks.set('0'.repeat(32), {
-      descriptors: ['a'],
-      leaseMs: 60_000,
-      leaseUntil: performance.now() + 60_000,
-    });
+    holdForAnother(leader, 'a');
     const r = await timelockLock([
       '--namespace',
       'orders',
@@ -147,11 +152,7 @@ describe('timelock lock', () => {
 
   it('exits 130 on Ctrl-C while waiting for the lock, dropping the wait', async () => {
     const leader = await FakeLeader.start();
-    leader.locks.set('0'.repeat(32), {
-      descriptors: ['a'],
-      leaseMs: 60_000,
-      leaseUntil: performance.now() + 60_000,
-    });
+    holdForAnother(leader, 'a');
     const { child, done } = start(['--namespace', 'orders', '--descriptor', 'a'], {
       TIMELOCK_SERVERS: leader.url,
     });
