@@ -21,6 +21,7 @@ import {
   type FreshOutcome,
   type NotServed,
 } from '../net/client-api.ts';
+import { LOCK_ENDPOINTS } from '../net/lock-api.ts';
 import { PeerGate } from '../net/peer-auth.ts';
 import { handlePeerRequest, PEER_PATH, PeerSender } from '../net/peer-http.ts';
 import { ServerHost } from '../server/host.ts';
@@ -421,12 +422,7 @@ export class TimelockNode {
     const known = [
       'fresh-timestamp',
       'fresh-timestamps',
-      'lock',
-      'wait-for-locks',
-      'refresh',
-      'unlock',
-      'lock-immutable-timestamp',
-      'immutable-timestamp',
+      ...LOCK_ENDPOINTS,
       'leader',
       'status',
       'health',

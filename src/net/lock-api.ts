@@ -55,7 +55,7 @@ export type LockApiRequest =
   | { readonly kind: 'immutable'; readonly namespace: string };
 
 /** The endpoints, by the last path segment. */
-const ENDPOINTS = [
+export const LOCK_ENDPOINTS = [
   'lock',
   'wait-for-locks',
   'refresh',
@@ -78,10 +78,10 @@ export function parseLockRequest(
   endpoint: string,
   body: string | undefined,
 ): LockApiRequest | ClientRefusal {
-  if (!(ENDPOINTS as readonly string[]).includes(endpoint))
+  if (!(LOCK_ENDPOINTS as readonly string[]).includes(endpoint))
     return {
       status: 404,
-      error: `no such lock endpoint ${JSON.stringify(endpoint)}: ${ENDPOINTS.join(', ')}`,
+      error: `no such lock endpoint ${JSON.stringify(endpoint)}: ${LOCK_ENDPOINTS.join(', ')}`,
     };
   let parsed: unknown;
   try {
@@ -92,7 +92,7 @@ export function parseLockRequest(
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     return bad(`the body of ${endpoint} must be a JSON object, not ${JSON.stringify(parsed)}`);
   const fields = parsed as Record<string, unknown>;
-  switch (endpoint as (typeof ENDPOINTS)[number]) {
+  switch (endpoint as (typeof LOCK_ENDPOINTS)[number]) {
     case 'lock':
     case 'wait-for-locks': {
       const descriptors = descriptorsIn(fields.descriptors);

@@ -38,12 +38,9 @@ export interface LockCounts {
   fencedOff: number;
 }
 
-/** The timings of simulated locks, in virtual ms. */
-export const SIM_LOCK_TIMINGS = { acquireMs: 150, leaseMs: 120 } as const;
-
-export class SimLockClient {
-  readonly clock: VectorClock;
-  readonly counts: LockCounts = {
+/** Counts of a client that has done nothing yet. */
+export function noLockCounts(): LockCounts {
+  return {
     requested: 0,
     granted: 0,
     refused: 0,
@@ -52,6 +49,14 @@ export class SimLockClient {
     increments: 0,
     fencedOff: 0,
   };
+}
+
+/** The timings of simulated locks, in virtual ms. */
+export const SIM_LOCK_TIMINGS = { acquireMs: 150, leaseMs: 120 } as const;
+
+export class SimLockClient {
+  readonly clock: VectorClock;
+  readonly counts: LockCounts = noLockCounts();
   private phase: Phase = { kind: 'idle' };
   private leaderHint: ServerId = 0;
   /** The server the current lock was asked of. */

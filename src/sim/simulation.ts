@@ -17,7 +17,13 @@ import type { VectorTime } from '../trace/vector-clock.ts';
 import type { LockCommand, LockId, LockOutcome } from '../lock/messages.ts';
 import { Checker, type Violation } from './checker.ts';
 import { FencedRegister, type FencedRead } from './fenced-register.ts';
-import { SIM_LOCK_TIMINGS, SimLockClient, unlockOf, type LockCounts } from './lock-client.ts';
+import {
+  noLockCounts,
+  SIM_LOCK_TIMINGS,
+  SimLockClient,
+  unlockOf,
+  type LockCounts,
+} from './lock-client.ts';
 import { SimClient, type ClientCounts, type RequestRecord } from './client.ts';
 import { NO_FAULTS, type FaultRates, type ScheduledFault } from './faults.ts';
 import { Network, type NetworkCounts } from './network.ts';
@@ -429,15 +435,7 @@ class Simulation {
   }
 
   private lockCounts(): LockCounts {
-    const total: LockCounts = {
-      requested: 0,
-      granted: 0,
-      refused: 0,
-      refreshed: 0,
-      lost: 0,
-      increments: 0,
-      fencedOff: 0,
-    };
+    const total = noLockCounts();
     for (const client of this.lockClients)
       for (const k of Object.keys(total) as (keyof LockCounts)[]) total[k] += client.counts[k];
     return total;

@@ -7,16 +7,14 @@
  * bounded in time.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkTimestampHistory, type TimestampOperation } from '../../conformance/history/index.ts';
 import { formatReport, validateTraces } from '../../conformance/replay/index.ts';
 import { TimelockClient } from '../../src/client/timelock-client.ts';
-import { LocalCluster } from '../../src/cluster/local-cluster.ts';
 import type { ServerId } from '../../src/paxos/types.ts';
+import { tracedCluster } from './support/traced-cluster.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const NAMESPACES = ['alpha', 'beta'];
@@ -26,29 +24,11 @@ const CALLERS_PER_CLIENT = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a real three-server cluster under kill -9 and SIGSTOP', () => {
-  let dir: string;
-  let cluster: LocalCluster | undefined;
-  const serverLog: string[] = [];
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'timelock-e2e-'));
-    cluster = await LocalCluster.start({
-      servers: 3,
-      dir,
-      trace: true,
-      logLevel: 'warn',
-      boundStep: 1000,
-      onLine: (id, line) => serverLog.push(`[s${id}] ${line}`),
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  const fixture = tracedCluster('timelock-e2e-');
+  const serverLog = fixture.serverLog;
 
   it('answers linearizably through failures, and every trace conforms to the spec', async () => {
-    const c = cluster!;
+    const c = fixture.cluster();
     const servers = [...c.urls.values()];
     const clients = Array.from(
       { length: CLIENTS },

@@ -10,15 +10,13 @@
  * stopped in `afterAll`, also when a check failed; the whole test is bounded in time.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatReport, validateTraces } from '../../conformance/replay/index.ts';
 import { TimelockClient } from '../../src/client/timelock-client.ts';
-import { LocalCluster } from '../../src/cluster/local-cluster.ts';
 import type { ServerId } from '../../src/paxos/types.ts';
+import { tracedCluster } from './support/traced-cluster.ts';
 
 const CLIENTS = 3;
 const CALLERS_PER_CLIENT = 3;
@@ -85,29 +83,12 @@ class FencedCounter {
 }
 
 describe('locks on a real three-server cluster under kill -9 and SIGSTOP', () => {
-  let dir: string;
-  let cluster: LocalCluster | undefined;
-  const serverLog: string[] = [];
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'timelock-e2e-locks-'));
-    cluster = await LocalCluster.start({
-      servers: 3,
-      dir,
-      trace: true,
-      logLevel: 'warn',
-      boundStep: 1000,
-      onLine: (id, line) => serverLog.push(`[s${id}] ${line}`),
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  const fixture = tracedCluster('timelock-e2e-locks-');
+  const serverLog = fixture.serverLog;
 
   it('loses no update through failures, and every trace conforms to the spec', async () => {
-    const c = cluster!;
+    const c = fixture.cluster();
+    const dir = fixture.dir();
     const servers = [...c.urls.values()];
     const counter = new FencedCounter(join(dir, 'counter.sqlite'));
     const clients = Array.from(

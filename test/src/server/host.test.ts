@@ -9,6 +9,7 @@ import { DEFAULT_TIMINGS } from '../../../src/server/timings.ts';
 import type { TraceEvent } from '../../../src/trace/events.ts';
 import { instanceId } from '../../../src/timestamp/tsvc.ts';
 import { happenedBefore, type VectorTime } from '../../../src/trace/vector-clock.ts';
+import { runHostUntil } from '../support/virtual-time.ts';
 
 /** A host whose ports record, in one list, every save, send and reply in the order made. */
 function recordingHost(self = 1, serverCount = 3, ids = new MemoryIdSource()) {
@@ -45,14 +46,7 @@ function recordingHost(self = 1, serverCount = 3, ids = new MemoryIdSource()) {
     },
   );
   /** Lets virtual time pass, waking the host whenever it asks. */
-  const runUntil = (end: number) => {
-    for (let next = host.nextWakeup(); next !== null && next <= end; next = host.nextWakeup()) {
-      time.now = Math.max(time.now, next);
-      host.wake();
-      if (host.nextWakeup()! <= time.now) time.now++;
-    }
-    time.now = end;
-  };
+  const runUntil = (end: number) => runHostUntil(host, time, end);
   return { host, log, events, sent, replies, storage, time, ids, runUntil };
 }
 

@@ -14,6 +14,7 @@ import type { TimestampReply } from '../../../src/server/messages.ts';
 import { SPEC_RULES } from '../../../src/server/server.ts';
 import { DEFAULT_TIMINGS } from '../../../src/server/timings.ts';
 import { TRACE_VERSION, type TraceEvent } from '../../../src/trace/events.ts';
+import { runHostUntil } from '../support/virtual-time.ts';
 
 const STEP = 10;
 const id = (n: number) => n.toString(16).padStart(32, '0');
@@ -40,14 +41,7 @@ function leader() {
       trace: { header: () => {}, write: (e) => events.push(e) },
     },
   );
-  const runUntil = (end: number) => {
-    for (let next = host.nextWakeup(); next !== null && next <= end; next = host.nextWakeup()) {
-      time.now = Math.max(time.now, next);
-      host.wake();
-      if (host.nextWakeup()! <= time.now) time.now++;
-    }
-    time.now = Math.max(time.now, end);
-  };
+  const runUntil = (end: number) => runHostUntil(host, time, end);
   runUntil(1000);
   expect(host.leadership()).toEqual({ leader: 1, acting: true });
   const send = (command: LockCommand) => host.lock(command, [0]);
