@@ -164,7 +164,7 @@ export function registerServe(program: Command, injection: ServeInjection = {}):
   program
     .command('serve')
     .description(
-      'Run one Timelock server: Paxos leader election and per-namespace timestamp bounds, with durable acceptors in --data, peers over authenticated HTTP, and the client API on the same listener.',
+      'Run one Timelock server: Paxos leader election and per-namespace timestamp bounds, locks from the leader, with durable acceptors in --data, peers over authenticated HTTP, and the client API on the same listener.',
     )
     .option('--config <file>', 'a JSON file with any of the settings below (flags win)')
     .option('--id <n>', 'this server’s number in --peers', wholeNumber('--id', 1))
@@ -202,7 +202,11 @@ export function registerServe(program: Command, injection: ServeInjection = {}):
     .addHelpText(
       'after',
       `
-Endpoints: POST /ts/{namespace}/fresh-timestamp, POST /ts/{namespace}/fresh-timestamps {"n": N},
+Endpoints: POST /ts/{namespace}/fresh-timestamp, POST /ts/{namespace}/fresh-timestamps {"n": N};
+locks (held in the leader's memory, fenced by the namespace's timestamps; docs/locks.md):
+POST /lock/{namespace}/lock {"descriptors": [...], "acquireTimeoutMs"?, "leaseMs"?},
+/wait-for-locks, /refresh {"lockIds": [...]}, /unlock {"lockIds": [...]},
+/lock-immutable-timestamp, /immutable-timestamp;
 GET /leader, /status, /health, /metrics (Prometheus); peers POST /peer.
 
 Exit codes: ${SERVE_EXIT.stopped} stopped by SIGINT/SIGTERM, ${SERVE_EXIT.badSettings} bad settings, ${SERVE_EXIT.badState} the data folder or trace
