@@ -65,6 +65,11 @@ export class StateChecker {
   private readonly n: number;
   private readonly fp = new Int32Array(2);
   private readonly candidate = new Int32Array(2);
+  /**
+   * Under SYMMETRY, the variable values of the state whose successors are being fingerprinted,
+   * permuted by each permutation as they are first needed.
+   */
+  private permutedParent: { of: readonly Value[]; images: Value[][] } | undefined;
 
   constructor(
     private readonly model: Model,
@@ -168,15 +173,27 @@ export class StateChecker {
    * The fingerprint that decides whether a state was seen, into `this.fp`: of the state, of its
    * VIEW, and under SYMMETRY the least over all its permutations (so symmetric states count once).
    */
-  private stateFingerprint(s: Value[]): void {
-    const { view, runtime: rt } = this.model;
+  private stateFingerprint(s: Value[], parent: Value[] | null): void {
+    const { view, runtime: rt, symmetry } = this.model;
     const { fp, candidate } = this;
     const print = (c: Value[], out: Int32Array) =>
       fingerprint(view ? [view.fn(null, new Ctx(c, null, rt))] : c, out);
     print(s, fp);
-    for (const p of this.model.symmetry ?? []) {
+    if (symmetry === undefined || symmetry.length === 0) return;
+    // A step changes a few variables: the others are the parent's very values, whose permuted
+    // images (and their cached fingerprints) are made once for all the parent's successors.
+    let memo = this.permutedParent;
+    if (parent !== null && memo?.of !== parent)
+      memo = this.permutedParent = { of: parent, images: symmetry.map(() => []) };
+    for (let k = 0; k < symmetry.length; k++) {
+      const p = symmetry[k];
+      const images = parent !== null ? memo!.images[k] : undefined;
       print(
-        s.map((v) => permuteValue(v, p)),
+        s.map((v, i) =>
+          images !== undefined && v === parent![i]
+            ? (images[i] ??= permuteValue(v, p))
+            : permuteValue(v, p),
+        ),
         candidate,
       );
       const a = candidate[0] >>> 0,
@@ -204,7 +221,7 @@ export class StateChecker {
     let id = -1;
     if (inModel) {
       try {
-        this.stateFingerprint(s);
+        this.stateFingerprint(s, prev);
       } catch (e) {
         // TLC shows the behaviour up to the state before, and no evaluation context.
         if (e instanceof EvalError)

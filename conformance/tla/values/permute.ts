@@ -5,6 +5,7 @@
 import {
   EnumSet,
   FcnLike,
+  FcnValue,
   ModelValue,
   SetValue,
   TupleValue,
@@ -28,12 +29,38 @@ export function permuteValue(v: Value, p: Permutation): Value {
   if (v instanceof FcnLike) {
     const f = v.explicit();
     if (f instanceof TupleValue) return new TupleValue(f.elems.map((e) => permuteValue(e, p)));
+    const reordered = permutedOnItsDomain(f, p);
+    if (reordered !== undefined) return reordered;
     return fcnFromPairs(
       f.dom.map((k, i) => [permuteValue(k, p), permuteValue(f.vals[i], p)]),
       f.record,
     );
   }
   return v;
+}
+
+/**
+ * A function whose domain is model values that `p` maps onto themselves (`[n \in Node |-> ...]`
+ * under a symmetry of Node): the domain, already sorted, stays as it is, and each value moves
+ * to the position of its key's image, which is what sorting the permuted pairs would give.
+ * Undefined otherwise.
+ */
+function permutedOnItsDomain(f: FcnValue, p: Permutation): FcnValue | undefined {
+  const dom = f.dom;
+  if (dom.length === 0) return undefined;
+  const at = new Map<Value, number>();
+  for (let i = 0; i < dom.length; i++) {
+    if (!(dom[i] instanceof ModelValue)) return undefined;
+    at.set(dom[i], i);
+  }
+  const vals = new Array<Value>(dom.length);
+  for (let i = 0; i < dom.length; i++) {
+    const k = dom[i] as ModelValue;
+    const j = at.get(p.get(k) ?? k);
+    if (j === undefined) return undefined;
+    vals[j] = permuteValue(f.vals[i], p);
+  }
+  return new FcnValue(dom, vals, f.record);
 }
 
 /** `p` after `q`: x goes to p(q(x)). */
