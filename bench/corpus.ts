@@ -10,17 +10,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTlc } from '../conformance/tlc/runner.ts';
-import type { BenchModel, Run } from './model-runs.ts';
+import type { BenchModel, RecordedCase, Run } from './model-runs.ts';
 
 /** A corpus case, as its manifest records it. */
-interface CorpusCase {
-  case: string;
-  module: string;
-  config: string;
-  result: string;
-  distinct: number;
-  generated: number;
-  depth: number;
+interface CorpusCase extends RecordedCase {
   wallSeconds: number;
 }
 

@@ -8,6 +8,13 @@ export interface Expected {
   depth: number;
 }
 
+/** A case of a manifest of TLC's recorded results (../shared/tlc-perf, ../shared/tlc-corpus). */
+export interface RecordedCase extends Expected {
+  case: string;
+  module: string;
+  config: string;
+}
+
 /** A model of the benchmark, with TLC's recorded time and memory when known. */
 export interface BenchModel {
   name: string;

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { benchCorpus, corpusModels } from './corpus.ts';
 import { benchExplain } from './explain.ts';
 import { benchWorkers } from './workers.ts';
-import type { BenchModel, Expected, Run } from './model-runs.ts';
+import type { BenchModel, Expected, RecordedCase, Run } from './model-runs.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -37,17 +37,9 @@ function models(): BenchModel[] {
   const out: BenchModel[] = [];
   const perfDir = resolve(opts['perf-dir']!);
   if (existsSync(join(perfDir, 'manifest.json'))) {
-    const perf = JSON.parse(readFileSync(join(perfDir, 'manifest.json'), 'utf8')) as Array<{
-      case: string;
-      module: string;
-      config: string;
-      result: string;
-      distinct: number;
-      generated: number;
-      depth: number;
-      tlcWallSeconds: number;
-      tlcPeakRssMiB: number;
-    }>;
+    const perf = JSON.parse(readFileSync(join(perfDir, 'manifest.json'), 'utf8')) as Array<
+      RecordedCase & { tlcWallSeconds: number; tlcPeakRssMiB: number }
+    >;
     for (const p of perf) {
       out.push({
         name: p.case,

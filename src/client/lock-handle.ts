@@ -33,7 +33,12 @@ import {
   TimelockUnavailableError,
   type LockLossCause,
 } from './errors.ts';
-import { DEFAULT_LEASE_MS, MAX_DESCRIPTOR_LENGTH, MAX_DESCRIPTORS } from '../net/lock-api.ts';
+import {
+  DEFAULT_LEASE_MS,
+  isDescriptor,
+  MAX_DESCRIPTOR_LENGTH,
+  MAX_DESCRIPTORS,
+} from '../net/lock-api.ts';
 import {
   abbreviate,
   errorIn,
@@ -43,7 +48,6 @@ import {
   type LeaderSeekingTransport,
 } from './leader-seeking-transport.ts';
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 const LOCK_ID = /^[0-9a-f]{32}$/;
 
 /** How a lock is asked for. */
@@ -89,7 +93,7 @@ export function checkDescriptors(descriptors: unknown): asserts descriptors is r
   for (const d of descriptors as unknown[]) {
     if (typeof d !== 'string')
       throw new TypeError(`a descriptor must be a string, not ${typeof d}`);
-    if (d.length > MAX_DESCRIPTOR_LENGTH || !PRINTABLE_ASCII.test(d))
+    if (!isDescriptor(d))
       throw new RangeError(
         `a descriptor must be 1 to ${MAX_DESCRIPTOR_LENGTH} printable ASCII characters ` +
           `(0x20-0x7E), not ${JSON.stringify(d.length > 60 ? d.slice(0, 60) + '...' : d)}`,

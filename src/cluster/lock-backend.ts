@@ -89,7 +89,13 @@ export class LockBackend {
         const id = newLockId();
         const outcome = await this.command({
           kind: 'lock',
-          request: { ...request, id, leaseMs: request.leaseMs },
+          request: {
+            namespace,
+            id,
+            descriptors: request.descriptors,
+            acquireMs: request.acquireMs,
+            leaseMs: request.leaseMs,
+          },
         });
         if (outcome.kind === 'granted') await this.command({ kind: 'unlock', namespace, id });
         else if (!timedOut(outcome)) return this.notGranted(outcome);

@@ -35,6 +35,14 @@ export const DEFAULT_LEASE_MS = 5_000;
 export const MAX_LOCK_BODY = 256 * 1024;
 
 const PRINTABLE = /^[\x20-\x7e]+$/;
+
+/**
+ * Whether `d` is a descriptor a server accepts: 1 to {@link MAX_DESCRIPTOR_LENGTH} printable
+ * ASCII characters (so that traces can name it in TLA+ as it is). Clients check it too.
+ */
+export function isDescriptor(d: unknown): boolean {
+  return typeof d === 'string' && PRINTABLE.test(d) && d.length <= MAX_DESCRIPTOR_LENGTH;
+}
 const LOCK_ID = /^[0-9a-f]{32}$/;
 
 /** A lock request the API understood. */
@@ -126,8 +134,7 @@ function descriptorsIn(value: unknown): string[] | ClientRefusal {
   if (value.length === 0 || value.length > MAX_DESCRIPTORS)
     return bad(`expected ${expected}; got ${value.length}`);
   for (const [i, d] of value.entries()) {
-    if (typeof d !== 'string' || !PRINTABLE.test(d) || d.length > MAX_DESCRIPTOR_LENGTH)
-      return bad(`expected ${expected}; descriptor ${i} is ${brief(d)}`);
+    if (!isDescriptor(d)) return bad(`expected ${expected}; descriptor ${i} is ${brief(d)}`);
   }
   const sorted = [...new Set(value as string[])].sort();
   if (sorted.length !== value.length) return bad(`expected ${expected}; some repeat`);
