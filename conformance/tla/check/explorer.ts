@@ -17,9 +17,9 @@ import { type Lasso, findViolation } from './liveness.ts';
 import type { Model } from './model.ts';
 import { nameSteps } from './step-names.ts';
 import { ProgressMeter, summariseActions } from './stats.ts';
-import { neverEnabledWarnings, reductionWarnings, vacuityWarnings } from './warnings.ts';
+import { VacuityWatch, neverEnabledWarnings, reductionWarnings } from './warnings.ts';
 import { outcomeDiagnostic } from '../diagnostics/violation.ts';
-import type { CheckResult, ResultKind, TraceStep } from './result.ts';
+import type { CheckResult, ResultKind } from './result.ts';
 import {
   type ResultBase,
   StateChecker,
@@ -87,6 +87,7 @@ function exploreWith(
   let nextLevel = 1;
   // Warnings about actions never taken or premises never true need the complete graph.
   let cutByDepth = false;
+  const vacuity = new VacuityWatch(model);
 
   /** Stores a state not seen before; with edges, also records the step that reached it. */
   const admit = (s: Value[], from: number, actionIdx: number, h1: number, h2: number): number => {
@@ -97,8 +98,9 @@ function exploreWith(
         succ.push([]);
         succAction.push([]);
       }
-      store.add(s, from, actionIdx, nextLevel);
+      store.add(s, from, actionIdx, nextLevel, h1, h2);
       if (nextLevel > maxLevel) maxLevel = nextLevel;
+      vacuity.observe(s);
     }
     if (keepEdges) {
       const target = isNew ? store.count - 1 : existing;
@@ -149,10 +151,12 @@ function exploreWith(
       stats.diameter = maxLevel;
       if (opts.maxDepth !== undefined && level >= opts.maxDepth) {
         cutByDepth = true;
+        store.explored(idx);
         continue;
       }
       nextLevel = level + 1;
       checker.expand(cur, idx);
+      store.explored(idx);
       if (opts.onProgress && (idx & 1023) === 0) {
         const now = Date.now();
         if (meter.due(now)) {
@@ -170,10 +174,16 @@ function exploreWith(
     }
   } catch (e) {
     if (!(e instanceof Violation)) throw e;
-    const trace: TraceStep[] = [];
-    for (let i = e.at; i >= 0; i = store.parent(i))
-      trace.push(traceStep(model, store.state(i), store.action(i)));
-    return violationResult(model, e, trace.reverse(), base());
+    const path: number[] = [];
+    for (let i = e.at; i >= 0; i = store.parent(i)) path.push(i);
+    path.reverse();
+    const states = store.keepsExplored
+      ? path.map((i) => store.state(i))
+      : checker.rebuildPath(
+          path.map((i) => ({ fp: store.fingerprint(i), action: store.action(i) })),
+        );
+    const trace = path.map((i, k) => traceStep(model, states[k], store.action(i)));
+    return violationResult(model, e, trace, base());
   }
   // A run with liveness keeps every state in memory (spill/storage.ts), so this is never [].
   const states = store instanceof MemoryStateStore ? store.states : [];
@@ -208,10 +218,7 @@ function exploreWith(
   }
   const ok = result('ok');
   if (!cutByDepth) {
-    ok.warnings!.push(
-      ...neverEnabledWarnings(ok.actionStats!, ok.distinct),
-      ...vacuityWarnings(model, store.all()),
-    );
+    ok.warnings!.push(...neverEnabledWarnings(ok.actionStats!, ok.distinct), ...vacuity.warnings());
   }
   return ok;
 }

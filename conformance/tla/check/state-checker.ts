@@ -21,6 +21,7 @@ import { actionLabel } from '../eval/actions.ts';
 import { expectBool } from '../eval/builtins.ts';
 import type { Model, NamedPredicate } from './model.ts';
 import { ActionCounters } from './stats.ts';
+import { CanonicalFingerprints } from './canonical-fingerprints.ts';
 import { evalErrorDiagnostic } from '../diagnostics/eval-diagnostic.ts';
 import {
   type Outcome,
@@ -70,6 +71,9 @@ export class StateChecker {
    * permuted by each permutation as they are first needed.
    */
   private permutedParent: { of: readonly Value[]; images: Value[][] } | undefined;
+  /** Under SYMMETRY, the least fingerprints of states met before. */
+  private readonly canonical = new CanonicalFingerprints();
+  private readonly raw = new Int32Array(2);
 
   constructor(
     private readonly model: Model,
@@ -134,6 +138,59 @@ export class StateChecker {
       throw new Violation('deadlock', undefined, id, undefined, -1);
   }
 
+  /**
+   * The states of a path recorded by fingerprints: the first step an initial state, each later
+   * one reached by `action` from the step before. As TLC rebuilds an error trace, each step is
+   * found by running its action again from the state before and taking the first successor
+   * inside the constraints with the recorded fingerprint. Exploration admitted the first such
+   * successor, produced in this same order, so these are the very states it stored.
+   */
+  rebuildPath(path: ReadonlyArray<{ fp: readonly [number, number]; action: number }>): Value[][] {
+    const { model, n } = this;
+    const rt = model.runtime;
+    const states: Value[][] = [];
+    for (const [k, step] of path.entries()) {
+      const prev = k === 0 ? null : states[k - 1];
+      let found: Value[] | undefined;
+      const take = (s: PartialState): boolean => {
+        if (this.isRecorded(s, prev, step.fp)) found = s as Value[];
+        return found !== undefined;
+      };
+      if (prev === null) {
+        this.initialStates().some(take);
+      } else {
+        rt.stats.level = k; // TLCGet("level") as when the state before was expanded
+        const action = model.actions[step.action];
+        action.act(action.env, new Ctx(prev, new Array(n).fill(undefined), rt), (ctx) =>
+          take(ctx.nxt!),
+        );
+      }
+      if (found === undefined) {
+        const by =
+          prev === null ? 'the initial predicate' : actionLabel(model.actions[step.action]);
+        throw new Error(
+          `Rebuilding the error trace failed at state ${k + 1}: no state from ${by} has the fingerprint exploration recorded (an action that depends on more than the state, such as TLCSet or RandomElement, can cause this).`,
+        );
+      }
+      states.push(found);
+    }
+    return states;
+  }
+
+  /** Whether exploration would have admitted `s` (reached from `prev`) with fingerprint `fp`. */
+  private isRecorded(
+    s: PartialState,
+    prev: Value[] | null,
+    fp: readonly [number, number],
+  ): boolean {
+    if (s.includes(undefined)) return false;
+    const state = s as Value[];
+    if (!this.satisfies(this.model.constraints, state, null)) return false;
+    if (prev !== null && !this.satisfies(this.model.actionConstraints, prev, state)) return false;
+    this.stateFingerprint(state, prev);
+    return this.fp[0] === fp[0] && this.fp[1] === fp[1];
+  }
+
   private complete(s: PartialState, from: number, actionIdx: number): Value[] {
     for (let i = 0; i < this.n; i++) {
       if (s[i] === undefined) {
@@ -180,26 +237,37 @@ export class StateChecker {
       fingerprint(view ? [view.fn(null, new Ctx(c, null, rt))] : c, out);
     print(s, fp);
     if (symmetry === undefined || symmetry.length === 0) return;
+    // The state's own fingerprint names it (a VIEW's may not: images depend on all of it).
+    const raw = this.raw;
+    if (view) fingerprint(s, raw);
+    else raw.set(fp);
+    if (this.canonical.get(raw[0], raw[1], fp)) return;
     // A step changes a few variables: the others are the parent's very values, whose permuted
     // images (and their cached fingerprints) are made once for all the parent's successors.
     let memo = this.permutedParent;
     if (parent !== null && memo?.of !== parent)
       memo = this.permutedParent = { of: parent, images: symmetry.map(() => []) };
+    const image = new Array<Value>(s.length);
     for (let k = 0; k < symmetry.length; k++) {
       const p = symmetry[k];
       const images = parent !== null ? memo!.images[k] : undefined;
-      print(
-        s.map((v, i) =>
+      let moved = false;
+      for (let i = 0; i < s.length; i++) {
+        const v = s[i];
+        const w =
           images !== undefined && v === parent![i]
             ? (images[i] ??= permuteValue(v, p))
-            : permuteValue(v, p),
-        ),
-        candidate,
-      );
+            : permuteValue(v, p);
+        if (w !== v) moved = true;
+        image[i] = w;
+      }
+      if (!moved) continue; // the state is its own image under p
+      print(image, candidate);
       const a = candidate[0] >>> 0,
         b = fp[0] >>> 0;
       if (a < b || (a === b && candidate[1] >>> 0 < fp[1] >>> 0)) fp.set(candidate);
     }
+    this.canonical.set(raw[0], raw[1], fp);
   }
 
   /** Handles one generated state: constraint, dedupe, invariants, action properties. */

@@ -3,8 +3,8 @@
  * happened, a liveness verdict under a state-space reduction that can make it unsound, and a
  * property that held only because its premise never did. Codes TLA6xx (docs/output.md).
  *
- * They are computed after the run, from the statistics and the stored states, so the
- * exploration itself pays nothing for them.
+ * They are computed from the run's statistics, and for vacuity from each distinct state as it is
+ * found ({@link VacuityWatch}).
  */
 import type { DiagnosticCode } from '../diagnostics/codes.ts';
 import type { Diagnostic, DiagnosticLocation } from '../diagnostics/diagnostic.ts';
@@ -80,27 +80,49 @@ interface Premise {
   diagnostic: () => Diagnostic;
 }
 
-/** TLA603 and TLA604: properties whose premise is false in every reachable state. */
-export function vacuityWarnings(model: Model, states: Iterable<Value[]>): Diagnostic[] {
-  const premises = [...invariantPremises(model), ...leadsToPremises(model)];
-  const out: Diagnostic[] = [];
-  for (const p of premises) {
-    if (falseEverywhere(model, p, states)) out.push(p.diagnostic());
+/**
+ * TLA603 and TLA604: properties whose premise is false in every reachable state. The explorer
+ * shows it each distinct state as it is found (states are not kept to look at later); a premise
+ * leaves the watch the first time it holds, so a spec pays for a premise per state only while
+ * it has never held.
+ */
+export class VacuityWatch {
+  private pending: Premise[];
+
+  constructor(private readonly model: Model) {
+    this.pending = [...invariantPremises(model), ...leadsToPremises(model)];
   }
-  return out;
+
+  /** A reachable state: premises true in it are off the watch. */
+  observe(s: Value[]): void {
+    if (this.pending.length === 0) return;
+    const ctx = new Ctx(s, null, this.model.runtime);
+    let held = false;
+    for (const p of this.pending) if (mayHold(p, ctx)) held = true;
+    if (held) this.pending = this.pending.filter((p) => !mayHold(p, ctx));
+  }
+
+  /** The warnings for the premises that never held. */
+  warnings(): Diagnostic[] {
+    return this.pending.map((p) => p.diagnostic());
+  }
 }
 
-/** Whether the premise fails to hold in every state (an evaluation error counts as holding). */
-function falseEverywhere(model: Model, p: Premise, states: Iterable<Value[]>): boolean {
+/** The warnings for premises false in all of `states`. */
+export function vacuityWarnings(model: Model, states: Iterable<Value[]>): Diagnostic[] {
+  const watch = new VacuityWatch(model);
+  for (const s of states) watch.observe(s);
+  return watch.warnings();
+}
+
+/** Whether the premise holds in the state (an evaluation error counts as holding). */
+function mayHold(p: Premise, ctx: Ctx): boolean {
   try {
-    for (const s of states) {
-      if (p.holds(p.env, new Ctx(s, null, model.runtime)) !== false) return false;
-    }
+    return p.holds(p.env, ctx) !== false;
   } catch (e) {
-    if (e instanceof EvalError) return false;
+    if (e instanceof EvalError) return true;
     throw e;
   }
-  return true;
 }
 
 /** How deep definitions are unfolded looking for `A => B`; real specs nest far less. */

@@ -1,6 +1,8 @@
 /**
  * Applying a permutation of model values to a value (for SYMMETRY): model values are renamed,
- * and sets and functions are rebuilt in canonical order.
+ * and sets and functions are rebuilt in canonical order. The explorer permutes every state by
+ * every permutation of a SYMMETRY, so a part in which nothing moves is not rebuilt: it is
+ * returned as it is, with its cached fingerprint.
  */
 import {
   EnumSet,
@@ -10,6 +12,7 @@ import {
   SetValue,
   TupleValue,
   type Value,
+  compare,
   fcnFromPairs,
   setOf,
 } from './value.ts';
@@ -17,26 +20,52 @@ import {
 /** A permutation of model values; values not in the map stay as they are. */
 export type Permutation = ReadonlyMap<ModelValue, ModelValue>;
 
-/** `v` with every model value renamed by `p`. */
+/**
+ * `v` with every model value renamed by `p`: the very object when no model value in it moves
+ * (so it keeps its cached fingerprint), and otherwise a value that reuses each such part.
+ */
 export function permuteValue(v: Value, p: Permutation): Value {
   if (typeof v !== 'object') return v;
   if (v instanceof ModelValue) return p.get(v) ?? v;
   if (v instanceof SetValue) {
     // Infinite sets (Nat, Seq(S)...) hold no model values of a state; leave them alone.
     if (!(v instanceof EnumSet) && !v.isFinite()) return v;
-    return setOf(v.elements().map((e) => permuteValue(e, p)));
+    const elems = v.elements();
+    const images = permutedAll(elems, p);
+    return images === elems ? v : setOf(images as Value[]);
   }
   if (v instanceof FcnLike) {
     const f = v.explicit();
-    if (f instanceof TupleValue) return new TupleValue(f.elems.map((e) => permuteValue(e, p)));
+    if (f instanceof TupleValue) {
+      const elems = permutedAll(f.elems, p);
+      return elems === f.elems ? v : new TupleValue(elems);
+    }
     const reordered = permutedOnItsDomain(f, p);
     if (reordered !== undefined) return reordered;
+    const dom = permutedAll(f.dom, p);
+    const vals = permutedAll(f.vals, p);
+    if (dom === f.dom) return vals === f.vals ? v : new FcnValue(dom, vals, f.record);
+    const onItself = reorderedOnto(f, dom, vals);
+    if (onItself !== undefined) return onItself;
     return fcnFromPairs(
-      f.dom.map((k, i) => [permuteValue(k, p), permuteValue(f.vals[i], p)]),
+      dom.map((k, i) => [k, vals[i]]),
       f.record,
     );
   }
   return v;
+}
+
+/** The images of `xs`, or `xs` itself when each is its own image (nothing allocated). */
+function permutedAll(xs: readonly Value[], p: Permutation): readonly Value[] {
+  for (let i = 0; i < xs.length; i++) {
+    const image = permuteValue(xs[i], p);
+    if (image === xs[i]) continue;
+    const out = xs.slice(0, i);
+    out.push(image);
+    for (let j = i + 1; j < xs.length; j++) out.push(permuteValue(xs[j], p));
+    return out;
+  }
+  return xs;
 }
 
 /**
@@ -48,19 +77,49 @@ export function permuteValue(v: Value, p: Permutation): Value {
 function permutedOnItsDomain(f: FcnValue, p: Permutation): FcnValue | undefined {
   const dom = f.dom;
   if (dom.length === 0) return undefined;
-  const at = new Map<Value, number>();
-  for (let i = 0; i < dom.length; i++) {
-    if (!(dom[i] instanceof ModelValue)) return undefined;
-    at.set(dom[i], i);
-  }
+  for (let i = 0; i < dom.length; i++) if (!(dom[i] instanceof ModelValue)) return undefined;
   const vals = new Array<Value>(dom.length);
   for (let i = 0; i < dom.length; i++) {
     const k = dom[i] as ModelValue;
-    const j = at.get(p.get(k) ?? k);
-    if (j === undefined) return undefined;
+    const j = dom.indexOf(p.get(k) ?? k); // domains of model values are short
+    if (j < 0) return undefined;
     vals[j] = permuteValue(f.vals[i], p);
   }
-  return new FcnValue(dom, vals, f.record);
+  return vals.every((v, i) => v === f.vals[i]) ? f : new FcnValue(dom, vals, f.record);
+}
+
+/**
+ * A function whose domain the permutation maps onto itself, though not key by key
+ * (`[<<a, b>> \in Node \X Node |-> ...]`): the sorted domain stays as it is and each value
+ * goes to its image key's place, found by binary search. `dom` and `vals` are the images of
+ * `f`'s keys and values, in `f`'s order. Undefined when an image key is not in the domain.
+ */
+function reorderedOnto(
+  f: FcnValue,
+  dom: readonly Value[],
+  vals: readonly Value[],
+): FcnValue | undefined {
+  const placed = new Array<Value>(dom.length);
+  for (let i = 0; i < dom.length; i++) {
+    const j = sortedIndexOf(f.dom, dom[i]);
+    if (j < 0 || placed[j] !== undefined) return undefined;
+    placed[j] = vals[i];
+  }
+  return new FcnValue(f.dom, placed, f.record);
+}
+
+/** The index of `x` in `sorted` (canonical order), or -1. */
+function sortedIndexOf(sorted: readonly Value[], x: Value): number {
+  let lo = 0,
+    hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compare(sorted[mid], x);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** `p` after `q`: x goes to p(q(x)). */

@@ -355,6 +355,7 @@ export class EnumSet extends SetValue implements Hashed {
   constructor(readonly elems: readonly Value[]) {
     super();
     // Every set gets the same properties in the same order, so all share one hidden class.
+    this.hashes = undefined;
     this.pending = undefined;
     this.shapeCache = undefined;
   }
@@ -732,6 +733,7 @@ export class TupleValue extends FcnLike implements Hashed {
   declare shapeCache: Shape | undefined;
   constructor(readonly elems: readonly Value[]) {
     super();
+    this.hashes = undefined; // one hidden class whether or not the hash is ever computed
   }
   get h1(): number {
     return (this.hashes ??= fcnHash('index', this.elems))[0];
@@ -802,6 +804,7 @@ export class FcnValue extends FcnLike implements Hashed {
     readonly record = false,
   ) {
     super();
+    this.hashes = undefined; // one hidden class whether or not the hash is ever computed
   }
   get h1(): number {
     return (this.hashes ??= fcnHash(this.dom, this.vals))[0];

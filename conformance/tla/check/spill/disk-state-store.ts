@@ -15,7 +15,7 @@
  */
 import type { Value } from '../../values/value.ts';
 import { byteView, readFully, writeFully } from './io.ts';
-import type { StateStore } from './state-store.ts';
+import type { KeepingStore } from './state-store.ts';
 import { ValueCodec, ValueReader, ValueWriter } from './value-codec.ts';
 
 /** Float64s per state record: offset in the log, parent, action, level. */
@@ -34,7 +34,8 @@ const WRITE_CHUNK = 1 << 20;
 /** Most states read back at once for the queue. */
 const MAX_BATCH = 4096;
 
-export class DiskStateStore implements StateStore {
+export class DiskStateStore implements KeepingStore {
+  readonly keepsExplored = true;
   private memBase = 0;
   private mem: Value[][] = [];
   private memParent: number[] = [];
@@ -125,14 +126,7 @@ export class DiskStateStore implements StateStore {
     return this.batchRecords[k * RECORD + field];
   }
 
-  all(): Iterable<Value[]> {
-    // An iterable, not a generator: callers may go through the states more than once.
-    return { [Symbol.iterator]: () => this.states() };
-  }
-
-  private *states(): Generator<Value[]> {
-    for (let i = 0; i < this.count; i++) yield this.state(i);
-  }
+  explored(): void {}
 
   /** Writes every state in memory to disk and forgets them. */
   private spillTail(): void {

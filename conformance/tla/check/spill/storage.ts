@@ -12,7 +12,7 @@ import { DiskFingerprintSet, type SeenFingerprints } from './disk-fpset.ts';
 import { DiskStateStore } from './disk-state-store.ts';
 import { formatBytes } from './memory-limit.ts';
 import { SpillDir } from './spill-dir.ts';
-import { MemoryStateStore, type StateStore } from './state-store.ts';
+import { FrontierStateStore, MemoryStateStore, type StateStore } from './state-store.ts';
 
 export interface SpillOptions {
   /** Bytes for fingerprints and states before they go to disk (`-fpmem`); default: no limit. */
@@ -42,11 +42,11 @@ export interface Storage {
   close(): void;
 }
 
-/** Storage in memory, as without `-fpmem`. */
-function inMemory(): Storage {
+/** Storage in memory, as without `-fpmem`: every state only when liveness needs the graph. */
+function inMemory(keepsGraph: boolean): Storage {
   return {
     seen: new FingerprintSet(),
-    store: new MemoryStateStore(),
+    store: keepsGraph ? new MemoryStateStore() : new FrontierStateStore(),
     spilled: () => undefined,
     close: () => {},
   };
@@ -55,13 +55,13 @@ function inMemory(): Storage {
 /** The storage for a run with `vars` variables; `keepsGraph` when liveness needs the graph. */
 export function openStorage(vars: number, opts: SpillOptions, keepsGraph: boolean): Storage {
   const limit = opts.memoryLimit;
-  if (limit === undefined) return inMemory();
+  if (limit === undefined) return inMemory(keepsGraph);
   const note = opts.onSpillNote ?? (() => {});
   if (keepsGraph) {
     note(
       `-fpmem ${formatBytes(limit)} does not apply to this run: temporal properties are checked on the whole state graph, which stays in memory.`,
     );
-    return inMemory();
+    return inMemory(true);
   }
   const dir = new SpillDir(opts.spillDir);
   try {

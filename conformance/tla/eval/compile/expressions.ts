@@ -24,17 +24,34 @@ import { fcnSet, product, recordSet, setEnum, setFilter, setMap } from './sets.t
 
 /** Compiles `e` in `sc` to a closure computing its value. */
 export function compileExpr(c: ExprCompiler, e: Expr, sc: Scope): Fn {
-  if ((e.k === 'fcn' || e.k === 'setMap' || e.k === 'setFilter') && constantHere(c, e, sc)) {
-    return evaluatedOnce(compound(c, e, sc));
-  }
+  if (BUILT_ONCE.has(e.k) && constantHere(c, e, sc)) return evaluatedOnce(compound(c, e, sc));
   return compound(c, e, sc);
 }
 
 /**
+ * The constructs whose value is built once where it is constant: functions, records, tuples,
+ * sets of every form, and operator applications (`0..(N-1)`, `(SUBSET S) \ {{}}` in a
+ * TypeOK that is checked in every state). Not names (a constant definition is already
+ * evaluated once) nor literals, which cost nothing to evaluate.
+ */
+const BUILT_ONCE: ReadonlySet<Expr['k']> = new Set<Expr['k']>([
+  'fcn',
+  'setMap',
+  'setFilter',
+  'setEnum',
+  'fcnSet',
+  'recordSet',
+  'product',
+  'tuple',
+  'record',
+  'apply',
+]);
+
+/**
  * Whether `e` has the same value wherever it is evaluated: it reads no state, no name bound
- * around it and nothing impure. Such a function or set (`[q \in Seqs |-> None]` in an action)
- * is built once, not on every evaluation; not while branches are counted, which would then
- * count one evaluation.
+ * around it (EXCEPT's `@` included) and nothing impure. Such a value (`[q \in Seqs |-> None]`
+ * in an action) is built once, not on every evaluation; not while branches are counted, which
+ * would then count one evaluation.
  */
 function constantHere(c: ExprCompiler, e: Expr, sc: Scope): boolean {
   if (c.probe || sc.inst.parameterized) return false;
