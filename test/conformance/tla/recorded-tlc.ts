@@ -10,6 +10,42 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTlc, type TlcRun } from '../../../conformance/tlc/runner.ts';
 import { type ParityCase, runParityCase } from '../../../conformance/tla/check/parity.ts';
+import { exitCode } from '../../../conformance/tla/check/report.ts';
+import type { CheckResult } from '../../../conformance/tla/check/result.ts';
+
+/** What a recorded case's run shows: exit code, property, counts and the trace's length. */
+export interface RunOutcome {
+  exitCode: number;
+  property: string | null;
+  generated: number | null;
+  distinct: number | null;
+  depth: number | null;
+  traceLength: number | null;
+}
+
+/** The outcome of a real TLC run. */
+export function tlcOutcome(run: TlcRun): RunOutcome {
+  return {
+    exitCode: run.exitCode,
+    property: run.property,
+    generated: run.generated,
+    distinct: run.distinct,
+    depth: run.depth,
+    traceLength: run.traceLength,
+  };
+}
+
+/** The outcome of our run, leaving out the counts TLC's record does not have. */
+export function ourOutcome(r: CheckResult, recorded: RunOutcome): RunOutcome {
+  return {
+    exitCode: exitCode(r),
+    property: r.property ?? null,
+    generated: recorded.generated === null ? null : r.generated,
+    distinct: recorded.distinct === null ? null : r.distinct,
+    depth: recorded.depth === null ? null : r.depth,
+    traceLength: r.trace ? r.trace.length : null,
+  };
+}
 
 /** The cases of a fixture folder, sorted, and the outcomes recorded for them. */
 export function recordedFixtures<O>(folder: string): {

@@ -11,25 +11,21 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../../../../conformance/tla/check/run.ts';
-import { exitCode } from '../../../../conformance/tla/check/report.ts';
 import { openStorage } from '../../../../conformance/tla/check/spill/storage.ts';
 import { FrontierStateStore } from '../../../../conformance/tla/check/spill/state-store.ts';
 import { printValue } from '../../../../conformance/tla/values/print.ts';
 import type { Value } from '../../../../conformance/tla/values/value.ts';
-import { describeRecordedTlcOutcomes, recordedFixtures } from '../recorded-tlc.ts';
+import {
+  type RunOutcome,
+  describeRecordedTlcOutcomes,
+  ourOutcome,
+  recordedFixtures,
+  tlcOutcome,
+} from '../recorded-tlc.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'rebuilt-traces');
 
-interface Outcome {
-  exitCode: number;
-  property: string | null;
-  generated: number | null;
-  distinct: number | null;
-  depth: number | null;
-  traceLength: number | null;
-}
-
-const { cases, expected } = recordedFixtures<Outcome>(FIXTURES);
+const { cases, expected } = recordedFixtures<RunOutcome>(FIXTURES);
 
 function check(name: string, memoryLimit?: number) {
   const dir = join(FIXTURES, name);
@@ -42,14 +38,7 @@ function check(name: string, memoryLimit?: number) {
 describe('error traces rebuilt from recorded fingerprints', () => {
   it.each(cases)('%s: TLC’s counts and trace length', (name) => {
     const r = check(name);
-    expect({
-      exitCode: exitCode(r),
-      property: r.property ?? null,
-      generated: r.generated,
-      distinct: r.distinct,
-      depth: r.depth,
-      traceLength: r.trace ? r.trace.length : null,
-    }).toEqual(expected[name]);
+    expect(ourOutcome(r, expected[name])).toEqual(expected[name]);
   });
 
   it.each(cases)('%s: the very states a run that keeps every state shows', (name) => {
@@ -87,11 +76,4 @@ describe('error traces rebuilt from recorded fingerprints', () => {
   });
 });
 
-describeRecordedTlcOutcomes(FIXTURES, (run): Outcome => ({
-  exitCode: run.exitCode,
-  property: run.property,
-  generated: run.generated,
-  distinct: run.distinct,
-  depth: run.depth,
-  traceLength: run.traceLength,
-}));
+describeRecordedTlcOutcomes(FIXTURES, tlcOutcome);

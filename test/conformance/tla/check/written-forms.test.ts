@@ -24,26 +24,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../../../../conformance/tla/check/run.ts';
-import { exitCode } from '../../../../conformance/tla/check/report.ts';
 import {
   describeCorpusCases,
+  type RunOutcome,
   describeRecordedTlcOutcomes,
+  ourOutcome,
+  tlcOutcome,
   recordedFixtures,
 } from '../recorded-tlc.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'written-forms');
 const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'corpus-forms');
 
-interface Outcome {
-  exitCode: number;
-  property: string | null;
-  generated: number | null;
-  distinct: number | null;
-  depth: number | null;
-  traceLength: number | null;
-}
-
-const { cases, expected } = recordedFixtures<Outcome>(FIXTURES);
+const { cases, expected } = recordedFixtures<RunOutcome>(FIXTURES);
 
 function ours(name: string, run?: { workers: number }) {
   const dir = join(FIXTURES, name);
@@ -61,14 +54,7 @@ describe('forms public specs use give TLC’s results (recorded TLC outcomes)', 
   it.each(cases)('%s', (name) => {
     const tlc = expected[name];
     const r = ours(name);
-    expect({
-      exitCode: exitCode(r),
-      property: r.property ?? null,
-      generated: tlc.generated === null ? null : r.generated,
-      distinct: tlc.distinct === null ? null : r.distinct,
-      depth: tlc.depth === null ? null : r.depth,
-      traceLength: r.trace ? r.trace.length : null,
-    }).toEqual(tlc);
+    expect(ourOutcome(r, tlc)).toEqual(tlc);
   });
 
   it('TLCGet("config") reports the workers the run was given', () => {
@@ -97,11 +83,4 @@ describe('forms public specs use give TLC’s results (recorded TLC outcomes)', 
 
 describeCorpusCases('corpus models that need these forms (parity runner)', CORPUS);
 
-describeRecordedTlcOutcomes(FIXTURES, (run): Outcome => ({
-  exitCode: run.exitCode,
-  property: run.property,
-  generated: run.generated,
-  distinct: run.distinct,
-  depth: run.depth,
-  traceLength: run.traceLength,
-}));
+describeRecordedTlcOutcomes(FIXTURES, tlcOutcome);
