@@ -26,6 +26,14 @@ import {
 } from '../values/value.ts';
 import { type Ctx, type Runtime, evaluateApart } from './runtime.ts';
 
+/**
+ * Functions smaller than this are evaluated the ordinary way: on `pc \in [Procs -> ...]` over a
+ * handful of processes, keeping and carrying a slice through every EXCEPT of a model checker's
+ * millions of states cost more than the few body evaluations it saves (a tenth of
+ * SimpleRegular's check).
+ */
+export const MIN_SLICED = 16;
+
 /** What a site computes from the body's values on the entries. */
 export type SliceKind = 'filter' | 'all' | 'exists';
 
@@ -45,10 +53,12 @@ export class SliceSite {
 
   /**
    * The comprehension over `set` of `fn`'s entries, or undefined when it must be evaluated the
-   * ordinary way (`fn` is not an explicit function whose domain is `set`, or the site gave up).
+   * ordinary way (`fn` is not an explicit function whose domain is `set`, has fewer than
+   * {@link MIN_SLICED} entries, or the site gave up).
    */
   valueOn(fn: Value, set: SetValue, rt: Runtime): Value | undefined {
     if (!(fn instanceof FcnValue || fn instanceof TupleValue)) return undefined;
+    if ((fn instanceof FcnValue ? fn.vals : fn.elems).length < MIN_SLICED) return undefined;
     if (!isDomainOf(set, fn)) return undefined;
     let have = fn.attached?.get(this) as Slice | undefined;
     if (have === undefined) {

@@ -17,12 +17,13 @@ afterAll(cleanupSpecs);
 
 // Each X has a reference XRef that reads the state outside f[s][q] (DOMAIN f), so that no fast
 // path applies to it. "x" < 2 raises: a body that raises on an entry must raise as before.
+// Seqs has 16 elements: slices are kept only on functions of MIN_SLICED entries or more.
 const SPEC = `
 EXTENDS Naturals
 CONSTANT None
 VARIABLE f
 S == 1..2
-Seqs == 1..5
+Seqs == 1..16
 Init == f = [s \\in S |-> [q \\in Seqs |-> None]]
 Next == \\E s \\in S, q \\in Seqs :
           \\/ \\E v \\in {0, 1, 2} : f' = [f EXCEPT ![s][q] = v]
@@ -93,6 +94,15 @@ describe('comprehensions over function entries', () => {
     expect(next).toBeDefined();
     expect(sliceStats.updates).toBeGreaterThan(updates);
     expect(sliceStats.built).toBe(built);
+  });
+
+  it('are not kept on small functions, which the ordinary evaluation serves', () => {
+    const small = buildSpec(SPEC.replace('Seqs == 1..16', 'Seqs == 1..4'), CFG);
+    const [init] = small.initStates();
+    const built = sliceStats.built;
+    for (const s of [init, ...small.successors(init)]) small.eval('Filled1', s);
+    expect(sliceStats.built).toBe(built);
+    expect(printValue(small.eval('Filled1', init))).toBe('{}');
   });
 
   it('choose the greatest integer, and raise as before on other sets', () => {
