@@ -7,21 +7,23 @@
  * unchanged: the cache only saves computing it again.
  */
 import { FingerprintSet } from './fpset.ts';
+import { Int32Columns } from './int-columns.ts';
 
 /** Past this many entries the cache starts again (it stays a cache, not a second state set). */
 const MAX_ENTRIES = 1 << 21;
 
 export class CanonicalFingerprints {
   private seen = new FingerprintSet(1 << 12);
-  private canonical = new Int32Array(1 << 13);
+  /** By the id `seen` holds: the least fingerprint's two halves. */
+  private readonly canonical = new Int32Columns(2, 1 << 12);
   private count = 0;
 
   /** Writes the remembered least fingerprint of the state printed (r1, r2) into `out`. */
   get(r1: number, r2: number, out: Int32Array): boolean {
     const id = this.seen.get(r1, r2);
     if (id < 0) return false;
-    out[0] = this.canonical[2 * id];
-    out[1] = this.canonical[2 * id + 1];
+    out[0] = this.canonical.get(id, 0);
+    out[1] = this.canonical.get(id, 1);
     return true;
   }
 
@@ -32,13 +34,8 @@ export class CanonicalFingerprints {
       this.count = 0;
     }
     if (this.seen.putIfAbsent(r1, r2, this.count) >= 0) return;
-    if (2 * this.count + 2 > this.canonical.length) {
-      const grown = new Int32Array(this.canonical.length * 2);
-      grown.set(this.canonical);
-      this.canonical = grown;
-    }
-    this.canonical[2 * this.count] = least[0];
-    this.canonical[2 * this.count + 1] = least[1];
+    this.canonical.set(this.count, 1, least[1]); // the last column first: it grows them once
+    this.canonical.set(this.count, 0, least[0]);
     this.count++;
   }
 }

@@ -10,6 +10,7 @@
  * - `disk-state-store.ts` moves them to disk under a memory limit (`-fpmem`).
  */
 import type { Value } from '../../values/value.ts';
+import { Int32Columns } from '../int-columns.ts';
 
 interface StoreBase {
   /** States stored so far; the next one added gets this number. */
@@ -77,29 +78,6 @@ export class MemoryStateStore implements KeepingStore {
   }
 }
 
-/** Int32 columns that grow by doubling: a few bytes a state, outside the garbage-collected heap. */
-class Columns {
-  private data: Int32Array;
-  constructor(
-    private readonly width: number,
-    capacity = 1 << 14,
-  ) {
-    this.data = new Int32Array(capacity * width);
-  }
-  set(i: number, column: number, v: number): void {
-    const at = i * this.width + column;
-    if (at >= this.data.length) {
-      const grown = new Int32Array(Math.max(this.data.length * 2, at + this.width));
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[at] = v;
-  }
-  get(i: number, column: number): number {
-    return this.data[i * this.width + column];
-  }
-}
-
 const PARENT = 0,
   ACTION = 1,
   LEVEL = 2,
@@ -113,7 +91,7 @@ const PARENT = 0,
  */
 export class FrontierStateStore implements ForgettingStore {
   readonly keepsExplored = false;
-  private readonly records = new Columns(5);
+  private readonly records = new Int32Columns(5);
   /** States firstKept.. in order; an explored one is cleared, and cleared slots cut now and then. */
   private frontier: Array<Value[] | undefined> = [];
   private firstKept = 0;
